@@ -1,0 +1,125 @@
+// Package conformance drives iblfake with the vendor's own generated
+// TypeScript client (@iblai/iblai-api, pinned in ts/package-lock.json), so
+// the fake is checked against the code real integrations run, not only
+// against our reading of the document.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/credentials"
+)
+
+// tsDir holds the node project: package.json, package-lock.json and the
+// *.test.mjs files.
+const tsDir = "ts"
+
+// timeout bounds npm ci and the node run together.
+const timeout = 3 * time.Minute
+
+// TestTypeScriptClient runs `node --test` over ts/*.test.mjs against a fake
+// started with NewTestServer, so every answer the client gets is also
+// validated against the corrected document.
+func TestTypeScriptClient(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH; install Node.js 20+ to run the TypeScript client conformance tests")
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Skip("npm is not on PATH; install Node.js 20+ (with npm) to run the TypeScript client conformance tests")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+
+	installDeps(ctx, t, npm)
+
+	files, err := filepath.Glob(filepath.Join(tsDir, "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no %s/*.test.mjs files (err %v)", tsDir, err)
+	}
+	args := []string{"--test", "--test-reporter=spec"}
+	for _, f := range files {
+		args = append(args, filepath.Base(f))
+	}
+
+	srv := fake.NewTestServer(t, fake.WithJournalSize(100_000))
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "NO_COLOR=1")
+	out := run(t, cmd)
+	if m := regexp.MustCompile(`(?m)^ℹ tests (\d+)$`).FindSubmatch(out); m != nil {
+		t.Logf("node --test ran %s tests", m[1])
+	}
+	checkCoverage(t, srv.Journal().Entries())
+}
+
+// checkCoverage fails t if an operation the credentials package models
+// was never called (the tests call each through the generated client, and
+// use fetch only for what it cannot express), or if a call answered 5xx
+// (501 being an operation the fake does not model).
+func checkCoverage(t *testing.T, entries []fake.Entry) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, e := range entries {
+		seen[e.OperationID] = true
+		if e.Status >= 500 {
+			t.Errorf("%s %s (%s) answered %d", e.Method, e.Path, e.OperationID, e.Status)
+		}
+	}
+	var undriven []string
+	for op := range credentials.New(&api.Deps{}).Routes() {
+		if !seen[op] {
+			undriven = append(undriven, op)
+		}
+	}
+	slices.Sort(undriven)
+	for _, op := range undriven {
+		t.Errorf("no ts/*.test.mjs test calls %s, which the fake models", op)
+	}
+}
+
+// installDeps runs `npm ci` when node_modules is missing or older than
+// package-lock.json. npm's own record of the installed tree,
+// node_modules/.package-lock.json, stands for node_modules.
+func installDeps(ctx context.Context, t *testing.T, npm string) {
+	t.Helper()
+	lock, err := os.Stat(filepath.Join(tsDir, "package-lock.json"))
+	if err != nil {
+		t.Fatalf("package-lock.json: %v", err)
+	}
+	installed, err := os.Stat(filepath.Join(tsDir, "node_modules", ".package-lock.json"))
+	if err == nil && !installed.ModTime().Before(lock.ModTime()) {
+		return
+	}
+	t.Logf("installing the vendor client: npm ci in %s", tsDir)
+	run(t, exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund"))
+}
+
+// run runs cmd in tsDir and returns its combined output. With -v the output
+// streams as it comes; on failure the test fails with all of it.
+func run(t *testing.T, cmd *exec.Cmd) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var w io.Writer = &buf
+	if testing.Verbose() {
+		w = io.MultiWriter(&buf, os.Stdout)
+	}
+	cmd.Dir = tsDir
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, buf.Bytes())
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,63 @@
+package fake
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// Messages of the admin token check, kept as constants so tests assert them.
+const (
+	MsgAdminTokenRequired = "The admin surface requires Authorization: Bearer <admin token>."
+	MsgAdminTokenInvalid  = "Invalid admin token."
+)
+
+// adminOpenPaths stay reachable without the admin token: a container's
+// health check (Dockerfile HEALTHCHECK, compose, Kubernetes probes) has no
+// secret to send, and the health answer reveals only versions.
+var adminOpenPaths = map[string]bool{"/_fake/health": true}
+
+// WithAdminToken protects the admin surface (/_fake/...): every request but
+// GET /_fake/health must send Authorization: Bearer token, else it is a 401
+// with a JSON body. Without it (the default) the admin surface is open to
+// anyone who can reach the port.
+func WithAdminToken(token string) Option {
+	return func(o *options) error {
+		if token == "" {
+			return fmt.Errorf("WithAdminToken: the token is empty")
+		}
+		o.adminToken = token
+		return nil
+	}
+}
+
+// AdminOpen reports whether the admin surface answers without a token.
+func (s *Server) AdminOpen() bool { return s.opts.adminToken == "" }
+
+// adminAuth is the /_fake group's middleware when an admin token is set.
+func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	want := []byte(s.opts.adminToken)
+	return func(c echo.Context) error {
+		if adminOpenPaths[c.Request().URL.Path] {
+			return next(c)
+		}
+		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization)), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return adminUnauthorized(MsgAdminTokenRequired)
+		}
+		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), want) != 1 {
+			return adminUnauthorized(MsgAdminTokenInvalid)
+		}
+		return next(c)
+	}
+}
+
+func adminUnauthorized(msg string) *api.Error {
+	e := api.Detail(http.StatusUnauthorized, msg)
+	e.Header = http.Header{"Www-Authenticate": {`Bearer realm="iblfake-admin"`}}
+	return e
+}

@@ -1,0 +1,226 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/labstack/echo/v4"
+)
+
+// StateFormat names the layout of a State document. A document that names
+// another format is refused.
+const StateFormat = "iblfake-state/1"
+
+// maxStateBytes bounds a PUT /_fake/state body, well above the vendor
+// routes' limit since a prepared tenant can be large.
+const maxStateBytes = 256 << 20
+
+// State is every bucket of the store, as GET /_fake/state answers it and
+// PUT /_fake/state takes it:
+//
+//	{"format": "iblfake-state/1",
+//	 "buckets": {"cred.issuers": {"<entityId>": {...entity...}}, ...},
+//	 "sequences": {"cred.issuers": 3, ...}}
+//
+// A value that is a JSON object or array in the store appears as that JSON;
+// any other value (an index entry's entityId, say) appears as a JSON string
+// of its bytes. Sequences are the buckets' NextSequence counters, so ids
+// and index keys made after an import never collide with imported ones.
+// Empty buckets with no sequence are left out: they cannot be told apart
+// from missing ones.
+type State struct {
+	Format    string                                `json:"format"`
+	Buckets   map[string]map[string]json.RawMessage `json:"buckets"`
+	Sequences map[string]uint64                     `json:"sequences"`
+}
+
+// ExportState returns a consistent snapshot of the whole store.
+func (s *Server) ExportState() (*State, error) {
+	st := &State{Format: StateFormat, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
+	err := s.deps.Store.View(func(tx store.Tx) error {
+		for _, name := range tx.Buckets() {
+			items := map[string]json.RawMessage{}
+			var bad error
+			tx.Scan(name, "", false, func(k string, v []byte) bool {
+				if !utf8.ValidString(k) {
+					bad = fmt.Errorf("export: bucket %q: key %q is not UTF-8", name, k)
+					return false
+				}
+				raw, err := encodeStateValue(v)
+				if err != nil {
+					bad = fmt.Errorf("export: %s/%q: %w", name, k, err)
+					return false
+				}
+				items[k] = raw
+				return true
+			})
+			if bad != nil {
+				return bad
+			}
+			if len(items) > 0 {
+				st.Buckets[name] = items
+			}
+			if n := tx.Sequence(name); n > 0 {
+				st.Sequences[name] = n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// ImportState replaces the whole store with st in one transaction. An
+// invalid document changes nothing and comes back as a 400 *api.Error.
+func (s *Server) ImportState(st *State) error {
+	if st.Format != "" && st.Format != StateFormat {
+		return api.Field("format", fmt.Sprintf("%q is not %q.", st.Format, StateFormat))
+	}
+	type kv struct {
+		key string
+		val []byte
+	}
+	decoded := map[string][]kv{}
+	names := make([]string, 0, len(st.Buckets))
+	for name, items := range st.Buckets {
+		if name == "" {
+			return api.Field("buckets", "A bucket name may not be empty.")
+		}
+		names = append(names, name)
+		for k, raw := range items {
+			if k == "" {
+				return api.Field("buckets", fmt.Sprintf("Bucket %q has an empty key.", name))
+			}
+			v, err := decodeStateValue(raw)
+			if err != nil {
+				return api.Field("buckets", fmt.Sprintf("%s/%q: %v", name, k, err))
+			}
+			decoded[name] = append(decoded[name], kv{k, v})
+		}
+	}
+	for name := range st.Sequences {
+		if name == "" {
+			return api.Field("sequences", "A bucket name may not be empty.")
+		}
+	}
+	sort.Strings(names) // bbolt writes sorted keys fastest; memory does not care
+	err := s.deps.Store.Update(func(tx store.Tx) error {
+		for _, b := range tx.Buckets() {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		for _, name := range names {
+			items := decoded[name]
+			sort.Slice(items, func(i, j int) bool { return items[i].key < items[j].key })
+			for _, it := range items {
+				if err := tx.Put(name, it.key, it.val); err != nil {
+					return err
+				}
+			}
+		}
+		for name, n := range st.Sequences {
+			if err := tx.SetSequence(name, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("import state: %w", err)
+	}
+	return nil
+}
+
+// encodeStateValue is a stored value as State shows it: compact JSON
+// objects and arrays as themselves, anything else as a JSON string.
+func encodeStateValue(v []byte) (json.RawMessage, error) {
+	if len(v) > 0 && (v[0] == '{' || v[0] == '[') && json.Valid(v) {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, v); err == nil && bytes.Equal(buf.Bytes(), v) {
+			return json.RawMessage(bytes.Clone(v)), nil
+		}
+	}
+	if !utf8.Valid(v) {
+		return nil, errors.New("value is not UTF-8")
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(string(v)); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}
+
+// decodeStateValue is the inverse of encodeStateValue.
+func decodeStateValue(raw json.RawMessage) ([]byte, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, errors.New("missing value")
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return []byte(s), nil
+	case '{', '[':
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, raw); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	default:
+		return nil, errors.New("a value must be a JSON object, array or string")
+	}
+}
+
+// registerAdminState serves GET and PUT /_fake/state.
+func (s *Server) registerAdminState(g *echo.Group) {
+	g.GET("/state", func(c echo.Context) error {
+		st, err := s.ExportState()
+		if err != nil {
+			return err
+		}
+		return api.JSON(c, http.StatusOK, st)
+	})
+	g.PUT("/state", func(c echo.Context) error {
+		body, err := io.ReadAll(http.MaxBytesReader(nil, c.Request().Body, maxStateBytes))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return api.Detail(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body exceeds the limit of %d bytes.", maxStateBytes))
+			}
+			return api.Detail(http.StatusBadRequest, "Could not read the request body.")
+		}
+		var st State
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&st); err != nil {
+			return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+		}
+		if dec.More() {
+			return api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
+		}
+		if err := s.ImportState(&st); err != nil {
+			return err
+		}
+		n := 0
+		for _, items := range st.Buckets {
+			n += len(items)
+		}
+		return api.JSON(c, http.StatusOK, map[string]any{"imported": true, "buckets": len(st.Buckets), "keys": n})
+	})
+}

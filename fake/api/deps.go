@@ -1,0 +1,139 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Deps is what resource handlers work with.
+type Deps struct {
+	Store store.Backend
+	Clock *Clock
+	IDs   *IDs
+}
+
+// Clock is the fake's notion of now: the real time plus an offset, or a fixed
+// instant. Tests move it instead of sleeping.
+type Clock struct {
+	mu     sync.RWMutex
+	offset time.Duration
+	fixed  *time.Time
+}
+
+// Now returns the fake's current time in UTC, truncated to microseconds as
+// Django stores it.
+func (c *Clock) Now() time.Time {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.fixed != nil {
+		return *c.fixed
+	}
+	return time.Now().Add(c.offset).UTC().Truncate(time.Microsecond)
+}
+
+// SetOffset makes Now return the real time moved by d.
+func (c *Clock) SetOffset(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset, c.fixed = d, nil
+}
+
+// SetNow freezes Now at t.
+func (c *Clock) SetNow(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t = t.UTC().Truncate(time.Microsecond)
+	c.fixed = &t
+}
+
+// Offset returns the offset from real time (0 when frozen).
+func (c *Clock) Offset() time.Duration {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.fixed != nil {
+		return 0
+	}
+	return c.offset
+}
+
+// Frozen reports whether Now is fixed (SetNow) rather than moving.
+func (c *Clock) Frozen() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.fixed != nil
+}
+
+// IDs makes entity ids: 22-character URL-safe strings like the vendor's
+// (e.g. HaJsHrdUSL6QIJS5OEHcPw). Seeded, the sequence is reproducible.
+type IDs struct {
+	mu  sync.Mutex
+	rng *mrand.ChaCha8
+}
+
+// NewIDs returns a generator; seed 0 draws a random seed.
+func NewIDs(seed uint64) *IDs {
+	var s [32]byte
+	if seed == 0 {
+		_, _ = rand.Read(s[:])
+	} else {
+		binary.LittleEndian.PutUint64(s[:], seed)
+	}
+	return &IDs{rng: mrand.NewChaCha8(s)}
+}
+
+// EntityID returns a new 22-character id.
+func (g *IDs) EntityID() string {
+	var b [16]byte
+	g.mu.Lock()
+	_, _ = g.rng.Read(b[:])
+	g.mu.Unlock()
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// SeqKey formats a sequence number so that keys sort in numeric order.
+func SeqKey(n uint64) string { return fmt.Sprintf("%016x", n) }
+
+// Context keys the server sets on every vendor route.
+const (
+	ctxTenant    = "iblfake.tenant"
+	ctxOperation = "iblfake.operation"
+)
+
+// SetTenant records the tenant (org / platform key) a request addresses.
+func SetTenant(c echo.Context, tenant string) { c.Set(ctxTenant, tenant) }
+
+// Tenant returns the tenant the request addresses ("" for none).
+func Tenant(c echo.Context) string {
+	s, _ := c.Get(ctxTenant).(string)
+	return s
+}
+
+// SetOperation records the operationId that serves the request.
+func SetOperation(c echo.Context, id string) { c.Set(ctxOperation, id) }
+
+// Operation returns the operationId serving the request ("" for none).
+func Operation(c echo.Context) string {
+	s, _ := c.Get(ctxOperation).(string)
+	return s
+}
+
+const ctxAllowed = "iblfake.allowed"
+
+// SetAllowed records which tenants the request's key may touch.
+func SetAllowed(c echo.Context, allowed func(tenant string) bool) { c.Set(ctxAllowed, allowed) }
+
+// Allowed reports whether the request's key may touch tenant. Handlers call
+// it when a request reaches beyond the tenant it addresses (an issuer looked
+// up by another org's key, main-tenant assertions).
+func Allowed(c echo.Context, tenant string) bool {
+	f, _ := c.Get(ctxAllowed).(func(string) bool)
+	return f == nil || f(tenant)
+}

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// JSON writes v with status as application/json. Unlike Echo's default it
+// does not escape <, > and & (Django REST Framework does not either).
+func JSON(c echo.Context, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMEApplicationJSON, bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// Status is the {"status": {"success": true, "description": ...}} block that
+// wraps credential and issuer responses.
+type Status struct {
+	Success     bool   `json:"success"`
+	Description string `json:"description"`
+}
+
+// Wrapped writes {"status": {...description}, "result": result} with 200.
+func Wrapped(c echo.Context, description string, result any) error {
+	return JSON(c, http.StatusOK, struct {
+		Status Status `json:"status"`
+		Result any    `json:"result"`
+	}{Status{true, description}, result})
+}
+
+// StatusOnly writes {"status": {...description}} with 200.
+func StatusOnly(c echo.Context, description string) error {
+	return JSON(c, http.StatusOK, struct {
+		Status Status `json:"status"`
+	}{Status{true, description}})
+}
+
+// Bind decodes the request's JSON body into v. The validation middleware has
+// already checked it against the operation's schema and turned form bodies
+// into JSON, so a failure here is a body the schema let through.
+func Bind(c echo.Context, v any) error {
+	req := c.Request()
+	if req.Body == nil || req.ContentLength == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(req.Body)
+	if err := dec.Decode(v); err != nil {
+		return Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	return nil
+}

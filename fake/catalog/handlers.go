@@ -1,0 +1,178 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// Handlers serves the catalog licenses and invitations operations over a
+// store.
+type Handlers struct {
+	d *api.Deps
+}
+
+// New returns the handlers of the catalog licenses and invitations API.
+func New(d *api.Deps) *Handlers { return &Handlers{d: d} }
+
+// Routes maps each operationId this package serves to its handler.
+func (h *Handlers) Routes() map[string]echo.HandlerFunc {
+	r := map[string]echo.HandlerFunc{}
+	for _, k := range []string{kindPlatform, kindUser, kindCourse, kindProgram} {
+		r["catalog_licenses_"+k+"_retrieve"] = h.listLicenses(k)
+		r["catalog_licenses_"+k+"_create_create"] = h.createLicense(k)
+		r["catalog_licenses_"+k+"_update_create"] = h.updateLicense(k)
+	}
+	for _, k := range []string{kindUser, kindCourse, kindProgram} {
+		p := "catalog_licenses_" + k + "_assignment_"
+		r[p+"retrieve"] = h.listAssignments(k)
+		r[p+"create"] = h.assign(k)
+		r[p+"destroy"] = h.unassign(k)
+		r[p+"group_retrieve"] = h.listGroupAssignments(k)
+		r[p+"group_create"] = h.assignGroup(k)
+		r[p+"group_destroy"] = h.unassignGroup(k)
+	}
+	r["catalog_licenses_user_assignment_check_retrieve"] = h.checkUserAssignment
+	for _, k := range []string{kindPlatform, kindCourse, kindProgram} {
+		p := "catalog_invitations_" + k + "_"
+		r[p+"retrieve"] = h.listInvitations(k)
+		r[p+"create"] = h.invite(k)
+		r[p+"destroy"] = h.deleteInvitations
+		r[p+"blank_create"] = h.blankInvitations(k)
+		r[p+"bulk_create"] = h.bulkInvite(k)
+		r[p+"redeem_create"] = h.redeem(k)
+	}
+	r["catalog_invitations_platform_check_retrieve"] = h.checkPlatformInvitation
+	return r
+}
+
+// opt is a body field that may be absent, null or a value.
+type opt[T any] struct {
+	Set  bool // the key was in the body
+	Null bool // its value was null
+	V    T
+}
+
+func (o *opt[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.V)
+}
+
+// has reports whether the field holds a value (neither absent nor null).
+func (o opt[T]) has() bool { return o.Set && !o.Null }
+
+// ptr returns the value as a pointer, nil when absent or null.
+func (o opt[T]) ptr() *T {
+	if !o.has() {
+		return nil
+	}
+	v := o.V
+	return &v
+}
+
+// readBody decodes the request's JSON object body into v and also returns
+// it as a map (for the keys v does not name). The validation middleware has
+// checked it against the operation's schema and turned form bodies into
+// JSON; an empty body is {}.
+func readBody(c echo.Context, v any) (map[string]any, error) {
+	req := c.Request()
+	var raw []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, api.Detail(http.StatusBadRequest, "Could not read the request body: "+err.Error())
+		}
+		raw = b
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	return m, nil
+}
+
+// visible reports whether an entity of platform is one the request may
+// address: the tenant it names, or (naming none) any the key may touch.
+func visible(c echo.Context, platform string) bool {
+	if t := api.Tenant(c); t != "" {
+		return t == platform
+	}
+	return api.Allowed(c, platform)
+}
+
+// mayWrite refuses (403) a write to a platform the request's key may not
+// touch. The server has already refused a request naming such a tenant;
+// this covers platforms a request implies (a course key's org, a bulk
+// item's platform).
+func mayWrite(c echo.Context, platform string) error {
+	if !api.Allowed(c, platform) {
+		return api.Detail(http.StatusForbidden, api.MsgForbidden)
+	}
+	return nil
+}
+
+// parseTime reads a date-time field as DRF's DateTimeField does.
+func parseTime(field, s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC().Truncate(time.Microsecond), nil
+		}
+	}
+	return time.Time{}, api.Field(field, "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+}
+
+// validEmail is Django's EmailValidator in short: one @, a non-empty local
+// part, and a dotted domain without spaces.
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.ContainsAny(s, " \t\r\n<>,;") || strings.Contains(domain, "@") {
+		return false
+	}
+	dot := strings.LastIndex(domain, ".")
+	return dot > 0 && dot < len(domain)-1
+}
+
+// idParam reads the integer id named param from the body value (POST) or
+// the query string, refusing a body and query that disagree.
+func idParam(c echo.Context, param string, body opt[int64]) (int64, bool, error) {
+	q, inQuery := int64(0), false
+	if s := c.QueryParam(param); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, false, api.Field(param, "A valid integer is required.")
+		}
+		q, inQuery = n, true
+	}
+	switch {
+	case body.has() && inQuery && body.V != q:
+		return 0, false, api.Field(param, "The body and the query string name different ids.")
+	case body.has():
+		return body.V, true, nil
+	}
+	return q, inQuery, nil
+}
+
+func cloneMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package fake_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+)
+
+func TestCatalogPlatformInvitations(t *testing.T) {
+	c := newClient(t)
+	c.seedDirectory(t, "acme", acmeDirectory())
+	// The web containers' invite: email, platform_key, redirect_to, source;
+	// the invites skill adds CSV columns, which land in metadata.
+	iv := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "ann@ext.test", "platform_key": "acme",
+		"redirect_to": "https://acme.test/welcome", "source": "admin", "first_name": "Ann", "metadata": map[string]any{"team": "x"}}).obj(t)
+	for k, want := range map[string]any{"email": "ann@ext.test", "platform_key": "acme", "active": true, "started": nil,
+		"expired": nil, "user_id": nil, "username": nil, "source": "admin", "redirect_to": "https://acme.test/welcome"} {
+		equal(t, k, iv[k], want)
+	}
+	jsonEq(t, iv["metadata"], `{"team": "x", "first_name": "Ann"}`)
+
+	t.Run("SameEmailUpdates", func(t *testing.T) {
+		again := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "ANN@ext.test", "platform_key": "acme", "active": false}).obj(t)
+		equal(t, "id", id(t, again), id(t, iv))
+		equal(t, "active", again["active"], any(false))
+		c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "ann@ext.test", "platform_key": "acme", "active": true})
+	})
+	t.Run("KnownUser", func(t *testing.T) {
+		u := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"username": "user2", "platform_key": "acme"}).obj(t)
+		equal(t, "user_id", u["user_id"], any(2.0))
+		equal(t, "email", u["email"], any("user2@acme.test"))
+	})
+	t.Run("ErrNoInvitee", func(t *testing.T) {
+		r := c.must(t, 400, "POST", invBase+"platform/", map[string]any{"platform_key": "acme"})
+		jsonEq(t, r.Body, `{"email": ["This field is required."]}`)
+	})
+	t.Run("List", func(t *testing.T) {
+		env := c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&page=1&page_size=5", nil).obj(t)
+		equal(t, "emails", field(results(t, env), "email"), []string{"user2@acme.test", "ann@ext.test"})
+		equal(t, "by metadata", field(results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&first_name=Ann", nil).obj(t)), "email"),
+			[]string{"ann@ext.test"})
+		equal(t, "by username", len(results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&username=user2", nil).obj(t))), 1)
+	})
+	t.Run("DeleteIsAStub", func(t *testing.T) {
+		c.must(t, 200, "DELETE", invBase+"platform/?platform_key=acme&email=ann@ext.test", nil)
+		equal(t, "count", c.must(t, 200, "GET", invBase+"platform/?platform_key=acme", nil).obj(t)["count"], any(2.0))
+	})
+	t.Run("PublicCheck", func(t *testing.T) {
+		noAuth := []string{"Authorization", ""}
+		c.must(t, 200, "GET", invBase+"platform/check/?email=Ann@ext.test", nil, noAuth...)
+		c.must(t, 404, "GET", invBase+"platform/check/?email=bob@ext.test", nil, noAuth...)
+		c.must(t, 400, "GET", invBase+"platform/check/?email=bob", nil, noAuth...)
+		// An expired invitation lets no one in.
+		past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+		c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "old@ext.test", "platform_key": "acme", "expired": past})
+		c.must(t, 404, "GET", invBase+"platform/check/?email=old@ext.test", nil, noAuth...)
+	})
+}
+
+func TestCatalogBlankAndRedeem(t *testing.T) {
+	c := newClient(t)
+	for _, tc := range []struct{ kind, target, value string }{
+		{"platform", "platform_key", "acme"},
+		{"course", "course_id", "course-v1:acme+C1+T1"},
+		{"program", "program_key", "acme+mba"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			r := c.must(t, 200, "POST", invBase+tc.kind+"/blank/", map[string]any{tc.target: tc.value, "source": "fair", "count": 2})
+			jsonEq(t, r.Body, `{"successes": 2, "error_codes": []}`)
+			redeem := func(email string) response {
+				return c.do(t, "POST", invBase+tc.kind+"/redeem/", map[string]any{tc.target: tc.value, "source": "fair", "email": email})
+			}
+			first := redeem("a@ext.test")
+			equal(t, "status", first.Status, 200)
+			got := first.obj(t)
+			equal(t, "email", got["email"], any("a@ext.test"))
+			equal(t, tc.target, got[tc.target], any(tc.value))
+			equal(t, "source", got["source"], any("fair"))
+			if got["started"] == nil {
+				t.Fatalf("started = nil after redeem: %v", got)
+			}
+			equal(t, "second", redeem("b@ext.test").Status, 200)
+			equal(t, "none left", redeem("c@ext.test").Status, 404)
+			c.must(t, 404, "POST", invBase+tc.kind+"/redeem/", map[string]any{tc.target: tc.value, "source": "other", "email": "d@ext.test"})
+		})
+	}
+	t.Run("ErrCount", func(t *testing.T) {
+		c.must(t, 400, "POST", invBase+"platform/blank/", map[string]any{"platform_key": "acme", "source": "s", "count": 0})
+	})
+}
+
+func TestCatalogBulkInvitations(t *testing.T) {
+	c := newClient(t)
+	t.Run("Platform", func(t *testing.T) {
+		r := c.must(t, 200, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
+			map[string]any{"platform_key": "acme", "email": "a@ext.test"},
+			map[string]any{"platform_key": "acme", "username": ""},
+			map[string]any{"platform_key": "acme", "email": "b@ext.test", "company_name": "B Corp"},
+		}})
+		jsonEq(t, r.Body, `{"successes": 2, "error_codes": ["1:email_required"]}`)
+		list := results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&company_name=B%20Corp", nil).obj(t))
+		equal(t, "emails", field(list, "email"), []string{"b@ext.test"})
+	})
+	t.Run("ErrOtherPlatform", func(t *testing.T) {
+		r := c.must(t, 400, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
+			map[string]any{"platform_key": "acme", "email": "c@ext.test"},
+			map[string]any{"platform_key": "other", "email": "d@ext.test"},
+		}})
+		jsonEq(t, r.Body, `{"invitation_data": ["Every invitation must be on platform \"acme\"; item 1 is on \"other\"."]}`)
+		c.must(t, 404, "GET", invBase+"platform/check/?email=c@ext.test", nil, "Authorization", "")
+	})
+	t.Run("CourseInfersPlatform", func(t *testing.T) {
+		// web containers: {invitation_data:[{course_id, email}], platform_key}
+		r := c.must(t, 200, "POST", invBase+"course/bulk/", map[string]any{"invitation_data": []any{
+			map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"},
+			map[string]any{"course_id": "bogus", "email": "b@ext.test"},
+		}})
+		jsonEq(t, r.Body, `{"successes": 1, "error_codes": ["1:course_not_found"]}`)
+		list := results(t, c.must(t, 200, "GET", invBase+"course/?platform_key=acme", nil).obj(t))
+		equal(t, "course_id", field(list, "course_id"), []string{"course-v1:acme+C1+T1"})
+		c.must(t, 400, "POST", invBase+"course/bulk/", map[string]any{"invitation_data": []any{
+			map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"},
+			map[string]any{"course_id": "course-v1:other+C1+T1", "email": "b@ext.test"},
+		}})
+	})
+	t.Run("ProgramNamedPlatform", func(t *testing.T) {
+		r := c.must(t, 200, "POST", invBase+"program/bulk/", map[string]any{"platform_key": "main", "invitation_data": []any{
+			map[string]any{"program_key": "acme+mba", "email": "a@ext.test"},
+		}})
+		jsonEq(t, r.Body, `{"successes": 1, "error_codes": []}`)
+		list := results(t, c.must(t, 200, "GET", invBase+"program/?platform_key=main&program_id="+url.QueryEscape("program-v1:acme+mba+2024"), nil).obj(t))
+		equal(t, "program_key", field(list, "program_key"), []string{"acme+mba"})
+	})
+}
+
+func TestCatalogCourseAndProgramInvitations(t *testing.T) {
+	c := newClient(t)
+	civ := c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"}).obj(t)
+	equal(t, "course_id", civ["course_id"], any("course-v1:acme+C1+T1"))
+	if _, ok := civ["platform_key"]; ok {
+		t.Fatalf("course invitation carries platform_key: %v", civ)
+	}
+	c.must(t, 404, "POST", invBase+"course/", map[string]any{"course_id": "nope", "email": "a@ext.test"})
+	c.must(t, 404, "POST", invBase+"program/", map[string]any{"program_key": "nope", "email": "a@ext.test"})
+	piv := c.must(t, 200, "POST", invBase+"program/", map[string]any{"program_key": "acme+mba", "email": "a@ext.test",
+		"enrollment_config": map[string]any{"auto": true}}).obj(t)
+	equal(t, "program_key", piv["program_key"], any("acme+mba"))
+	for _, kind := range []string{"course", "program"} {
+		list := results(t, c.must(t, 200, "GET", invBase+kind+"/?platform_key=acme", nil).obj(t))
+		equal(t, kind+" invitations", len(list), 1)
+		c.must(t, 200, "DELETE", invBase+kind+"/?platform_key=acme", nil)
+		equal(t, kind+" after delete stub", len(results(t, c.must(t, 200, "GET", invBase+kind+"/?platform_key=acme", nil).obj(t))), 1)
+	}
+	// The same course on another named platform is another invitation.
+	c.must(t, 200, "POST", invBase+"course/?platform_key=main", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"})
+	equal(t, "main", len(results(t, c.must(t, 200, "GET", invBase+"course/?platform_key=main", nil).obj(t))), 1)
+}

@@ -1,0 +1,374 @@
+package credentials
+
+import (
+	"time"
+
+	"net/http"
+	"sort"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/labstack/echo/v4"
+)
+
+// mainTenant is the platform whose assertions a user's list includes unless
+// exclude_main_tenant_assertions is set (the parameter's name; QS default org).
+const mainTenant = "main"
+
+// earnedFor is what an assertion was earned for: the body fields shared by
+// single and bulk issue.
+type earnedFor struct {
+	Course      *string        `json:"course"`
+	Program     *string        `json:"program"`
+	ProgramID   *string        `json:"program_id"`
+	Pathway     *string        `json:"pathway"`
+	PathwayID   *string        `json:"pathway_id"`
+	CatalogItem *string        `json:"catalog_item"`
+	Metadata    map[string]any `json:"metadata"`
+}
+
+func (e *earnedFor) applyTo(a *Assertion) {
+	if e.Course != nil {
+		a.Course = &Ref{ID: *e.Course, Name: refName(*e.Course)}
+	}
+	if p := first(e.Program, e.ProgramID); p != nil {
+		a.Program = &Ref{ID: *p, Name: refName(*p)}
+	}
+	if p := first(e.Pathway, e.PathwayID); p != nil {
+		a.Pathway = &Ref{ID: *p, Name: refName(*p)}
+	}
+	a.CatalogItem = e.CatalogItem
+	a.Metadata = e.Metadata
+}
+
+func (h *Handlers) newAssertion(cr *Credential, r Recipient, e *earnedFor) *Assertion {
+	now := h.d.Clock.Now()
+	a := &Assertion{
+		EntityID: h.d.IDs.EntityID(), Tenant: cr.Tenant, CredentialID: cr.EntityID,
+		Recipient: r, IssuedOn: now, ExpiresAt: cr.Expires.From(now), Acceptance: "Unaccepted",
+	}
+	e.applyTo(a)
+	return a
+}
+
+// issueAssertion issues the credential {entity_id} to recipient.identity
+// (a username) and answers the assertion.
+func (h *Handlers) issueAssertion(c echo.Context) error {
+	var body struct {
+		earnedFor
+		Recipient struct {
+			Identity string  `json:"identity"`
+			Email    *string `json:"email"`
+			Name     *string `json:"name"`
+		} `json:"recipient"`
+		Narrative *string `json:"narrative"`
+	}
+	if err := api.Bind(c, &body); err != nil {
+		return err
+	}
+	if body.Recipient.Identity == "" {
+		return api.Fields(map[string]any{"recipient": map[string]any{"identity": []string{api.MsgRequired}}})
+	}
+	var view AssertionView
+	err := h.d.Store.Update(func(tx store.Tx) error {
+		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+		if err != nil {
+			return err
+		}
+		a := h.newAssertion(cr, Recipient{body.Recipient.Identity, body.Recipient.Email, body.Recipient.Name}, &body.earnedFor)
+		a.Narrative = body.Narrative
+		if err := putAssertion(tx, a, true); err != nil {
+			return err
+		}
+		view = newAssertionViews(tx).view(a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, view)
+}
+
+// bulkIssue issues the credential to every listed username in one
+// transaction. A username that already holds an active assertion of this
+// credential, or that repeats in the list, is skipped.
+func (h *Handlers) bulkIssue(c echo.Context) error {
+	var body struct {
+		earnedFor
+		Users []string `json:"users"`
+	}
+	if err := api.Bind(c, &body); err != nil {
+		return err
+	}
+	out := struct {
+		Skipped []string `json:"skipped"`
+		Issued  []string `json:"issued"`
+	}{[]string{}, []string{}}
+	now := h.d.Clock.Now()
+	err := h.d.Store.Update(func(tx store.Tx) error {
+		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, u := range body.Users {
+			if u == "" || seen[u] {
+				out.Skipped = append(out.Skipped, u)
+				continue
+			}
+			seen[u] = true
+			held, err := holdsActive(tx, cr, u, now)
+			if err != nil {
+				return err
+			}
+			if held {
+				out.Skipped = append(out.Skipped, u)
+				continue
+			}
+			if err := putAssertion(tx, h.newAssertion(cr, Recipient{Username: u}, &body.earnedFor), true); err != nil {
+				return err
+			}
+			out.Issued = append(out.Issued, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, out)
+}
+
+// holdsActive reports whether username holds an active assertion of cr.
+func holdsActive(tx store.Tx, cr *Credential, username string, now time.Time) (bool, error) {
+	held := false
+	tx.Scan(bktAssertionsByUser, key(cr.Tenant, username)+sep, false, func(_ string, v []byte) bool {
+		x := decodeAssertionIndex(v)
+		held = x.credential == cr.EntityID && x.active(now)
+		return !held
+	})
+	return held, nil
+}
+
+// assertionFilter is the query of both assertion lists.
+type assertionFilter struct {
+	course                         string
+	includeRevoked, includeExpired bool
+}
+
+func parseAssertionFilter(c echo.Context) assertionFilter {
+	return assertionFilter{
+		course:         c.QueryParam("course"),
+		includeRevoked: api.QueryBool(c, "include_revoked"),
+		includeExpired: api.QueryBool(c, "include_expired"),
+	}
+}
+
+func (f assertionFilter) keep(x assertionIndex, now time.Time) bool {
+	if x.revoked && !f.includeRevoked {
+		return false
+	}
+	if x.expired(now) && !f.includeExpired {
+		return false
+	}
+	return f.course == "" || x.course == f.course
+}
+
+// pageAssertions filters, pages and renders assertions into the vendor's
+// unwrapped page-number envelope (default 10 a page, at most 100: SKILL-C).
+// It filters and counts on the index entries load returns; only the page's
+// assertions are decoded and rendered.
+func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx) ([]assertionIndex, error)) error {
+	f := parseAssertionFilter(c)
+	now := h.d.Clock.Now()
+	var body api.PageNumberBody
+	err := h.d.Store.View(func(tx store.Tx) error {
+		all, err := load(tx)
+		if err != nil {
+			return err
+		}
+		kept := all[:0]
+		for _, x := range all {
+			if f.keep(x, now) {
+				kept = append(kept, x)
+			}
+		}
+		p, err := api.ParsePage(c, len(kept), 10, 100)
+		if err != nil {
+			return err
+		}
+		av := newAssertionViews(tx)
+		views := []AssertionView{}
+		for _, x := range api.Slice(p, kept) {
+			a, err := getAssertion(tx, x.id)
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				views = append(views, av.view(a))
+			}
+		}
+		body = p.Body(c, views)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, body)
+}
+
+// listUserAssertions answers the assertions of the user {user_id} in the
+// org, newest first. Unless exclude_main_tenant_assertions is set, the
+// user's assertions from the main platform are included too, when the key
+// may read the main platform.
+func (h *Handlers) listUserAssertions(c echo.Context) error {
+	tenant, user := api.Tenant(c), c.Param("user_id")
+	withMain := tenant != mainTenant && !api.QueryBool(c, "exclude_main_tenant_assertions") && api.Allowed(c, mainTenant)
+	return h.pageAssertions(c, func(tx store.Tx) ([]assertionIndex, error) {
+		xs := assertionRefs(tx, bktAssertionsByUser, key(tenant, user))
+		if !withMain {
+			return xs, nil
+		}
+		xs = append(xs, assertionRefs(tx, bktAssertionsByUser, key(mainTenant, user))...)
+		sort.SliceStable(xs, func(i, j int) bool { return xs[i].issued > xs[j].issued })
+		return xs, nil
+	})
+}
+
+// listCredentialAssertions answers the assertions of credential {entity_id}.
+func (h *Handlers) listCredentialAssertions(c echo.Context) error {
+	return h.pageAssertions(c, func(tx store.Tx) ([]assertionIndex, error) {
+		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+		if err != nil {
+			return nil, err
+		}
+		return assertionRefs(tx, bktAssertionsByCred, cr.EntityID), nil
+	})
+}
+
+// tenantAssertion loads assertion {entity_id} of the request's tenant.
+func tenantAssertion(c echo.Context, tx store.Tx) (*Assertion, error) {
+	a, err := getAssertion(tx, c.Param("entity_id"))
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || a.Tenant != api.Tenant(c) {
+		return nil, api.NotFound()
+	}
+	return a, nil
+}
+
+// getAssertion answers one assertion of the org. A revoked one is answered
+// with revoked: true (an authenticated read; only the public endpoint hides
+// revoked assertions).
+func (h *Handlers) getAssertion(c echo.Context) error {
+	var view AssertionView
+	err := h.d.Store.View(func(tx store.Tx) error {
+		a, err := tenantAssertion(c, tx)
+		if err != nil {
+			return err
+		}
+		view = newAssertionViews(tx).view(a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, view)
+}
+
+// updateAssertion revokes an assertion ({revoked: true, revocationReason},
+// the reason required) or updates its narrative, metadata and acceptance.
+// A revoked assertion stays revoked.
+func (h *Handlers) updateAssertion(c echo.Context) error {
+	var body struct {
+		Revoked          *bool          `json:"revoked"`
+		RevocationReason *string        `json:"revocationReason"`
+		Narrative        *string        `json:"narrative"`
+		Metadata         map[string]any `json:"metadata"`
+		Acceptance       *string        `json:"acceptance"`
+	}
+	if err := api.Bind(c, &body); err != nil {
+		return err
+	}
+	var view AssertionView
+	err := h.d.Store.Update(func(tx store.Tx) error {
+		a, err := tenantAssertion(c, tx)
+		if err != nil {
+			return err
+		}
+		if body.Revoked != nil {
+			switch {
+			case *body.Revoked && (body.RevocationReason == nil || *body.RevocationReason == ""):
+				return api.Field("revocationReason", api.MsgRequired)
+			case *body.Revoked:
+				a.Revoked, a.RevocationReason = true, body.RevocationReason
+			case a.Revoked:
+				return api.Field("revoked", "A revoked assertion cannot be restored.")
+			}
+		}
+		if body.Narrative != nil {
+			a.Narrative = body.Narrative
+		}
+		if body.Metadata != nil {
+			a.Metadata = body.Metadata
+		}
+		if body.Acceptance != nil {
+			a.Acceptance = *body.Acceptance
+		}
+		if err := putAssertion(tx, a, false); err != nil {
+			return err
+		}
+		view = newAssertionViews(tx).view(a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, view)
+}
+
+// publicAssertion answers an assertion without authentication; an unknown
+// one is a 404 with an empty body (the operation's description). The
+// description's 404 for a revoked assertion is the default-on built-in
+// scenario public-revoked-assertion, so teams can change its body without a
+// rebuild; with it off, a revoked assertion is served with revoked: true.
+func (h *Handlers) publicAssertion(c echo.Context) error {
+	var view AssertionView
+	var a *Assertion
+	err := h.d.Store.View(func(tx store.Tx) error {
+		var err error
+		if a, err = getAssertion(tx, c.Param("entity_id")); err != nil || a == nil {
+			return err
+		}
+		view = newAssertionViews(tx).view(a)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case a == nil:
+		return api.Empty(http.StatusNotFound)
+	case !a.Revoked && a.Expired(h.d.Clock.Now()):
+		// An expired assertion is inactive like a revoked one (SKILL-C
+		// "active (non-revoked, unexpired)"): a 404 saying when it expired.
+		return &api.Error{Status: http.StatusNotFound, Body: map[string]any{
+			"detail":  "This assertion has expired.",
+			"expires": view.Expires,
+		}}
+	}
+	return api.JSON(c, http.StatusOK, view)
+}
+
+func deleteAssertion(tx store.Tx, a *Assertion) error {
+	s := api.SeqKey(a.Seq)
+	for _, kv := range [][2]string{
+		{bktAssertions, a.EntityID},
+		{bktAssertionsByUser, key(a.Tenant, a.Recipient.Username, s)},
+		{bktAssertionsByCred, key(a.CredentialID, s)},
+	} {
+		if err := tx.Delete(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

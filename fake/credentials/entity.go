@@ -1,0 +1,55 @@
+package credentials
+
+import (
+	"encoding/json"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Entity returns the stored entity the request's path addresses, rendered
+// as the API renders it, for scenario rules' when clauses: the assertion,
+// credential or issuer named by {entity_id}. ok is false when the path
+// addresses none or it does not exist.
+func (h *Handlers) Entity(c echo.Context) (map[string]any, bool) {
+	id := c.Param("entity_id")
+	if id == "" {
+		return nil, false
+	}
+	var view any
+	_ = h.d.Store.View(func(tx store.Tx) error {
+		switch api.Operation(c) {
+		case "credentials_public_assertions_retrieve":
+			if a, _ := getAssertion(tx, id); a != nil {
+				view = newAssertionViews(tx).view(a)
+			}
+		case "credentials_orgs_users_assertions_retrieve_2", "credentials_orgs_users_assertions_update":
+			if a, err := tenantAssertion(c, tx); err == nil {
+				view = newAssertionViews(tx).view(a)
+			}
+		case "credentials_orgs_users_issuers_retrieve_2", "credentials_orgs_users_issuers_update",
+			"credentials_orgs_users_issuers_destroy":
+			if is, err := getIssuer(tx, api.Tenant(c), id); err == nil {
+				view = issuerView(tx, is)
+			}
+		default:
+			if cr, err := getCredential(tx, api.Tenant(c), id); err == nil {
+				view = credentialView(tx, cr)
+			}
+		}
+		return nil
+	})
+	if view == nil {
+		return nil, false
+	}
+	raw, err := json.Marshal(view)
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	return m, true
+}

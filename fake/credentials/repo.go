@@ -1,0 +1,310 @@
+package credentials
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+)
+
+// Buckets. Primary buckets map an entityId to the entity's JSON; the *_by_*
+// buckets are ordered indexes whose keys end in the entity's sequence number
+// (so a prefix scan lists in creation order) and whose values are entityIds.
+const (
+	bktIssuers            = "cred.issuers"
+	bktIssuersByTenant    = "cred.issuers_by_tenant"        // tenant|seq
+	bktSignatories        = "cred.signatories"              //
+	bktSignatoriesByOwner = "cred.signatories_by_owner"     // owner|seq
+	bktCredentials        = "cred.credentials"              //
+	bktCredsByTenant      = "cred.credentials_by_tenant"    // tenant|seq
+	bktCredsByIssuer      = "cred.credentials_by_issuer"    // issuer|seq
+	bktAssertions         = "cred.assertions"               //
+	bktAssertionsByUser   = "cred.assertions_by_user"       // tenant|username|seq
+	bktAssertionsByCred   = "cred.assertions_by_credential" // credential|seq
+)
+
+// sep separates the parts of an index key; it sorts before every printable
+// character, so "a|..." never interleaves with "ab|...".
+const sep = "\x00"
+
+func key(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, sep...)
+		}
+		b = append(b, p...)
+	}
+	return string(b)
+}
+
+// ids lists the entityIds of an index prefix, in order. An index value is
+// the entityId, optionally followed by sep and fields a list filters on.
+func ids(tx store.Tx, bucket, prefix string, reverse bool) []string {
+	var out []string
+	tx.Scan(bucket, prefix+sep, reverse, func(_ string, v []byte) bool {
+		out = append(out, indexID(v))
+		return true
+	})
+	return out
+}
+
+// indexID is the entityId part of an index value.
+func indexID(v []byte) string {
+	if i := bytes.IndexByte(v, sep[0]); i >= 0 {
+		return string(v[:i])
+	}
+	return string(v)
+}
+
+// credIndex is what the tenant index keeps of a credential so that the
+// credential list filters without decoding credentials: its id, whether it
+// is public, its lowercased name and description, and its course and
+// program ids.
+type credIndex struct {
+	id, name, description string
+	public                bool
+	courses, programs     []string
+}
+
+const listSep = "\x01"
+
+func encodeCredIndex(cr *Credential) []byte {
+	refIDs := func(refs []Ref) string {
+		parts := make([]string, len(refs))
+		for i, r := range refs {
+			parts[i] = r.ID
+		}
+		return strings.Join(parts, listSep)
+	}
+	pub, desc := "0", ""
+	if cr.Public {
+		pub = "1"
+	}
+	if cr.Description != nil {
+		desc = strings.ToLower(*cr.Description)
+	}
+	return []byte(strings.Join([]string{cr.EntityID, pub, strings.ToLower(cr.Name), desc,
+		refIDs(cr.Courses), refIDs(cr.Programs)}, sep))
+}
+
+func decodeCredIndex(v []byte) credIndex {
+	f := strings.Split(string(v), sep)
+	for len(f) < 6 {
+		f = append(f, "")
+	}
+	split := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(s, listSep)
+	}
+	return credIndex{id: f[0], public: f[1] == "1", name: f[2], description: f[3],
+		courses: split(f[4]), programs: split(f[5])}
+}
+
+func getIssuer(tx store.Tx, tenant, id string) (*Issuer, error) {
+	var is Issuer
+	ok, err := store.GetJSON(tx, bktIssuers, id, &is)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || is.Tenant != tenant {
+		return nil, api.NotFound()
+	}
+	return &is, nil
+}
+
+func putIssuer(tx store.Tx, is *Issuer, isNew bool) error {
+	if isNew {
+		seq, err := tx.NextSequence(bktIssuers)
+		if err != nil {
+			return err
+		}
+		is.Seq = seq
+		if err := tx.Put(bktIssuersByTenant, key(is.Tenant, api.SeqKey(seq)), []byte(is.EntityID)); err != nil {
+			return err
+		}
+	}
+	return store.PutJSON(tx, bktIssuers, is.EntityID, is)
+}
+
+func getCredential(tx store.Tx, tenant, id string) (*Credential, error) {
+	var cr Credential
+	ok, err := store.GetJSON(tx, bktCredentials, id, &cr)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || cr.Tenant != tenant {
+		return nil, api.NotFound()
+	}
+	return &cr, nil
+}
+
+func putCredential(tx store.Tx, cr *Credential, isNew bool) error {
+	if isNew {
+		seq, err := tx.NextSequence(bktCredentials)
+		if err != nil {
+			return err
+		}
+		cr.Seq = seq
+		if err := tx.Put(bktCredsByIssuer, key(cr.IssuerID, api.SeqKey(seq)), []byte(cr.EntityID)); err != nil {
+			return err
+		}
+	}
+	// The tenant index carries the list's filter fields, so it is rewritten
+	// on every change.
+	if err := tx.Put(bktCredsByTenant, key(cr.Tenant, api.SeqKey(cr.Seq)), encodeCredIndex(cr)); err != nil {
+		return err
+	}
+	return store.PutJSON(tx, bktCredentials, cr.EntityID, cr)
+}
+
+func deleteCredential(tx store.Tx, cr *Credential) error {
+	s := api.SeqKey(cr.Seq)
+	for _, kv := range [][2]string{
+		{bktCredentials, cr.EntityID},
+		{bktCredsByTenant, key(cr.Tenant, s)},
+		{bktCredsByIssuer, key(cr.IssuerID, s)},
+	} {
+		if err := tx.Delete(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	// The credential's own signatories go with it.
+	for _, id := range ids(tx, bktSignatoriesByOwner, "credential:"+cr.EntityID, false) {
+		if err := deleteSignatory(tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func putSignatory(tx store.Tx, s *Signatory) error {
+	seq, err := tx.NextSequence(bktSignatories)
+	if err != nil {
+		return err
+	}
+	s.Seq = seq
+	if err := tx.Put(bktSignatoriesByOwner, key(s.Owner, api.SeqKey(seq)), []byte(s.EntityID)); err != nil {
+		return err
+	}
+	return store.PutJSON(tx, bktSignatories, s.EntityID, s)
+}
+
+func deleteSignatory(tx store.Tx, id string) error {
+	var s Signatory
+	if ok, err := store.GetJSON(tx, bktSignatories, id, &s); !ok || err != nil {
+		return err
+	}
+	if err := tx.Delete(bktSignatoriesByOwner, key(s.Owner, api.SeqKey(s.Seq))); err != nil {
+		return err
+	}
+	return tx.Delete(bktSignatories, id)
+}
+
+// getAssertion returns the assertion id, whichever tenant it belongs to.
+func getAssertion(tx store.Tx, id string) (*Assertion, error) {
+	var a Assertion
+	ok, err := store.GetJSON(tx, bktAssertions, id, &a)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, nil
+	}
+	return &a, nil
+}
+
+func putAssertion(tx store.Tx, a *Assertion, isNew bool) error {
+	if isNew {
+		seq, err := tx.NextSequence(bktAssertions)
+		if err != nil {
+			return err
+		}
+		a.Seq = seq
+	}
+	// Both indexes carry what the lists filter on, so they are rewritten on
+	// every change (a revocation flips a flag in them).
+	s, v := api.SeqKey(a.Seq), encodeAssertionIndex(a)
+	if err := tx.Put(bktAssertionsByUser, key(a.Tenant, a.Recipient.Username, s), v); err != nil {
+		return err
+	}
+	if err := tx.Put(bktAssertionsByCred, key(a.CredentialID, s), v); err != nil {
+		return err
+	}
+	return store.PutJSON(tx, bktAssertions, a.EntityID, a)
+}
+
+// assertionIndex is what the user and credential indexes keep of an
+// assertion, so that lists filter, count and order without decoding
+// assertions: cost grows with the page, not with the tenant.
+type assertionIndex struct {
+	id, credential, course string
+	revoked                bool
+	expires, issued        int64 // Unix microseconds; expires 0 = never
+}
+
+func encodeAssertionIndex(a *Assertion) []byte {
+	rev, exp, course := "0", "0", ""
+	if a.Revoked {
+		rev = "1"
+	}
+	if a.ExpiresAt != nil {
+		exp = strconv.FormatInt(a.ExpiresAt.UnixMicro(), 10)
+	}
+	if a.Course != nil {
+		course = a.Course.ID
+	}
+	return []byte(strings.Join([]string{a.EntityID, a.CredentialID, rev, exp,
+		strconv.FormatInt(a.IssuedOn.UnixMicro(), 10), course}, sep))
+}
+
+func decodeAssertionIndex(v []byte) assertionIndex {
+	f := strings.SplitN(string(v), sep, 6)
+	for len(f) < 6 {
+		f = append(f, "")
+	}
+	exp, _ := strconv.ParseInt(f[3], 10, 64)
+	issued, _ := strconv.ParseInt(f[4], 10, 64)
+	return assertionIndex{id: f[0], credential: f[1], revoked: f[2] == "1", expires: exp, issued: issued, course: f[5]}
+}
+
+func (x assertionIndex) expired(now time.Time) bool {
+	return x.expires != 0 && x.expires <= now.UnixMicro()
+}
+
+func (x assertionIndex) active(now time.Time) bool { return !x.revoked && !x.expired(now) }
+
+// assertionRefs lists the index entries under prefix, newest first.
+func assertionRefs(tx store.Tx, bucket, prefix string) []assertionIndex {
+	var out []assertionIndex
+	tx.Scan(bucket, prefix+sep, true, func(_ string, v []byte) bool {
+		out = append(out, decodeAssertionIndex(v))
+		return true
+	})
+	return out
+}
+
+// assertionsOf loads the assertions whose ids an index prefix lists, newest
+// first.
+func assertionsOf(tx store.Tx, bucket, prefix string) ([]*Assertion, error) {
+	var out []*Assertion
+	for _, id := range ids(tx, bucket, prefix, true) {
+		a, err := getAssertion(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,102 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// djangoNotFound is the page Django (DEBUG off) answers for a URL that
+// matches no route (decisions.md).
+const djangoNotFound = `<!doctype html>
+<html lang="en">
+<head>
+  <title>Not Found</title>
+</head>
+<body>
+  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>
+</body>
+</html>
+`
+
+// handleError is the one place errors become responses: api.Error as the
+// vendor shapes it, Echo's routing errors as Django does, anything else as a
+// logged 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var ae *api.Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+		s.notFound(c)
+		return
+	case errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed:
+		ae = api.Detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method \"%s\" not allowed.", c.Request().Method))
+	case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+		ae = api.Detail(he.Code, "Request body too large.")
+	case errors.As(err, &he) && he.Code < 500:
+		ae = api.Detail(he.Code, fmt.Sprint(he.Message))
+	default:
+		s.log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+		ae = api.Detail(http.StatusInternalServerError, api.MsgServerError)
+	}
+	for k, vs := range ae.Header {
+		for _, v := range vs {
+			c.Response().Header().Add(k, v)
+		}
+	}
+	var werr error
+	switch {
+	case c.Request().Method == http.MethodHead:
+		werr = c.NoContent(ae.Status)
+	case ae.Body == nil:
+		werr = c.NoContent(ae.Status)
+	default:
+		werr = api.JSON(c, ae.Status, ae.Body)
+	}
+	if werr != nil {
+		s.log.Error("writing error response", "error", werr)
+	}
+}
+
+// notFound answers a URL no route matches. Like Django's APPEND_SLASH, a
+// path that only lacks its trailing slash is redirected (301) to the path
+// with one; everything else gets Django's HTML 404.
+func (s *Server) notFound(c echo.Context) {
+	req := c.Request()
+	p := req.URL.Path
+	if !strings.HasSuffix(p, "/") && s.routes != nil && s.routes.match(p+"/") {
+		loc := p + "/"
+		if req.URL.RawQuery != "" {
+			loc += "?" + req.URL.RawQuery
+		}
+		c.Response().Header().Set(echo.HeaderLocation, loc)
+		_ = c.NoContent(http.StatusMovedPermanently)
+		return
+	}
+	_ = c.HTMLBlob(http.StatusNotFound, []byte(djangoNotFound))
+}
+
+// recoverMiddleware turns a handler panic into a logged 500 with DRF's body,
+// so one bad request never takes the fake down.
+func (s *Server) recoverMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(r))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}

@@ -1,0 +1,64 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/iblfake/iblfake/fake"
+)
+
+// ExampleNewTestServer embeds the fake in a Go test: inside
+// func TestX(t *testing.T), pass t itself where this example passes its
+// stand-in. The server stops when the test ends, and any response that does
+// not match the vendor's (corrected) document fails the test.
+func ExampleNewTestServer() {
+	t := &exampleT{}
+	defer t.finish()
+
+	srv := fake.NewTestServer(t, fake.WithAPIKey("test-key", "acme"))
+
+	body := strings.NewReader(`{"name": "Acme University"}`)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/credentials/orgs/acme/users/admin/issuers/", body)
+	req.Header.Set("Authorization", "Api-Token test-key")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.Client.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+
+	var created struct {
+		Status struct{ Description string }
+		Result struct{ Name, Org string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(resp.StatusCode, created.Status.Description)
+	fmt.Println(created.Result.Name, "is an issuer of", created.Result.Org)
+	// Output:
+	// 200 Created
+	// Acme University is an issuer of acme
+}
+
+// exampleT stands in for the *testing.T an example function has not got: it
+// runs cleanups at finish and prints what a test would report.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (t *exampleT) Helper()                        {}
+func (t *exampleT) Cleanup(f func())               { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Errorf(format string, a ...any) { fmt.Printf("error: "+format+"\n", a...) }
+func (t *exampleT) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+func (t *exampleT) finish() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}

@@ -1,0 +1,130 @@
+// Package fake is iblfake: a high-fidelity fake of ibl.ai's data-manager
+// API (credentials, catalog licenses and invitations). New builds a Server
+// whose Handler serves the vendor's routes, validated against the embedded,
+// corrected OpenAPI document, over a per-tenant store; NewTestServer runs one
+// inside a Go test.
+package fake
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/catalog"
+	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/scenarios"
+	"github.com/iblfake/iblfake/spec"
+	"github.com/labstack/echo/v4"
+)
+
+// Version is the fake's own version; spec.VendorPackageVersion is the
+// vendor contract it embeds.
+const Version = "0.1.0"
+
+// Server is one fake data-manager. It is safe for concurrent use.
+type Server struct {
+	opts    options
+	spec    *spec.Spec
+	echo    *echo.Echo
+	deps    *api.Deps
+	journal *Journal
+	log     *slog.Logger
+	routes  *routeTable
+	scen    *scenarios.Engine
+	// entities resolve the stored entity a request addresses, for
+	// scenario when clauses.
+	entities []func(echo.Context) (map[string]any, bool)
+}
+
+// New builds a Server. Without options it keeps state in memory, accepts any
+// API key for any org and allows CORS from any origin.
+func New(opts ...Option) (*Server, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	sp, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	if o.store == nil {
+		o.store = store.NewMemory()
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{
+		opts:    o,
+		spec:    sp,
+		deps:    &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
+		journal: NewJournal(o.journalSize),
+		log:     o.logger,
+	}
+	s.echo = echo.New()
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.Use(s.recoverMiddleware, s.journalMiddleware)
+	if o.corsOrigins != nil {
+		s.echo.Use(corsMiddleware(o.corsOrigins))
+	}
+	if err := s.setupScenarios(); err != nil {
+		return nil, err
+	}
+	s.registerAdmin()
+	handlers := map[string]echo.HandlerFunc{}
+	creds := credentials.New(s.deps)
+	s.entities = append(s.entities, creds.Entity)
+	for id, h := range creds.Routes() {
+		handlers[id] = h
+	}
+	cat := catalog.New(s.deps)
+	s.entities = append(s.entities, cat.Entity)
+	cat.RegisterAdmin(s.echo.Group("/_fake"))
+	for id, h := range cat.Routes() {
+		handlers[id] = h
+	}
+	if err := s.registerVendorRoutes(handlers); err != nil {
+		return nil, err
+	}
+	if err := s.seedState(); err != nil { // fixture.go: WithFixture, WithDemo
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the http.Handler serving the vendor API and /_fake/.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Journal returns the server's request journal.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// Clock returns the server's clock, which tests may move.
+func (s *Server) Clock() *api.Clock { return s.deps.Clock }
+
+// Store returns the server's store backend.
+func (s *Server) Store() store.Backend { return s.deps.Store }
+
+// Reset deletes all state of every tenant and empties the journal.
+func (s *Server) Reset() error {
+	err := s.deps.Store.Update(func(tx store.Tx) error {
+		for _, b := range tx.Buckets() {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	s.journal.Clear()
+	return nil
+}
+
+// Close releases the server's store.
+func (s *Server) Close() error { return s.deps.Store.Close() }

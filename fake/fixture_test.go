@@ -1,0 +1,330 @@
+package fake_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iblfake/iblfake/fake"
+)
+
+var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/fixtures/small.yaml from the HTTP API")
+
+// fixtureDir holds the fixtures the repository ships.
+const fixtureDir = "../testdata/fixtures/"
+
+// smallHeader opens small.yaml.
+const smallHeader = "# A small realistic tenant (org acme), made through the HTTP API by\n" +
+	"# TestFixtureSmallIsCurrent and exported; regenerate with\n" +
+	"#   go test ./fake/ -run TestFixtureSmallIsCurrent -update-fixtures\n"
+
+// smallTenant builds the small fixture's tenant through the HTTP API: two
+// issuers, three credentials, five assertions (one revoked), a user license
+// with two seats taken and two invitations, on dates in January 2026.
+func smallTenant(t *testing.T) *client {
+	t.Helper()
+	jan := func(d, h int) time.Time { return time.Date(2026, 1, d, h, 0, 0, 0, time.UTC) }
+	c := newClient(t, fake.WithSeed(2026), fake.WithClockAt(jan(5, 9)))
+	clock := c.srv.Clock()
+	uni := c.createIssuer(t, "acme", "Acme University")
+	academy := c.createIssuer(t, "acme", "Acme Skills Academy")
+	clock.SetNow(jan(6, 10))
+	py := c.createCredential(t, "acme", uni, "Python Foundations Certificate", map[string]any{
+		"description": "Awarded for completing Python Foundations (PY101).", "credentialType": "certificate",
+		"courses": []any{map[string]any{"course_id": "course-v1:acme+PY101+2026_T1", "name": "Python Foundations"}}, "tags": []string{"python"}})
+	ds := c.createCredential(t, "acme", uni, "Data Science Professional Certificate", map[string]any{
+		"credentialType": "program certificate", "programs": []any{"program-v1:acme+DATA+2026"}})
+	cpr := c.createCredential(t, "acme", academy, "CPR and First Aid", map[string]any{
+		"credentialType": "badge", "expires": map[string]any{"amount": 90, "duration": "days"}})
+	for i, who := range []string{"ada.lovelace", "alan.turing", "grace.hopper"} {
+		clock.SetNow(jan(10+i, 14))
+		c.issue(t, "acme", py, who, map[string]any{"course": "course-v1:acme+PY101+2026_T1",
+			"recipient": map[string]any{"identity": who, "email": who + "@example.com"}})
+	}
+	clock.SetNow(jan(20, 11))
+	c.issue(t, "acme", ds, "ada.lovelace", map[string]any{"program": "program-v1:acme+DATA+2026"})
+	wrong := c.issue(t, "acme", cpr, "alan.turing", nil)
+	clock.SetNow(jan(21, 8))
+	c.revoke(t, "acme", wrong, "Issued in error.")
+	c.seedDirectory(t, "acme", map[string]any{"users": []any{
+		map[string]any{"user_id": 1, "username": "ada.lovelace", "email": "ada.lovelace@example.com", "name": "Ada Lovelace"},
+		map[string]any{"user_id": 2, "username": "alan.turing", "email": "alan.turing@example.com", "name": "Alan Turing"},
+	}, "groups": []any{}})
+	lid := id(t, c.createLicense(t, "user", "acme", map[string]any{"name": "Pilot seats", "count": 5}))
+	c.must(t, 200, "POST", licBase+"user/assignment/", map[string]any{"license_id": lid, "user_id": 1, "fulfilled": true})
+	c.must(t, 200, "POST", licBase+"user/assignment/", map[string]any{"license_id": lid, "email": "new.hire@example.com"})
+	c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "katherine.johnson@example.com", "source": "admin"})
+	c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "old.invite@example.com",
+		"expired": jan(15, 0).Format(time.RFC3339)})
+	return c
+}
+
+// exportJSON is the server's state as compact JSON.
+func exportJSON(t *testing.T, s *fake.Server) []byte {
+	t.Helper()
+	st, err := s.ExportState()
+	if err != nil {
+		t.Fatalf("ExportState: %v", err)
+	}
+	js, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+func TestFixtureSmallIsCurrent(t *testing.T) {
+	c := smallTenant(t)
+	st, err := c.srv.ExportState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := fake.MarshalFixtureYAML(st)
+	if err != nil {
+		t.Fatalf("MarshalFixtureYAML: %v", err)
+	}
+	want := append([]byte(smallHeader), y...)
+	path := fixtureDir + "small.yaml"
+	if *updateFixtures {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s is not what the HTTP API makes today; rerun with -update-fixtures and review the diff", path)
+	}
+}
+
+func TestFixtureLoad(t *testing.T) {
+	t.Run("Empty", func(t *testing.T) {
+		c := newClient(t, fake.WithFixture(fixtureDir+"empty.yaml"))
+		equal(t, "state", string(exportJSON(t, c.srv.Server)), `{"format":"iblfake-state/1","buckets":{},"sequences":{}}`)
+	})
+	t.Run("Small", func(t *testing.T) {
+		c := newClient(t, fake.WithFixture(fixtureDir+"small.yaml"))
+		// The tenant works through the API as if it had been made there.
+		equal(t, "issuers", c.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(2.0))
+		equal(t, "credentials", c.must(t, 200, "GET", base("acme"), nil).result(t)["count"], any(3.0))
+		env := c.must(t, 200, "GET", userBase("acme", "alan.turing")+"assertions/?include_revoked=true&include_expired=true", nil).obj(t)
+		revoked := 0
+		for _, a := range page(t, env) {
+			if a["revoked"] == true {
+				revoked++
+				c.must(t, 404, "GET", public(a["entityId"].(string)), nil)
+			}
+		}
+		equal(t, "revoked assertions of alan.turing", revoked, 1)
+		// New ids and index keys continue after the imported ones.
+		is := c.createIssuer(t, "acme", "Third Issuer")
+		equal(t, "issuers", c.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(3.0))
+		c.must(t, 200, "GET", base("acme")+"issuers/"+is, nil)
+	})
+	t.Run("RoundTrip", func(t *testing.T) {
+		// export -> YAML -> fixture -> export is the identity.
+		src := smallTenant(t)
+		want := exportJSON(t, src.srv.Server)
+		st, _ := src.srv.ExportState()
+		y, err := fake.MarshalFixtureYAML(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "snap.yaml")
+		if err := os.WriteFile(path, y, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := newClient(t, fake.WithFixture(path))
+		if got := exportJSON(t, dst.srv.Server); !bytes.Equal(got, want) {
+			t.Fatalf("state after the YAML round trip differs:\n got %.300s\nwant %.300s", got, want)
+		}
+		// JSON (the export as it is) is a fixture too.
+		jsPath := filepath.Join(t.TempDir(), "snap.json")
+		if err := os.WriteFile(jsPath, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := exportJSON(t, newClient(t, fake.WithFixture(jsPath)).srv.Server); !bytes.Equal(got, want) {
+			t.Fatal("state after loading the JSON export as a fixture differs")
+		}
+	})
+}
+
+func TestFixtureMalformed(t *testing.T) {
+	_, err := fake.New(fake.WithFixture(fixtureDir + "malformed.yaml"))
+	var fe *fake.FixtureError
+	if !errors.As(err, &fe) {
+		t.Fatalf("New = %v, want a *fake.FixtureError", err)
+	}
+	equal(t, "line", fe.Line, 8)
+	equal(t, "field", fe.Field, "buckets.cred.issuers.Hn2xv5b0Sg6b3e2sVq0xQw")
+	equal(t, "reason", fe.Reason, "a value must be a mapping, a sequence or a string, got null")
+	if !strings.Contains(err.Error(), "malformed.yaml:8: ") {
+		t.Errorf("error %q does not name the file and line", err)
+	}
+
+	for _, tc := range []struct {
+		name, doc   string
+		line        int
+		field, text string
+	}{
+		{"Syntax", "format: iblfake-state/1\nbuckets:\n\tb: {}\n", 3, "", "found character that cannot start any token"},
+		{"Empty", "", 1, "", "the file is empty"},
+		{"NoFormat", "buckets: {}\n", 1, "format", "missing"},
+		{"WrongFormat", "format: iblfake-state/2\n", 1, "format", `want "iblfake-state/1"`},
+		{"UnknownField", "format: iblfake-state/1\nbucket: {}\n", 2, "bucket", "unknown field"},
+		{"BucketNotMapping", "format: iblfake-state/1\nbuckets:\n  cred.issuers: [1, 2]\n", 3, "buckets.cred.issuers", "want a mapping"},
+		{"ValueNumber", "format: iblfake-state/1\nbuckets:\n  b:\n    k: 3\n", 4, "buckets.b.k", "got int 3"},
+		{"DuplicateKey", "format: iblfake-state/1\nbuckets:\n  b:\n    k: x\n    k: y\n", 5, "buckets.b", `key "k" is given twice`},
+		{"ComplexKey", "format: iblfake-state/1\nbuckets:\n  b:\n    k: {? [a]: 1}\n", 4, "buckets.b.k", "a key must be a scalar"},
+		{"Infinity", "format: iblfake-state/1\nbuckets:\n  b:\n    k: {n: .inf}\n", 4, "buckets.b.k.n", "not a number JSON can hold"},
+		{"JSONValueNumber", "{\"format\": \"iblfake-state/1\",\n \"buckets\": {\"b\": {\n  \"k\": 3}}}", 3, "buckets.b.k", "got int 3"},
+		{"JSONUnknownField", "{\"format\": \"iblfake-state/1\",\n \"bucket\": {}}", 2, "bucket", "unknown field"},
+		{"NegativeSequence", "format: iblfake-state/1\nsequences:\n  b: -1\n", 3, "sequences.b", "non-negative integer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := fake.ParseFixture("t.yaml", []byte(tc.doc))
+			var fe *fake.FixtureError
+			if !errors.As(err, &fe) {
+				t.Fatalf("ParseFixture = %v, want a *fake.FixtureError", err)
+			}
+			if fe.Line != tc.line || fe.Field != tc.field || !strings.Contains(fe.Reason, tc.text) {
+				t.Fatalf("error = line %d field %q reason %q, want line %d field %q reason containing %q",
+					fe.Line, fe.Field, fe.Reason, tc.line, tc.field, tc.text)
+			}
+		})
+	}
+}
+
+func TestFixtureMerge(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"one\"}\nsequences: {x: 4}\n")
+	b := write("b.json", `{"format": "iblfake-state/1", "buckets": {"x": {"k2": {"n": 1}}}, "sequences": {"x": 9}}`)
+	c := newClient(t, fake.WithFixture(a), fake.WithFixture(b))
+	equal(t, "state", string(exportJSON(t, c.srv.Server)),
+		`{"format":"iblfake-state/1","buckets":{"x":{"k1":"one","k2":{"n":1}}},"sequences":{"x":9}}`)
+
+	clash := write("c.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"two\"}\n")
+	_, err := fake.New(fake.WithFixture(a), fake.WithFixture(clash))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml") || !strings.Contains(err.Error(), "a.yaml") {
+		t.Fatalf("New = %v, want an error naming both files", err)
+	}
+}
+
+func TestFixtureKeepsAFilledStore(t *testing.T) {
+	c := newClient(t)
+	c.createIssuer(t, "acme", "Already here")
+	before := exportJSON(t, c.srv.Server)
+	s, err := fake.New(fake.WithStore(c.srv.Store()), fake.WithFixture(fixtureDir+"small.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := exportJSON(t, s); !bytes.Equal(got, before) {
+		t.Fatal("a fixture replaced a store that already held state")
+	}
+	if _, err := fake.New(fake.WithStore(c.srv.Store()), fake.WithFixture(fixtureDir+"malformed.yaml")); err == nil {
+		t.Fatal("a malformed fixture was accepted over a filled store")
+	}
+}
+
+func TestFixtureProgress(t *testing.T) {
+	const n = 25000
+	var doc strings.Builder
+	doc.WriteString("format: iblfake-state/1\nbuckets:\n  big:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&doc, "    k%06d: {id: %d, name: entity %d}\n", i, i, i)
+	}
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, []byte(doc.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	start := time.Now()
+	s, err := fake.New(fake.WithFixture(path), fake.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d entries loaded in %v", n, time.Since(start))
+	for _, want := range []string{`msg="loading fixture"`, "entries=10000", "entries=20000", `msg="fixtures loaded"`, "entries=25000"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not show %q:\n%s", want, logs.String())
+		}
+	}
+	st, _ := s.ExportState()
+	equal(t, "entries", len(st.Buckets["big"]), n)
+	equal(t, "an entity", string(st.Buckets["big"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
+}
+
+func TestFixtureConfig(t *testing.T) {
+	env := map[string]string{"IBLFAKE_FIXTURES": "a.yaml, b.json", "IBLFAKE_DEMO": "true"}
+	cfg, err := fake.ParseConfig([]string{"--fixture", "c.yaml", "--seed", "42"}, func(k string) string { return env[k] }, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "fixtures", cfg.Fixtures, []string{"a.yaml", "b.json", "c.yaml"})
+	equal(t, "demo", cfg.Demo, true)
+	cfg, err = fake.ParseConfig([]string{"--demo=false"}, func(k string) string { return env[k] }, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "demo", cfg.Demo, false)
+	if _, err := fake.ParseConfig(nil, func(k string) string { return map[string]string{"IBLFAKE_DEMO": "sure"}[k] }, new(bytes.Buffer)); err == nil {
+		t.Fatal("IBLFAKE_DEMO=sure accepted")
+	}
+}
+
+func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {
+	// A --db file reopened with the same --seed, or a fixture made by a
+	// fake with that seed: the generator must not hand out stored ids again.
+	first := newClient(t, fake.WithSeed(9))
+	a := first.createIssuer(t, "acme", "First")
+	srv, err := fake.New(fake.WithSeed(9), fake.WithStore(first.srv.Store()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptestDo(t, srv, "POST", base("acme")+"issuers/", `{"name": "Second"}`)
+	var out struct {
+		Result struct {
+			EntityID string `json:"entityId"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(rec, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Result.EntityID == a {
+		t.Fatalf("the reopened store's generator repeated id %s", a)
+	}
+	equal(t, "issuers", first.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(2.0))
+}
+
+// httptestDo sends one JSON request to s's handler in-process and returns
+// the body of its 200 answer.
+func httptestDo(t *testing.T, s *fake.Server, method, path, body string) []byte {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", testAuth)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
+}

@@ -1,0 +1,351 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/iblfake/iblfake/fake"
+)
+
+func TestAuth(t *testing.T) {
+	c := newClient(t, withKeys()...)
+	path := base("acme") + "issuers/"
+	const (
+		notProvided = `{"detail": "Authentication credentials were not provided."}`
+		invalid     = `{"detail": "Invalid token."}`
+		forbidden   = `{"detail": "You do not have permission to perform this action."}`
+	)
+	for _, tc := range []struct {
+		name, header string
+		want         int
+		body         string
+	}{
+		{"NoHeader", "", 401, notProvided},
+		{"UnknownScheme", "Basic a2V5LWFjbWU=", 401, notProvided},
+		{"KeywordOnly", "Api-Token", 401, `{"detail": "Invalid token header. No credentials provided."}`},
+		{"Spaces", "Api-Token key acme", 401, `{"detail": "Invalid token header. Token string should not contain spaces."}`},
+		{"UnknownKey", "Api-Token nope", 401, invalid},
+		{"OtherOrgKey", "Api-Token key-other", 403, forbidden},
+		{"ApiToken", "Api-Token key-acme", 200, ""},
+		{"ApiKey", "Api-Key key-acme", 200, ""},
+		{"Token", "Token key-acme", 200, ""},
+		{"Bearer", "Bearer key-acme", 200, ""},
+		{"LowerCase", "api-token key-acme", 200, ""},
+		{"MultiOrgKey", "Token key-both", 200, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.must(t, tc.want, "GET", path, nil, "Authorization", tc.header)
+			if tc.body != "" {
+				jsonEq(t, r.Body, tc.body)
+			}
+			wantAuth := ""
+			if tc.want == 401 {
+				wantAuth = "Token"
+			}
+			equal(t, "WWW-Authenticate", r.Header.Get("WWW-Authenticate"), wantAuth)
+		})
+	}
+	t.Run("AuthBeforeValidation", func(t *testing.T) {
+		r := c.must(t, 401, "POST", path, map[string]any{}, "Authorization", "")
+		jsonEq(t, r.Body, notProvided)
+		r = c.must(t, 403, "POST", path, map[string]any{}, "Authorization", "Token key-other")
+		jsonEq(t, r.Body, forbidden)
+	})
+	t.Run("PlatformOrgOverridesURL", func(t *testing.T) {
+		c.must(t, 403, "GET", base("acme")+"?platform_org=other", nil, "Authorization", "Token key-acme")
+		c.must(t, 200, "GET", base("acme")+"?platform_org=other", nil, "Authorization", "Token key-other")
+	})
+	t.Run("AnyKeyWithoutBoundKeys", func(t *testing.T) {
+		open := newClient(t)
+		open.must(t, 200, "GET", path, nil, "Authorization", "Bearer whatever")
+		jsonEq(t, open.must(t, 401, "GET", path, nil, "Authorization", "").Body, notProvided)
+	})
+}
+
+// TestEveryOperationAuth sends every credentials operation without a key
+// and with another org's key.
+func TestEveryOperationAuth(t *testing.T) {
+	c := newClient(t, withKeys()...)
+	b := base("acme")
+	ops := []struct{ op, method, path string }{
+		{"credentials_orgs_users_issuers_retrieve", "GET", b + "issuers/"},
+		{"credentials_orgs_users_issuers_create", "POST", b + "issuers/"},
+		{"credentials_orgs_users_issuers_retrieve_2", "GET", b + "issuers/x"},
+		{"credentials_orgs_users_issuers_update", "PUT", b + "issuers/x"},
+		{"credentials_orgs_users_issuers_destroy", "DELETE", b + "issuers/x"},
+		{"credentials_orgs_users_issuers_authority_create", "POST", b + "issuers/authority/"},
+		{"credentials_orgs_users_retrieve", "GET", b},
+		{"credentials_orgs_users_create", "POST", b},
+		{"credentials_orgs_users_retrieve_2", "GET", b + "x"},
+		{"credentials_orgs_users_update", "PUT", b + "x"},
+		{"credentials_orgs_users_destroy", "DELETE", b + "x"},
+		{"credentials_orgs_users_assertions_create", "POST", b + "x/assertions/"},
+		{"credentials_orgs_users_assertions_bulk_create", "POST", b + "x/assertions/bulk/"},
+		{"credentials_orgs_users_assertions_retrieve", "GET", b + "assertions/"},
+		{"credentials_orgs_users_assertions_retrieve_3", "GET", b + "x/assertions/"},
+		{"credentials_orgs_users_assertions_retrieve_2", "GET", b + "assertions/x"},
+		{"credentials_orgs_users_assertions_update", "PUT", b + "assertions/x"},
+	}
+	for _, o := range ops {
+		t.Run(o.op, func(t *testing.T) {
+			var body any
+			if o.method == "POST" || o.method == "PUT" {
+				body = map[string]any{}
+			}
+			jsonEq(t, c.must(t, 401, o.method, o.path, body, "Authorization", "").Body,
+				`{"detail": "Authentication credentials were not provided."}`)
+			jsonEq(t, c.must(t, 401, o.method, o.path, body, "Authorization", "Token nope").Body, `{"detail": "Invalid token."}`)
+			jsonEq(t, c.must(t, 403, o.method, o.path, body, "Authorization", "Token key-other").Body,
+				`{"detail": "You do not have permission to perform this action."}`)
+		})
+	}
+	// The journal proves each request reached the operation named.
+	var got []string
+	for _, e := range c.srv.Journal().Entries() {
+		if e.Status == 401 && strings.Contains(e.Path, "/orgs/acme/") {
+			got = append(got, e.OperationID)
+		}
+	}
+	var want []string
+	for _, o := range ops {
+		want = append(want, o.op, o.op)
+	}
+	equal(t, "operations", got, want)
+}
+
+func TestRouting(t *testing.T) {
+	c := newClient(t)
+	t.Run("TrailingSlashRedirect", func(t *testing.T) {
+		for _, tc := range []struct{ path, location string }{
+			{"/api/credentials/orgs/acme/users/admin", "/api/credentials/orgs/acme/users/admin/"},
+			{"/api/credentials/orgs/acme/users/admin/x/assertions?page=2", "/api/credentials/orgs/acme/users/admin/x/assertions/?page=2"},
+			{"/api/credentials/public/assertions/abc", "/api/credentials/public/assertions/abc/"},
+		} {
+			r := c.must(t, 301, "GET", tc.path, nil)
+			equal(t, "Location", r.Header.Get("Location"), tc.location)
+		}
+	})
+	t.Run("DetailRouteWinsOverSlash", func(t *testing.T) {
+		// .../users/admin/issuers is the credential detail of entity "issuers".
+		jsonEq(t, c.must(t, 404, "GET", base("acme")+"issuers", nil).Body, `{"detail": "Not found."}`)
+	})
+	t.Run("UnknownURL", func(t *testing.T) {
+		for _, p := range []string{"/nope", "/api/credentials/", "/api/credentials/orgs/acme/users/admin/x/y/z/"} {
+			r := c.must(t, 404, "GET", p, nil)
+			equal(t, "Content-Type", r.Header.Get("Content-Type"), "text/html; charset=UTF-8")
+			if !strings.Contains(string(r.Raw), "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>") {
+				t.Fatalf("body = %s, want Django's 404 page", r.Raw)
+			}
+		}
+	})
+	t.Run("Head", func(t *testing.T) {
+		// Django answers HEAD wherever it answers GET, without the body.
+		c.createIssuer(t, "acme", "U")
+		r := c.must(t, 200, "HEAD", base("acme")+"issuers/", nil)
+		equal(t, "body", string(r.Raw), "")
+		equal(t, "Content-Type", r.Header.Get("Content-Type"), "application/json")
+		c.must(t, 404, "HEAD", base("acme")+"nope", nil)
+		c.must(t, 401, "HEAD", base("acme"), nil, "Authorization", "")
+		c.must(t, 405, "HEAD", base("acme")+"x/assertions/bulk/", nil)
+	})
+	t.Run("MethodNotAllowed", func(t *testing.T) {
+		for _, tc := range []struct{ method, path, allow string }{
+			{"DELETE", base("acme"), "GET, POST"},
+			{"PATCH", base("acme") + "issuers/x", "DELETE, GET, PUT"},
+			{"DELETE", "/api/credentials/public/assertions/x/", "GET"},
+		} {
+			r := c.must(t, 405, tc.method, tc.path, nil)
+			jsonEq(t, r.Body, `{"detail": "Method \"`+tc.method+`\" not allowed."}`)
+			allow := map[string]bool{}
+			for _, m := range strings.Split(r.Header.Get("Allow"), ",") {
+				allow[strings.TrimSpace(m)] = true
+			}
+			for _, m := range strings.Split(tc.allow, ", ") {
+				if !allow[m] || allow[tc.method] {
+					t.Fatalf("%s %s: Allow = %q, want %s and not %s", tc.method, tc.path, r.Header.Get("Allow"), tc.allow, tc.method)
+				}
+			}
+		}
+	})
+}
+
+func TestRequestBodies(t *testing.T) {
+	c := newClient(t, fake.WithMaxBodyBytes(1024))
+	path := base("acme") + "issuers/"
+	t.Run("UnsupportedMediaType", func(t *testing.T) {
+		r := c.must(t, 415, "POST", path, rawBody{"text/plain", "name=U"})
+		jsonEq(t, r.Body, `{"detail": "Unsupported media type \"text/plain\" in request."}`)
+	})
+	t.Run("MalformedJSON", func(t *testing.T) {
+		for _, data := range []string{`{"name": `, `{name: "U"}`, `[1,`, `{"name": "U"} trailing`} {
+			r := c.must(t, 400, "POST", path, rawBody{"application/json", data})
+			detail, _ := r.obj(t)["detail"].(string)
+			if len(r.obj(t)) != 1 || !strings.HasPrefix(detail, "JSON parse error - ") {
+				t.Fatalf("%s: body = %s, want {\"detail\": \"JSON parse error - ...\"}", data, r.Raw)
+			}
+		}
+	})
+	t.Run("Null", func(t *testing.T) {
+		jsonEq(t, c.must(t, 400, "POST", path, rawBody{"application/json", `null`}).Body,
+			`{"non_field_errors": ["This field may not be null."]}`)
+	})
+	t.Run("NotAnObject", func(t *testing.T) {
+		r := c.must(t, 400, "POST", path, rawBody{"application/json", `["U"]`})
+		if _, ok := r.obj(t)["non_field_errors"]; !ok {
+			t.Fatalf("body = %s, want a non_field_errors 400", r.Raw)
+		}
+	})
+	t.Run("TooLarge", func(t *testing.T) {
+		r := c.must(t, 413, "POST", path, map[string]any{"name": strings.Repeat("x", 2000)})
+		jsonEq(t, r.Body, `{"detail": "Request body exceeds the limit of 1024 bytes."}`)
+	})
+	t.Run("Form", func(t *testing.T) {
+		r := c.must(t, 200, "POST", path, rawBody{"application/x-www-form-urlencoded",
+			"name=Form+U&allowed_template_tags=a&allowed_template_tags=b"})
+		got := r.result(t)
+		equal(t, "name", got["name"], any("Form U"))
+		jsonEq(t, got["allowed_template_tags"], `["a", "b"]`)
+		is := str(t, got, "entityId")
+		// Typed fields are converted: public is a boolean, metadata JSON.
+		r = c.must(t, 200, "POST", base("acme"), rawBody{"application/x-www-form-urlencoded",
+			"name=Hidden&issuer=" + is + "&public=false&tags=x&metadata=%7B%22k%22%3A1%7D"})
+		cr := r.result(t)
+		jsonEq(t, cr["tags"], `["x"]`)
+		jsonEq(t, cr["metadata"], `{"k": 1}`)
+		env := c.must(t, 200, "GET", base("acme"), nil).result(t)
+		equal(t, "public credentials", env["count"], any(0.0))
+		jsonEq(t, c.must(t, 400, "POST", base("acme"), rawBody{"application/x-www-form-urlencoded", "name=B"}).Body,
+			`{"issuer": ["This field is required."]}`)
+		jsonEq(t, c.must(t, 400, "POST", base("acme"), rawBody{"application/x-www-form-urlencoded", "name=B&issuer=" + is + "&public=maybe"}).Body,
+			`{"public": ["Must be a valid boolean."]}`)
+	})
+	t.Run("Multipart", func(t *testing.T) {
+		body := "--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nMultipart U\r\n--XX--\r\n"
+		r := c.must(t, 200, "POST", path, rawBody{"multipart/form-data; boundary=XX", body})
+		equal(t, "name", r.result(t)["name"], any("Multipart U"))
+	})
+	t.Run("ScimJSON", func(t *testing.T) {
+		r := c.must(t, 200, "POST", path, rawBody{"application/scim+json", `{"name": "Scim U"}`})
+		equal(t, "name", r.result(t)["name"], any("Scim U"))
+	})
+}
+
+func TestAdminEndpoints(t *testing.T) {
+	c := newClient(t, withKeys()...)
+	c.auth = "Api-Token key-acme"
+	t.Run("Health", func(t *testing.T) {
+		got := c.must(t, 200, "GET", "/_fake/health", nil, "Authorization", "").obj(t)
+		equal(t, "status", got["status"], any("ok"))
+		equal(t, "version", got["version"], any(fake.Version))
+		if s, _ := got["vendor_package"].(string); !strings.HasPrefix(s, "@iblai/iblai-api@") {
+			t.Fatalf("vendor_package = %q, want @iblai/iblai-api@...", s)
+		}
+	})
+	t.Run("OpenAPI", func(t *testing.T) {
+		r := c.must(t, 200, "GET", "/_fake/openapi.json", nil, "Authorization", "")
+		var doc struct {
+			OpenAPI    string                    `json:"openapi"`
+			Paths      map[string]map[string]any `json:"paths"`
+			Components struct {
+				Schemas map[string]any `json:"schemas"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(r.Raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(doc.OpenAPI, "3.") {
+			t.Fatalf("openapi = %q, want 3.x", doc.OpenAPI)
+		}
+		if _, ok := doc.Paths["/api/credentials/orgs/{org}/users/{user_id}/"]["get"]; !ok {
+			t.Fatal("the credential list is missing from the document")
+		}
+		// The served document is the corrected one.
+		for _, s := range []string{"CredentialObject", "IssuerListEnvelope", "StatusBlock"} {
+			if _, ok := doc.Components.Schemas[s]; !ok {
+				t.Errorf("schema %s missing: the corrections are not applied", s)
+			}
+		}
+	})
+	t.Run("Journal", func(t *testing.T) {
+		c.must(t, 204, "DELETE", "/_fake/requests", nil)
+		c.createIssuer(t, "acme", "U")
+		c.must(t, 404, "GET", base("acme")+"issuers/nope", nil)
+		c.must(t, 401, "GET", base("acme")+"issuers/", nil, "Authorization", "")
+		c.must(t, 404, "GET", "/nope", nil)
+		c.must(t, 200, "GET", "/_fake/health", nil) // not journalled
+		got := c.must(t, 200, "GET", "/_fake/requests", nil).obj(t)
+		equal(t, "total", got["total"], any(4.0))
+		var rows []string
+		for _, e := range got["requests"].([]any) {
+			m := e.(map[string]any)
+			rows = append(rows, strings.Join([]string{
+				m["method"].(string), m["path"].(string), str0(m["operation_id"]), jsonNum(m["status"]), str0(m["tenant"]),
+			}, " "))
+		}
+		equal(t, "journal", rows, []string{
+			"POST " + base("acme") + "issuers/ credentials_orgs_users_issuers_create 200 acme",
+			"GET " + base("acme") + "issuers/nope credentials_orgs_users_issuers_retrieve_2 404 acme",
+			"GET " + base("acme") + "issuers/ credentials_orgs_users_issuers_retrieve 401 acme",
+			"GET /nope  404 ",
+		})
+		last := c.must(t, 200, "GET", "/_fake/requests?limit=1", nil).obj(t)["requests"].([]any)
+		equal(t, "limit=1", len(last), 1)
+		equal(t, "limit=1 path", last[0].(map[string]any)["path"], any("/nope"))
+		c.must(t, 204, "DELETE", "/_fake/requests", nil)
+		got = c.must(t, 200, "GET", "/_fake/requests", nil).obj(t)
+		jsonEq(t, got, `{"total": 0, "requests": []}`)
+	})
+	t.Run("Reset", func(t *testing.T) {
+		c.createIssuer(t, "acme", "Before reset")
+		jsonEq(t, c.must(t, 200, "POST", "/_fake/reset", nil).Body, `{"reset": true}`)
+		env := c.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)
+		equal(t, "issuers after reset", env["count"], any(0.0))
+		got := c.must(t, 200, "GET", "/_fake/requests", nil).obj(t)
+		equal(t, "journal after reset", got["total"], any(1.0)) // the list just made
+		c.createIssuer(t, "acme", "After reset")
+	})
+}
+
+func str0(v any) string { s, _ := v.(string); return s }
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestCORS(t *testing.T) {
+	preflight := func(t *testing.T, c *client, origin string) response {
+		t.Helper()
+		return c.do(t, "OPTIONS", base("acme")+"issuers/", nil, "Authorization", "",
+			"Origin", origin, "Access-Control-Request-Method", "POST",
+			"Access-Control-Request-Headers", "authorization,content-type")
+	}
+	t.Run("AnyOrigin", func(t *testing.T) {
+		c := newClient(t)
+		r := preflight(t, c, "http://localhost:3000")
+		equal(t, "status", r.Status, 204)
+		equal(t, "Allow-Origin", r.Header.Get("Access-Control-Allow-Origin"), "*")
+		for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+			if !strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), m) {
+				t.Errorf("Allow-Methods = %q, want %s in it", r.Header.Get("Access-Control-Allow-Methods"), m)
+			}
+		}
+		if h := strings.ToLower(r.Header.Get("Access-Control-Allow-Headers")); !strings.Contains(h, "authorization") {
+			t.Errorf("Allow-Headers = %q, want authorization in it", h)
+		}
+		get := c.must(t, 200, "GET", base("acme")+"issuers/", nil, "Origin", "http://localhost:3000")
+		equal(t, "Allow-Origin on GET", get.Header.Get("Access-Control-Allow-Origin"), "*")
+	})
+	t.Run("ListedOrigin", func(t *testing.T) {
+		c := newClient(t, fake.WithCORS("https://app.example"))
+		equal(t, "listed", preflight(t, c, "https://app.example").Header.Get("Access-Control-Allow-Origin"), "https://app.example")
+		equal(t, "other", preflight(t, c, "https://evil.example").Header.Get("Access-Control-Allow-Origin"), "")
+	})
+	t.Run("Off", func(t *testing.T) {
+		c := newClient(t, fake.WithCORS())
+		r := preflight(t, c, "http://localhost:3000")
+		equal(t, "Allow-Origin", r.Header.Get("Access-Control-Allow-Origin"), "")
+		equal(t, "Allow-Methods", r.Header.Get("Access-Control-Allow-Methods"), "")
+	})
+}

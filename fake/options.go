@@ -1,0 +1,118 @@
+package fake
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/scenarios"
+)
+
+// Option configures a Server.
+type Option func(*options) error
+
+type options struct {
+	keys            map[string]map[string]bool // key -> orgs; nil: any key, any org
+	store           store.Backend
+	logger          *slog.Logger
+	corsOrigins     []string // nil: CORS off
+	journalSize     int
+	seed            uint64
+	responseChecker func(r *http.Request, operationID string, status int, err error)
+	maxBodyBytes    int64
+	clockSetup      []func(*api.Clock) // WithClockOffset, WithClockAt
+	scenarioNames   []string
+	scenarioDefs    []*scenarios.Scenario
+	scenarioOff     []string
+	adminToken      string   // empty: /_fake/ is open
+	fixtures        []string // WithFixture
+	demo            bool     // WithDemo
+}
+
+func defaultOptions() options {
+	return options{corsOrigins: []string{"*"}, journalSize: 1000, maxBodyBytes: 10 << 20}
+}
+
+// WithAPIKey binds key to the orgs (platform keys) it may touch. Once any key
+// is bound, an unknown key is a 401 and a key used for another org a 403;
+// with none bound, any key works for every org.
+func WithAPIKey(key string, orgs ...string) Option {
+	return func(o *options) error {
+		if key == "" || len(orgs) == 0 {
+			return fmt.Errorf("WithAPIKey: need a key and at least one org")
+		}
+		if o.keys == nil {
+			o.keys = map[string]map[string]bool{}
+		}
+		if o.keys[key] == nil {
+			o.keys[key] = map[string]bool{}
+		}
+		for _, org := range orgs {
+			o.keys[key][org] = true
+		}
+		return nil
+	}
+}
+
+// WithStore sets the store backend (default: a new in-memory one). The
+// server closes it on Close.
+func WithStore(b store.Backend) Option {
+	return func(o *options) error { o.store = b; return nil }
+}
+
+// WithLogger sets the structured logger for request logs (default: none).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error { o.logger = l; return nil }
+}
+
+// WithCORS sets the origins allowed by CORS ("*" for any); with none, CORS
+// headers are not sent. The default allows any origin, for local frontends.
+func WithCORS(origins ...string) Option {
+	return func(o *options) error { o.corsOrigins = origins; return nil }
+}
+
+// WithJournalSize sets how many requests /_fake/requests keeps (default
+// 1000; the oldest are dropped first).
+func WithJournalSize(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("WithJournalSize: %d is not positive", n)
+		}
+		o.journalSize = n
+		return nil
+	}
+}
+
+// WithSeed makes generated ids reproducible.
+func WithSeed(seed uint64) Option {
+	return func(o *options) error { o.seed = seed; return nil }
+}
+
+// WithResponseValidation validates every vendor-route response against the
+// corrected document and calls report for each (err nil when it conforms).
+// NewTestServer uses it to fail the test on a mismatch.
+func WithResponseValidation(report func(r *http.Request, operationID string, status int, err error)) Option {
+	return func(o *options) error { o.responseChecker = report; return nil }
+}
+
+// WithMaxBodyBytes sets the largest request body accepted (default 10 MiB);
+// a larger one is a 413.
+func WithMaxBodyBytes(n int64) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("WithMaxBodyBytes: %d is not positive", n)
+		}
+		o.maxBodyBytes = n
+		return nil
+	}
+}
+
+// WithDemo builds the demo tenant (org "demo", see package fake/demo) when
+// the server starts over an empty store, after any fixtures. Its fake
+// values are seeded by WithSeed, like the ids, so the same seed on the same
+// day (or with WithClockAt) gives the same tenant byte for byte.
+func WithDemo() Option {
+	return func(o *options) error { o.demo = true; return nil }
+}

@@ -1,0 +1,227 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// route is one vendor operation as the server serves it.
+type route struct {
+	id       string
+	method   string
+	template string // the spec's path, e.g. /api/credentials/orgs/{org}/...
+	public   bool   // no security requirement in the spec
+	kin      *routers.Route
+	formJSON bool // form bodies are turned into JSON for the handler
+}
+
+// routeTable holds the spec's path templates for trailing-slash redirects.
+type routeTable struct {
+	templates [][]string // split on "/"
+}
+
+// match reports whether path matches one of the spec's templates.
+func (t *routeTable) match(path string) bool {
+	segs := strings.Split(path, "/")
+next:
+	for _, tpl := range t.templates {
+		if len(tpl) != len(segs) {
+			continue
+		}
+		for i, s := range tpl {
+			if strings.HasPrefix(s, "{") {
+				if segs[i] == "" {
+					continue next
+				}
+			} else if s != segs[i] {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// echoPath turns /a/{b}/c into Echo's /a/:b/c.
+func echoPath(tpl string) string {
+	var b strings.Builder
+	for i, seg := range strings.Split(tpl, "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			b.WriteByte(':')
+			b.WriteString(seg[1 : len(seg)-1])
+		} else {
+			b.WriteString(seg)
+		}
+	}
+	return b.String()
+}
+
+// registerVendorRoutes serves every operation of the document: the handler
+// handlers names for it, or a 501 saying the fake does not model it yet.
+func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) error {
+	s.routes = &routeTable{}
+	for _, op := range s.spec.Operations() {
+		r := &route{
+			id:       op.Op.OperationID,
+			method:   op.Method,
+			template: op.Path,
+			public:   op.Op.Security != nil && len(*op.Op.Security) == 0 || (op.Op.Security == nil && len(s.spec.Doc.Security) == 0),
+			kin: &routers.Route{
+				Spec: s.spec.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
+			},
+			formJSON: !hasBinaryProperty(op.Op),
+		}
+		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
+		h, ok := handlers[r.id]
+		if !ok {
+			id := r.id
+			h = func(c echo.Context) error {
+				return api.Detail(http.StatusNotImplemented, "iblfake does not model "+id+" yet.")
+			}
+		}
+		s.echo.Add(r.method, echoPath(r.template), s.vendorHandler(r, h))
+		if r.method == http.MethodGet {
+			// Django's View answers HEAD with its GET handler (body dropped).
+			s.echo.Add(http.MethodHead, echoPath(r.template), s.vendorHandler(r, h))
+		}
+	}
+	return nil
+}
+
+// vendorHandler wraps an operation's handler with what every vendor route
+// does, in the real service's order: authenticate and authorise (401/403),
+// then validate the request (400/413/415), then handle.
+func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		api.SetOperation(c, r.id)
+		tenant := tenantOf(c)
+		if tenant == "" {
+			tenant = s.bodyTenant(c)
+		}
+		api.SetTenant(c, tenant)
+		// A matching scenario rule answers before anything else, so tests can
+		// make any route fail in any way, whatever the request holds.
+		if answered, err := s.applyScenario(c, r); answered || err != nil {
+			return err
+		}
+		if !r.public {
+			if err := s.authenticate(c); err != nil {
+				return err
+			}
+		}
+		input, err := s.validateRequest(c, r)
+		if err != nil {
+			return err
+		}
+		if s.opts.responseChecker != nil {
+			return s.checkResponse(c, r, input, h)
+		}
+		return h(c)
+	}
+}
+
+// tenantOf returns the tenant a request addresses: the credentials API's
+// {org} (overridden by platform_org, SKILL-C), or the catalog's
+// platform_key / key / org / platform_org query parameter.
+func tenantOf(c echo.Context) string {
+	if org := c.QueryParam("platform_org"); org != "" {
+		return org
+	}
+	if org := c.Param("org"); org != "" {
+		return org
+	}
+	for _, name := range []string{"platform_key", "key", "org"} {
+		if v := c.QueryParam(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// hasBinaryProperty reports whether a form body of op carries a file (a
+// property of format binary). Such bodies reach the handler as the raw
+// multipart request, which reads the file itself.
+func hasBinaryProperty(op *openapi3.Operation) bool {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return false
+	}
+	for _, mt := range op.RequestBody.Value.Content {
+		if mt.Schema == nil || mt.Schema.Value == nil {
+			continue
+		}
+		for _, p := range flatProperties(mt.Schema.Value) {
+			if p.Value != nil && p.Value.Format == "binary" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tenantFields are the body keys that name a request's tenant, in the order
+// tenantOf reads the same names from the query string.
+var tenantFields = []string{"platform_org", "platform_key", "key", "org"}
+
+// bodyTenant returns the tenant a POST body names, for the catalog's
+// routes, which take the platform in the body (SKILL-CI: "query param
+// (GET / DELETE) or body field (POST)"). It has to be known before
+// authentication so that a key bound to another org gets its 403. It reads
+// JSON (and scim+json) and form-urlencoded bodies up to the body limit and
+// puts the body back untouched; anything else names no tenant.
+func (s *Server) bodyTenant(c echo.Context) string {
+	req := c.Request()
+	if req.Method != http.MethodPost || req.Body == nil || req.Body == http.NoBody {
+		return ""
+	}
+	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	mt = strings.ToLower(mt)
+	form := mt == "application/x-www-form-urlencoded"
+	if mt != "application/json" && mt != "application/scim+json" && !form {
+		return ""
+	}
+	head, err := io.ReadAll(io.LimitReader(req.Body, s.opts.maxBodyBytes+1))
+	// Put back what was read in front of whatever was not, so readBody
+	// still sees the whole body and applies its own limit.
+	req.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), req.Body), req.Body}
+	if err != nil || int64(len(head)) > s.opts.maxBodyBytes {
+		return ""
+	}
+	if form {
+		vals, err := url.ParseQuery(string(head))
+		if err != nil {
+			return ""
+		}
+		for _, f := range tenantFields {
+			if v := vals.Get(f); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	var body map[string]any
+	if json.Unmarshal(head, &body) != nil {
+		return ""
+	}
+	for _, f := range tenantFields {
+		if v, ok := body[f].(string); ok && v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/btree"
+)
+
+// Memory is the in-memory Backend, the default. Each bucket is a B-tree;
+// a write transaction clones (copy-on-write, lazily) the trees it touches
+// and publishes them atomically on commit, so readers always see a complete
+// committed state without locking and a failed transaction leaves no trace.
+type Memory struct {
+	mu    sync.Mutex // serialises writers
+	state atomic.Pointer[memState]
+}
+
+var _ Backend = (*Memory)(nil)
+
+type memItem struct {
+	key string
+	val []byte
+}
+
+func memLess(a, b memItem) bool { return a.key < b.key }
+
+type memBucket struct {
+	tree *btree.BTreeG[memItem]
+	seq  uint64
+}
+
+type memState struct {
+	buckets map[string]*memBucket
+}
+
+// NewMemory returns an empty in-memory backend.
+func NewMemory() *Memory {
+	m := &Memory{}
+	m.state.Store(&memState{buckets: map[string]*memBucket{}})
+	return m
+}
+
+// View runs fn on the latest committed state.
+func (m *Memory) View(fn func(Tx) error) error {
+	return fn(&memTx{base: m.state.Load()})
+}
+
+// Update runs fn in a write transaction; see Backend.
+func (m *Memory) Update(fn func(Tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tx := &memTx{base: m.state.Load(), writable: true, dirty: map[string]*memBucket{}}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if len(tx.dirty) == 0 {
+		return nil
+	}
+	next := &memState{buckets: make(map[string]*memBucket, len(tx.base.buckets)+len(tx.dirty))}
+	for name, b := range tx.base.buckets {
+		next.buckets[name] = b
+	}
+	for name, b := range tx.dirty {
+		if b == nil {
+			delete(next.buckets, name)
+		} else {
+			next.buckets[name] = b
+		}
+	}
+	m.state.Store(next)
+	return nil
+}
+
+// Close is a no-op for memory.
+func (m *Memory) Close() error { return nil }
+
+type memTx struct {
+	base     *memState
+	writable bool
+	// dirty holds the buckets this transaction changed (nil = deleted).
+	dirty map[string]*memBucket
+}
+
+func (tx *memTx) bucket(name string) *memBucket {
+	if b, ok := tx.dirty[name]; ok {
+		return b
+	}
+	return tx.base.buckets[name]
+}
+
+// writeBucket returns a bucket this transaction may modify.
+func (tx *memTx) writeBucket(name string) (*memBucket, error) {
+	if !tx.writable {
+		return nil, ErrReadOnly
+	}
+	if b, ok := tx.dirty[name]; ok && b != nil {
+		return b, nil
+	}
+	var nb *memBucket
+	if old := tx.base.buckets[name]; old != nil && !tx.deleted(name) {
+		nb = &memBucket{tree: old.tree.Clone(), seq: old.seq}
+	} else {
+		nb = &memBucket{tree: btree.NewG(32, memLess)}
+	}
+	tx.dirty[name] = nb
+	return nb, nil
+}
+
+func (tx *memTx) deleted(name string) bool {
+	b, ok := tx.dirty[name]
+	return ok && b == nil
+}
+
+func (tx *memTx) Get(bucket, key string) []byte {
+	b := tx.bucket(bucket)
+	if b == nil {
+		return nil
+	}
+	it, ok := b.tree.Get(memItem{key: key})
+	if !ok {
+		return nil
+	}
+	return it.val
+}
+
+func (tx *memTx) Put(bucket, key string, value []byte) error {
+	b, err := tx.writeBucket(bucket)
+	if err != nil {
+		return err
+	}
+	v := make([]byte, len(value))
+	copy(v, value)
+	b.tree.ReplaceOrInsert(memItem{key: key, val: v})
+	return nil
+}
+
+func (tx *memTx) Delete(bucket, key string) error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	if tx.bucket(bucket) == nil {
+		return nil
+	}
+	b, err := tx.writeBucket(bucket)
+	if err != nil {
+		return err
+	}
+	b.tree.Delete(memItem{key: key})
+	return nil
+}
+
+func (tx *memTx) NextSequence(bucket string) (uint64, error) {
+	b, err := tx.writeBucket(bucket)
+	if err != nil {
+		return 0, err
+	}
+	b.seq++
+	return b.seq, nil
+}
+
+func (tx *memTx) Sequence(bucket string) uint64 {
+	if b := tx.bucket(bucket); b != nil {
+		return b.seq
+	}
+	return 0
+}
+
+func (tx *memTx) SetSequence(bucket string, n uint64) error {
+	b, err := tx.writeBucket(bucket)
+	if err != nil {
+		return err
+	}
+	b.seq = n
+	return nil
+}
+
+func (tx *memTx) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) bool) {
+	b := tx.bucket(bucket)
+	if b == nil {
+		return
+	}
+	visit := func(it memItem) bool {
+		if !strings.HasPrefix(it.key, prefix) {
+			return false
+		}
+		return fn(it.key, it.val)
+	}
+	if !reverse {
+		b.tree.AscendGreaterOrEqual(memItem{key: prefix}, visit)
+		return
+	}
+	if prefix == "" {
+		b.tree.Descend(visit)
+		return
+	}
+	b.tree.DescendLessOrEqual(memItem{key: prefix + "\xff"}, visit)
+}
+
+func (tx *memTx) Buckets() []string {
+	var out []string
+	for name := range tx.base.buckets {
+		if !tx.deleted(name) {
+			out = append(out, name)
+		}
+	}
+	for name, b := range tx.dirty {
+		if b != nil && tx.base.buckets[name] == nil {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (tx *memTx) DeleteBucket(bucket string) error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	tx.dirty[bucket] = nil
+	return nil
+}

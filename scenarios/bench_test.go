@@ -1,0 +1,47 @@
+package scenarios
+
+import "testing"
+
+func benchMatch(b *testing.B, e *Engine) {
+	r := &Request{Operation: "credentials_orgs_users_retrieve", Method: "GET",
+		Path: "/api/credentials/orgs/acme/users/admin/", Tenant: "acme",
+		Param: func(string) (string, bool) { return "", false }}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if e.Match(r) != nil {
+				b.Fatal("matched")
+			}
+		}
+	})
+}
+
+// BenchmarkMatchNoneActive is the engine's cost when no scenario is active.
+func BenchmarkMatchNoneActive(b *testing.B) {
+	e := NewEngine()
+	for _, n := range DefaultOn {
+		_ = e.Deactivate(n)
+	}
+	benchMatch(b, e)
+}
+
+// BenchmarkMatchDefaultOn is the cost with the default-on scenario, whose
+// rule does not match the request.
+func BenchmarkMatchDefaultOn(b *testing.B) {
+	benchMatch(b, NewEngine())
+}
+
+// BenchmarkMatchAllBuiltinsNoMatch has every built-in active with an
+// operation none of them matches by path.
+func BenchmarkMatchAllBuiltinsNoMatch(b *testing.B) {
+	e := NewEngine()
+	for _, in := range e.List() {
+		_ = e.Activate(in.Name)
+	}
+	r := &Request{Operation: "x", Method: "GET", Path: "/other/", Param: func(string) (string, bool) { return "", false }}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_ = e.Match(r)
+	}
+}

@@ -1,0 +1,363 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Request is what the engine sees of a request.
+type Request struct {
+	Operation string
+	Method    string
+	Path      string
+	Tenant    string
+	// Param returns a path, query or JSON body field.
+	Param func(name string) (string, bool)
+	// Entity returns the stored entity the path addresses, as the API
+	// renders it; called only when a rule has a when clause.
+	Entity func() (map[string]any, bool)
+	// Extra names scenarios to apply to this request only, before the active
+	// ones (the X-Fake-Scenario header).
+	Extra []string
+}
+
+// Decision is the rule that matched and what to do.
+type Decision struct {
+	Scenario string
+	Rule     string
+	Respond  *Respond
+	Fault    Fault
+	// Delay is drawn from the rule's delay.
+	Delay time.Duration
+	// Entity is the entity the when clause matched, for body templates.
+	Entity map[string]any
+}
+
+// Engine holds the known scenarios, which are active, and their counters.
+// It is safe for concurrent use; with nothing active and no per-request
+// scenario, Match costs one atomic load.
+type Engine struct {
+	mu        sync.Mutex // guards available, active and every state's counters
+	available map[string]*state
+	active    []string
+	// snapshot is the active states in order, swapped on every change, so
+	// Match checks rules (which never change) without taking mu.
+	snapshot atomic.Pointer[[]*state]
+}
+
+type state struct {
+	sc      *Scenario
+	seen    []int
+	applied []int
+	rng     *rand.Rand
+}
+
+func newState(sc *Scenario) *state {
+	seed := sc.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return &state{sc: sc, seen: make([]int, len(sc.Rules)), applied: make([]int, len(sc.Rules)),
+		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// NewEngine returns an engine that knows the built-in scenarios, with the
+// default-on ones active.
+func NewEngine() *Engine {
+	e := &Engine{available: map[string]*state{}}
+	e.snapshot.Store(&[]*state{})
+	for _, sc := range builtins() {
+		e.available[sc.Name] = newState(sc)
+	}
+	for _, name := range DefaultOn {
+		_ = e.Activate(name)
+	}
+	return e
+}
+
+// publishLocked rebuilds the lock-free snapshot of the active states.
+func (e *Engine) publishLocked() {
+	snap := make([]*state, 0, len(e.active))
+	for _, name := range e.active {
+		snap = append(snap, e.available[name])
+	}
+	e.snapshot.Store(&snap)
+}
+
+// Add makes a scenario known (replacing one of the same name, whose counters
+// restart). It does not activate it.
+func (e *Engine) Add(sc *Scenario) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.available[sc.Name] = newState(sc)
+	e.publishLocked()
+}
+
+// Activate makes a known scenario apply to every request.
+func (e *Engine) Activate(name string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.available[name] == nil {
+		return fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(e.namesLocked(), ", "))
+	}
+	for _, a := range e.active {
+		if a == name {
+			return nil
+		}
+	}
+	e.active = append(e.active, name)
+	e.publishLocked()
+	return nil
+}
+
+// Deactivate stops a scenario applying; its counters are kept.
+func (e *Engine) Deactivate(name string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.available[name] == nil {
+		return fmt.Errorf("unknown scenario %q", name)
+	}
+	for i, a := range e.active {
+		if a == name {
+			e.active = append(e.active[:i], e.active[i+1:]...)
+		}
+	}
+	e.publishLocked()
+	return nil
+}
+
+// ResetCounters restarts the times/after counting of every scenario.
+func (e *Engine) ResetCounters() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for name, st := range e.available {
+		e.available[name] = newState(st.sc)
+	}
+	e.publishLocked()
+}
+
+// Known reports whether a scenario of that name exists.
+func (e *Engine) Known(name string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.available[name] != nil
+}
+
+func (e *Engine) namesLocked() []string {
+	var out []string
+	for n := range e.available {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Info describes a scenario for the admin surface.
+type Info struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Source      string     `json:"source"`
+	Active      bool       `json:"active"`
+	Rules       []RuleInfo `json:"rules"`
+}
+
+// RuleInfo is a rule's name and counters.
+type RuleInfo struct {
+	Name    string `json:"name"`
+	Matched int    `json:"matched"`
+	Applied int    `json:"applied"`
+}
+
+// List describes every known scenario, active ones first in order.
+func (e *Engine) List() []Info {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	isActive := map[string]bool{}
+	for _, a := range e.active {
+		isActive[a] = true
+	}
+	var out []Info
+	add := func(name string) {
+		st := e.available[name]
+		in := Info{Name: name, Description: st.sc.Description, Source: st.sc.Source, Active: isActive[name]}
+		for i, r := range st.sc.Rules {
+			in.Rules = append(in.Rules, RuleInfo{r.Name, st.seen[i], st.applied[i]})
+		}
+		out = append(out, in)
+	}
+	for _, a := range e.active {
+		add(a)
+	}
+	for _, n := range e.namesLocked() {
+		if !isActive[n] {
+			add(n)
+		}
+	}
+	return out
+}
+
+// Match returns the decision of the first rule that applies to r, or nil.
+// Rules are checked without a lock; only a rule whose static part matches
+// takes the lock to load the entity (for when) and count.
+func (e *Engine) Match(r *Request) *Decision {
+	states := *e.snapshot.Load()
+	if len(r.Extra) > 0 {
+		e.mu.Lock()
+		var extra []*state
+		for _, name := range r.Extra {
+			if st := e.available[name]; st != nil {
+				extra = append(extra, st)
+			}
+		}
+		e.mu.Unlock()
+		states = append(extra, states...)
+	}
+	var entity map[string]any
+	entityLoaded := false
+	for _, st := range states {
+		for i, rule := range st.sc.Rules {
+			if !rule.Match.static(r) {
+				continue
+			}
+			if len(rule.Match.When) > 0 {
+				if !entityLoaded && r.Entity != nil {
+					entity, _ = r.Entity()
+					entityLoaded = true
+				}
+				if !whenHolds(rule.Match.When, entity) {
+					continue
+				}
+			}
+			if d := e.count(st, i, rule); d != nil {
+				d.Entity = entity
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// count applies the rule's after, times and probability to one more match;
+// it returns the decision when the rule applies.
+func (e *Engine) count(st *state, i int, rule *Rule) *Decision {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st.seen[i]++
+	if st.seen[i] <= rule.After {
+		return nil
+	}
+	if rule.Times > 0 && st.applied[i] >= rule.Times {
+		return nil
+	}
+	if rule.Probability < 1 && st.rng.Float64() >= rule.Probability {
+		return nil
+	}
+	st.applied[i]++
+	d := &Decision{Scenario: st.sc.Name, Rule: rule.Name, Respond: rule.Respond, Fault: rule.Fault}
+	if rule.Respond != nil {
+		d.Delay = rule.Respond.Delay.Min
+		if span := rule.Respond.Delay.Max - rule.Respond.Delay.Min; span > 0 {
+			d.Delay += time.Duration(st.rng.Int64N(int64(span) + 1))
+		}
+	}
+	return d
+}
+
+// static checks everything but the when clause.
+func (m *Match) static(r *Request) bool {
+	if m.opRE != nil && !m.opRE.MatchString(r.Operation) {
+		return false
+	}
+	if m.Method != "" && m.Method != r.Method {
+		return false
+	}
+	if m.pathRE != nil && !m.pathRE.MatchString(r.Path) {
+		return false
+	}
+	if m.Tenant != "" && m.Tenant != r.Tenant {
+		return false
+	}
+	for k, want := range m.Params {
+		got, ok := r.Param(k)
+		if !ok || got != want {
+			return false
+		}
+	}
+	return true
+}
+
+// whenHolds compares the when fields with the entity's, as JSON values.
+func whenHolds(when map[string]any, entity map[string]any) bool {
+	if entity == nil {
+		return false
+	}
+	for k, want := range when {
+		got, ok := entity[k]
+		if !ok || !jsonEqual(want, got) {
+			return false
+		}
+	}
+	return true
+}
+
+func jsonEqual(a, b any) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	var na, nb any
+	_ = json.Unmarshal(ja, &na)
+	_ = json.Unmarshal(jb, &nb)
+	return reflect.DeepEqual(na, nb)
+}
+
+// RenderBody fills {{entity.FIELD}} placeholders in a body from entity.
+func RenderBody(body any, entity map[string]any) any {
+	switch t := body.(type) {
+	case string:
+		trimmed := strings.TrimSpace(t)
+		if strings.HasPrefix(trimmed, "{{") && strings.HasSuffix(trimmed, "}}") && strings.Count(trimmed, "{{") == 1 {
+			if field, ok := strings.CutPrefix(strings.TrimSpace(trimmed[2:len(trimmed)-2]), "entity."); ok {
+				return entity[field]
+			}
+		}
+		out := t
+		for {
+			i := strings.Index(out, "{{")
+			j := strings.Index(out, "}}")
+			if i < 0 || j < i {
+				return out
+			}
+			field, _ := strings.CutPrefix(strings.TrimSpace(out[i+2:j]), "entity.")
+			out = out[:i] + fmt.Sprint(valueOr(entity[field], "")) + out[j+2:]
+		}
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, v := range t {
+			out[k] = RenderBody(v, entity)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, v := range t {
+			out[i] = RenderBody(v, entity)
+		}
+		return out
+	}
+	return body
+}
+
+func valueOr(v, def any) any {
+	if v == nil {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,404 @@
+// Package scenarios makes the fake fail on purpose. A scenario is a named
+// list of rules read from YAML (or JSON); the engine finds the first rule
+// that matches a request and the server applies it before, or instead of,
+// the normal handler: a status and body, extra headers, a delay, or a
+// connection fault. See README.md's scenario cookbook for the format.
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Scenario is a parsed scenario file.
+type Scenario struct {
+	Name        string
+	Description string
+	// Seed makes probability rolls reproducible (0: random).
+	Seed  uint64
+	Rules []*Rule
+	// Source is where it was read from ("builtin:NAME" or a file path).
+	Source string
+}
+
+// Rule is one rule: what it matches, how often, and what it does.
+type Rule struct {
+	Name  string
+	Match Match
+	// Times limits the rule to its first Times matches (0: no limit).
+	Times int
+	// After skips the rule's first After matches.
+	After int
+	// Probability applies the rule to this share of matches (0 < p <= 1;
+	// 1 when unset).
+	Probability float64
+	Respond     *Respond
+	Fault       Fault
+	// Line is the rule's line in its file.
+	Line int
+}
+
+// Match says which requests a rule applies to; every set field must hold.
+type Match struct {
+	// Operation is an operationId; "*" in it matches any run of characters.
+	Operation string
+	Method    string
+	// Path is a path pattern: "{name}" matches one segment, "*" anything.
+	Path   string
+	pathRE *regexp.Regexp
+	Tenant string
+	// Params are path, query or JSON body fields, compared as strings.
+	Params map[string]string
+	// When are fields of the stored entity the path addresses (as the API
+	// renders it), compared as JSON values.
+	When map[string]any
+	opRE *regexp.Regexp
+}
+
+// Respond is what a rule answers. Without a Status the normal handler runs
+// after the delay, and the headers are added to its answer.
+type Respond struct {
+	Status  int
+	Headers map[string]string
+	// Body is sent as JSON; a string containing "{{entity.FIELD}}" is filled
+	// from the matched entity (a string that is only the placeholder takes
+	// the field's JSON value).
+	Body    any
+	HasBody bool
+	Delay   Delay
+}
+
+// Delay is a fixed delay or one drawn uniformly from [Min, Max].
+type Delay struct {
+	Min, Max time.Duration
+}
+
+// Fault is a transport-level failure.
+type Fault string
+
+// The faults a rule can inject.
+const (
+	FaultNone            Fault = ""
+	FaultConnectionReset Fault = "connection_reset" // TCP RST, no response
+	FaultEmptyResponse   Fault = "empty_response"   // connection closed, no bytes
+	FaultMalformedBody   Fault = "malformed_body"   // a JSON content type with a truncated body
+	FaultTimeout         Fault = "timeout"          // no answer until the client gives up (or the delay, default 60s)
+)
+
+var faults = map[string]Fault{
+	string(FaultConnectionReset): FaultConnectionReset, string(FaultEmptyResponse): FaultEmptyResponse,
+	string(FaultMalformedBody): FaultMalformedBody, string(FaultTimeout): FaultTimeout,
+}
+
+// Error is a problem in a scenario file, with where it is.
+type Error struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
+}
+
+// LoadFile reads and parses a scenario file.
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse parses a scenario; file names it in errors.
+func Parse(file string, data []byte) (*Scenario, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{File: file, Reason: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: file, Reason: "the file is empty"}
+	}
+	p := &parser{file: file}
+	s := p.scenario(doc.Content[0])
+	if p.err != nil {
+		return nil, p.err
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	s.Source = file
+	return s, nil
+}
+
+// parser walks the YAML nodes, keeping the first error with its line.
+type parser struct {
+	file string
+	err  *Error
+}
+
+func (p *parser) fail(n *yaml.Node, format string, args ...any) {
+	if p.err == nil {
+		p.err = &Error{File: p.file, Line: n.Line, Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
+// fields returns a mapping's keys and values, refusing keys not in allowed.
+func (p *parser) fields(n *yaml.Node, what string, allowed ...string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, "%s must be a mapping", what)
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k.Value
+		}
+		if !ok {
+			p.fail(k, "unknown field %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", "))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			p.fail(k, "field %q is repeated in %s", k.Value, what)
+		}
+		out[k.Value] = v
+	}
+	return out
+}
+
+func (p *parser) str(n *yaml.Node, what string) string {
+	if n.Kind != yaml.ScalarNode {
+		p.fail(n, "%s must be a string", what)
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) integer(n *yaml.Node, what string, min int) int {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < min {
+		p.fail(n, "%s must be a whole number >= %d, not %q", what, min, n.Value)
+	}
+	return v
+}
+
+func (p *parser) scenario(n *yaml.Node) *Scenario {
+	f := p.fields(n, "the scenario", "name", "description", "seed", "rules")
+	s := &Scenario{}
+	if v := f["name"]; v != nil {
+		s.Name = p.str(v, "name")
+		if !regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`).MatchString(s.Name) {
+			p.fail(v, "name %q must be letters, digits, '-', '_' or '.'", s.Name)
+		}
+	}
+	if v := f["description"]; v != nil {
+		s.Description = p.str(v, "description")
+	}
+	if v := f["seed"]; v != nil {
+		s.Seed = uint64(p.integer(v, "seed", 0))
+	}
+	rules := f["rules"]
+	if rules == nil {
+		if p.err == nil {
+			p.fail(n, "a scenario needs rules")
+		}
+		return s
+	}
+	if rules.Kind != yaml.SequenceNode || len(rules.Content) == 0 {
+		p.fail(rules, "rules must be a non-empty list")
+		return s
+	}
+	for i, rn := range rules.Content {
+		s.Rules = append(s.Rules, p.rule(rn, i))
+	}
+	return s
+}
+
+func (p *parser) rule(n *yaml.Node, i int) *Rule {
+	f := p.fields(n, fmt.Sprintf("rule %d", i+1), "name", "match", "times", "after", "probability", "respond", "fault")
+	r := &Rule{Name: fmt.Sprintf("rule-%d", i+1), Probability: 1, Line: n.Line}
+	if v := f["name"]; v != nil {
+		r.Name = p.str(v, "name")
+	}
+	if v := f["match"]; v != nil {
+		r.Match = p.match(v)
+	}
+	if v := f["times"]; v != nil {
+		r.Times = p.integer(v, "times", 1)
+	}
+	if v := f["after"]; v != nil {
+		r.After = p.integer(v, "after", 0)
+	}
+	if v := f["probability"]; v != nil {
+		pr, err := strconv.ParseFloat(v.Value, 64)
+		if err != nil || pr <= 0 || pr > 1 || math.IsNaN(pr) {
+			p.fail(v, "probability must be a number in (0, 1], not %q", v.Value)
+		}
+		r.Probability = pr
+	}
+	if v := f["respond"]; v != nil {
+		r.Respond = p.respond(v)
+	}
+	if v := f["fault"]; v != nil {
+		fv, ok := faults[v.Value]
+		if !ok {
+			p.fail(v, "unknown fault %q (connection_reset, empty_response, malformed_body, timeout)", v.Value)
+		}
+		r.Fault = fv
+	}
+	if r.Respond == nil && r.Fault == FaultNone && p.err == nil {
+		p.fail(n, "rule %q does nothing: give it respond or fault", r.Name)
+	}
+	return r
+}
+
+func (p *parser) match(n *yaml.Node) Match {
+	f := p.fields(n, "match", "operation", "method", "path", "tenant", "params", "when")
+	var m Match
+	if v := f["operation"]; v != nil {
+		m.Operation = p.str(v, "operation")
+		m.opRE = globRE(m.Operation)
+	}
+	if v := f["method"]; v != nil {
+		m.Method = strings.ToUpper(p.str(v, "method"))
+	}
+	if v := f["path"]; v != nil {
+		m.Path = p.str(v, "path")
+		if !strings.HasPrefix(m.Path, "/") {
+			p.fail(v, "path %q must start with /", m.Path)
+		}
+		m.pathRE = pathRE(m.Path)
+	}
+	if v := f["tenant"]; v != nil {
+		m.Tenant = p.str(v, "tenant")
+	}
+	if v := f["params"]; v != nil {
+		pf := p.fields(v, "params", keysOf(v)...)
+		m.Params = map[string]string{}
+		for k, pv := range pf {
+			m.Params[k] = p.str(pv, "params."+k)
+		}
+	}
+	if v := f["when"]; v != nil {
+		if v.Kind != yaml.MappingNode {
+			p.fail(v, "when must be a mapping of entity fields")
+		} else if err := v.Decode(&m.When); err != nil {
+			p.fail(v, "when: %v", err)
+		}
+	}
+	return m
+}
+
+func keysOf(n *yaml.Node) []string {
+	var out []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, n.Content[i].Value)
+	}
+	return out
+}
+
+func (p *parser) respond(n *yaml.Node) *Respond {
+	f := p.fields(n, "respond", "status", "headers", "body", "delay")
+	r := &Respond{}
+	if v := f["status"]; v != nil {
+		r.Status = p.integer(v, "status", 100)
+		if r.Status > 599 {
+			p.fail(v, "status %d is not an HTTP status", r.Status)
+		}
+	}
+	if v := f["headers"]; v != nil {
+		hf := p.fields(v, "headers", keysOf(v)...)
+		r.Headers = map[string]string{}
+		for k, hv := range hf {
+			r.Headers[http.CanonicalHeaderKey(k)] = p.str(hv, "headers."+k)
+		}
+	}
+	if v := f["body"]; v != nil {
+		if err := v.Decode(&r.Body); err != nil {
+			p.fail(v, "body: %v", err)
+		}
+		r.HasBody = true
+		if r.Status == 0 {
+			p.fail(v, "a body needs a status")
+		}
+	}
+	if v := f["delay"]; v != nil {
+		r.Delay = p.delay(v)
+	}
+	return r
+}
+
+func (p *parser) delay(n *yaml.Node) Delay {
+	dur := func(n *yaml.Node) time.Duration {
+		d, err := time.ParseDuration(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil || d < 0 || d > 10*time.Minute {
+			p.fail(n, "delay %q must be a Go duration between 0 and 10m, e.g. 200ms", n.Value)
+		}
+		return d
+	}
+	if n.Kind == yaml.ScalarNode {
+		d := dur(n)
+		return Delay{d, d}
+	}
+	f := p.fields(n, "delay", "uniform")
+	u := f["uniform"]
+	if u == nil || u.Kind != yaml.SequenceNode || len(u.Content) != 2 {
+		if p.err == nil {
+			p.fail(n, "delay must be a duration or {uniform: [MIN, MAX]}")
+		}
+		return Delay{}
+	}
+	d := Delay{dur(u.Content[0]), dur(u.Content[1])}
+	if d.Max < d.Min {
+		p.fail(u, "uniform delay: max %s is below min %s", d.Max, d.Min)
+	}
+	return d
+}
+
+// globRE compiles an operation pattern where * matches anything.
+func globRE(s string) *regexp.Regexp {
+	parts := strings.Split(s, "*")
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, ".*") + "$")
+}
+
+// pathRE compiles a path pattern: {name} is one segment, * anything.
+func pathRE(s string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '{':
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 {
+				b.WriteString(regexp.QuoteMeta(s[i:]))
+				i = len(s)
+				continue
+			}
+			b.WriteString("[^/]+")
+			i += j
+		case '*':
+			b.WriteString(".*")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}

@@ -1,0 +1,214 @@
+// Command gen extracts the part of the vendor's OpenAPI document that iblfake
+// models: every operation under the credentials, catalog-licenses and
+// catalog-invitations prefixes, plus every component they reference, with the
+// prose (descriptions, summaries, examples) dropped. The output is the
+// vendor's contract as published; the fake's corrections live apart in
+// corrections.json and are applied when the document is loaded.
+//
+// Usage: go run ./spec/gen -in sdk_schema.yml -out spec/vendor.json
+//
+// spec/regenerate.sh fetches the pinned package and runs this.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/oasdiff/yaml"
+)
+
+// Prefixes lists the path prefixes of the operations the fake models.
+var Prefixes = []string{
+	"/api/credentials/",
+	"/api/catalog/licenses/",
+	"/api/catalog/invitations/",
+}
+
+// proseKeys are dropped wherever they are keywords (never when they name a
+// schema property).
+var proseKeys = map[string]bool{
+	"description":  true,
+	"summary":      true,
+	"example":      true,
+	"examples":     true,
+	"externalDocs": true,
+}
+
+func main() {
+	in := flag.String("in", "", "the vendor's sdk_schema.yml")
+	out := flag.String("out", "spec/vendor.json", "where to write the extracted document")
+	flag.Parse()
+	if err := run(*in, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in, out string) error {
+	if in == "" {
+		return fmt.Errorf("-in is required")
+	}
+	raw, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	js, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(js, &doc); err != nil {
+		return err
+	}
+	sub, nops, err := extract(doc)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(sub); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "gen: %d operations, %d schemas -> %s\n", nops,
+		len(sub["components"].(map[string]any)["schemas"].(map[string]any)), out)
+	return nil
+}
+
+// extract returns the modelled subset of doc and its operation count.
+func extract(doc map[string]any) (map[string]any, int, error) {
+	paths, _ := doc["paths"].(map[string]any)
+	comps, _ := doc["components"].(map[string]any)
+	if paths == nil || comps == nil {
+		return nil, 0, fmt.Errorf("document has no paths or components")
+	}
+	keep := map[string]any{}
+	nops := 0
+	for p, item := range paths {
+		for _, pre := range Prefixes {
+			if strings.HasPrefix(p, pre) {
+				keep[p] = strip(item, "")
+				for m := range item.(map[string]any) {
+					switch m {
+					case "get", "put", "post", "delete", "patch", "head", "options":
+						nops++
+					}
+				}
+				break
+			}
+		}
+	}
+	// Pull in referenced components until nothing new appears.
+	outComps := map[string]any{}
+	seen := map[string]bool{}
+	queue := refs(keep)
+	for len(queue) > 0 {
+		ref := queue[0]
+		queue = queue[1:]
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		parts := strings.Split(strings.TrimPrefix(ref, "#/components/"), "/")
+		if len(parts) != 2 {
+			return nil, 0, fmt.Errorf("unsupported $ref %q", ref)
+		}
+		group, _ := comps[parts[0]].(map[string]any)
+		v, ok := group[parts[1]]
+		if !ok {
+			return nil, 0, fmt.Errorf("dangling $ref %q", ref)
+		}
+		v = strip(v, "")
+		g, _ := outComps[parts[0]].(map[string]any)
+		if g == nil {
+			g = map[string]any{}
+			outComps[parts[0]] = g
+		}
+		g[parts[1]] = v
+		queue = append(queue, refs(v)...)
+	}
+	if ss, ok := comps["securitySchemes"]; ok {
+		outComps["securitySchemes"] = strip(ss, "")
+	}
+	info, _ := doc["info"].(map[string]any)
+	return map[string]any{
+		"openapi": doc["openapi"],
+		"info": map[string]any{
+			"title":   info["title"],
+			"version": info["version"],
+		},
+		"servers":    doc["servers"],
+		"paths":      keep,
+		"components": outComps,
+	}, nops, nil
+}
+
+// strip drops prose keywords from v, recursively. parent is the key under
+// which v sits: inside "properties" every key is a field name and is kept.
+func strip(v any, parent string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if parent != "properties" && proseKeys[k] {
+				// "description" is a keyword here, unless it is the text of a
+				// response, which OpenAPI requires; keep it empty.
+				if k == "description" && parent == "response" {
+					out[k] = ""
+				}
+				continue
+			}
+			child := k
+			if parent == "responses" {
+				child = "response"
+			}
+			out[k] = strip(e, child)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = strip(e, "")
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// refs lists every $ref found in v, sorted for a stable walk.
+func refs(v any) []string {
+	set := map[string]bool{}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if s, ok := e.(string); ok && k == "$ref" {
+					set[s] = true
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
