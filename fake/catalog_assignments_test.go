@@ -286,3 +286,30 @@ func TestCatalogDirectoryAdmin(t *testing.T) {
 	})
 	c.must(t, 400, "GET", "/_fake/groups", nil)
 }
+
+// TestCatalogAssignmentEmailValidated: an assignment's email is a DRF
+// EmailField (format email in every *LicenseAssignmentCreate schema), so a
+// malformed one is a 400 on the field, and no email-only seat is taken.
+func TestCatalogAssignmentEmailValidated(t *testing.T) {
+	c := newClient(t)
+	for _, tc := range []struct{ kind, field, value string }{
+		{"user", "", ""},
+		{"course", "course_id", "course-v1:acme+C1+T1"},
+		{"program", "program_key", "acme+mba"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			extra := map[string]any{"count": 5}
+			if tc.field != "" {
+				extra[tc.field] = tc.value
+			}
+			lid := id(t, c.createLicense(t, tc.kind, "acme", extra))
+			for _, bad := range []string{"not-an-email", "a@b", "two words@acme.test"} {
+				r := c.must(t, 400, "POST", assignPath(tc.kind, lid), map[string]any{"license_id": lid, "email": bad})
+				jsonEq(t, r.Body, `{"email": ["Enter a valid email address."]}`)
+			}
+			env := c.must(t, 200, "GET", assignPath(tc.kind, lid), nil).obj(t)
+			equal(t, "assignments", len(results(t, env)), 0)
+			c.must(t, 200, "POST", assignPath(tc.kind, lid), map[string]any{"license_id": lid, "email": "ok@acme.test"})
+		})
+	}
+}

@@ -155,3 +155,24 @@ func TestCatalogCourseAndProgramInvitations(t *testing.T) {
 	c.must(t, 200, "POST", invBase+"course/?platform_key=main", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"})
 	equal(t, "main", len(results(t, c.must(t, 200, "GET", invBase+"course/?platform_key=main", nil).obj(t))), 1)
 }
+
+// TestCatalogRedeemEmailValidated: a redemption's email is a DRF
+// EmailField (format email in every *InvitationRedemption schema): a
+// malformed one is a 400 on the field and leaves the blank invitation
+// for a real redemption.
+func TestCatalogRedeemEmailValidated(t *testing.T) {
+	c := newClient(t)
+	for _, tc := range []struct{ kind, target, value string }{
+		{"platform", "platform_key", "acme"},
+		{"course", "course_id", "course-v1:acme+C1+T1"},
+		{"program", "program_key", "acme+mba"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			c.must(t, 200, "POST", invBase+tc.kind+"/blank/", map[string]any{tc.target: tc.value, "source": "fair", "count": 1})
+			r := c.must(t, 400, "POST", invBase+tc.kind+"/redeem/", map[string]any{tc.target: tc.value, "source": "fair", "email": "not-an-email"})
+			jsonEq(t, r.Body, `{"email": ["Enter a valid email address."]}`)
+			got := c.must(t, 200, "POST", invBase+tc.kind+"/redeem/", map[string]any{tc.target: tc.value, "source": "fair", "email": "a@ext.test"}).obj(t)
+			equal(t, "email", got["email"], any("a@ext.test"))
+		})
+	}
+}

@@ -180,7 +180,7 @@ type fixtureParser struct {
 	// expanding holds the aliased nodes being written, so a node that
 	// contains an alias to itself is refused instead of recursing forever.
 	expanding map[*yaml.Node]bool
-	lastLog time.Time
+	lastLog   time.Time
 }
 
 // fixtureNodeSlack is the node budget every fixture gets on top of ten

@@ -3,9 +3,12 @@ package spec
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 func TestLoad(t *testing.T) {
@@ -57,11 +60,98 @@ func TestFidelityTableListsEveryCorrection(t *testing.T) {
 	}
 }
 
-// BenchmarkLoad is the document's share of start-up.
-func BenchmarkLoad(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		if _, err := parse(correctedJSON); err != nil {
-			b.Fatal(err)
+// TestParseDocumentMatchesLoader proves the parallel parse gives the
+// document kin-openapi's own loader gives.
+func TestParseDocumentMatchesLoader(t *testing.T) {
+	want, err := openapi3.NewLoader().LoadFromData(correctedJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parseDocument(correctedJSON, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mustJSON(t, got), mustJSON(t, want)) {
+		t.Fatal("parseDocument and openapi3.Loader.LoadFromData give different documents")
+	}
+}
+
+// TestLoadRequestsKeepsRequestSide proves LoadRequests validates requests
+// exactly as Load does: every operation keeps its parameters, body and
+// security, and the document is still valid OpenAPI.
+func TestLoadRequestsKeepsRequestSide(t *testing.T) {
+	full, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := LoadRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := req.Doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the requests-only document is not valid OpenAPI: %v", err)
+	}
+	ops := req.Operations()
+	if len(ops) != len(full.Operations()) {
+		t.Fatalf("requests-only document has %d operations, want %d", len(ops), len(full.Operations()))
+	}
+	for i, op := range full.Operations() {
+		r := ops[i]
+		if r.Method != op.Method || r.Path != op.Path || r.Op.OperationID != op.Op.OperationID {
+			t.Fatalf("operation %d: %s %s, want %s %s", i, r.Method, r.Path, op.Method, op.Path)
 		}
+		for what, pair := range map[string][2]any{
+			"parameters":  {r.Op.Parameters, op.Op.Parameters},
+			"path params": {r.Item.Parameters, op.Item.Parameters},
+			"requestBody": {r.Op.RequestBody, op.Op.RequestBody},
+			"security":    {r.Op.Security, op.Op.Security},
+		} {
+			if !bytes.Equal(mustJSON(t, pair[0]), mustJSON(t, pair[1])) {
+				t.Errorf("%s: %s differ", op.Op.OperationID, what)
+			}
+		}
+		if r.Op.Responses.Len() != 1 {
+			t.Errorf("%s: responses kept", op.Op.OperationID)
+		}
+	}
+	if !bytes.Equal(mustJSON(t, req.Doc.Components.SecuritySchemes), mustJSON(t, full.Doc.Components.SecuritySchemes)) {
+		t.Error("security schemes differ")
+	}
+	if len(req.Doc.Components.Schemas) >= len(full.Doc.Components.Schemas) {
+		t.Errorf("requests-only document keeps %d of %d schemas", len(req.Doc.Components.Schemas), len(full.Doc.Components.Schemas))
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// BenchmarkLoad is the document's share of start-up: kin-openapi's loader,
+// the parallel parse of the whole document (Load, for tests that validate
+// responses) and of the requests-only document (LoadRequests, the server).
+func BenchmarkLoad(b *testing.B) {
+	b.Run("loader", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := openapi3.NewLoader().LoadFromData(correctedJSON); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, c := range []struct {
+		name         string
+		requestsOnly bool
+	}{{"full", false}, {"requests", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := parse(correctedJSON, c.requestsOnly); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -54,3 +54,68 @@ export function assertPage(page, { count, maxPageSize, pageNumber = 1 }) {
   assert.ok(Array.isArray(page.data), 'data is an array');
 }
 
+
+/**
+ * send makes a request the generated client cannot express (the fake's
+ * admin surface, a parameter the document never declares) with the test
+ * key, and returns its status and parsed JSON body (undefined when empty).
+ */
+export async function send(method, path, body) {
+  const headers = { Authorization: `Api-Token ${API_KEY}` };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(body);
+  }
+  const res = await fetch(OpenAPI.BASE + path, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * seedDirectory replaces a platform's users and groups through the fake's
+ * admin surface (PUT /_fake/groups): they live in services the vendor API
+ * does not cover, so no generated method can make them.
+ */
+export async function seedDirectory(platformKey, { users = [], groups = [] }) {
+  const res = await send('PUT', '/_fake/groups', { platform_key: platformKey, users, groups });
+  assert.equal(res.status, 200, `PUT /_fake/groups: ${JSON.stringify(res.body)}`);
+}
+
+/**
+ * withoutAuth runs call with the generated client sending no
+ * Authorization header (for the public endpoints). Tests in one file run
+ * one after another, so the global client config is safe to flip.
+ */
+export async function withoutAuth(call) {
+  const headers = OpenAPI.HEADERS;
+  OpenAPI.HEADERS = undefined;
+  try {
+    return await call();
+  } finally {
+    OpenAPI.HEADERS = headers;
+  }
+}
+
+/** timestamp matches a DRF date-time: UTC, "Z", microseconds when any. */
+export const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/;
+
+/**
+ * assertCatalogPage checks the catalog list envelope: count, both pairs of
+ * link keys (next/previous and the spec's next_page/previous_page, which
+ * agree; decisions.md 3) and results. It returns the results.
+ */
+export function assertCatalogPage(env, { count, next = null, previous = null }) {
+  assert.deepEqual(Object.keys(env).sort(), ['count', 'next', 'next_page', 'previous', 'previous_page', 'results']);
+  assert.equal(env.count, count, 'count');
+  assert.ok(Array.isArray(env.results), 'results is an array');
+  for (const [link, want] of [['next', next], ['previous', previous]]) {
+    if (want === null) {
+      assert.equal(env[link], null, link);
+    } else {
+      assert.match(env[link], want, link);
+    }
+  }
+  assert.equal(env.next_page, env.next, 'next_page = next');
+  assert.equal(env.previous_page, env.previous, 'previous_page = previous');
+  return env.results;
+}

@@ -138,6 +138,12 @@ func parseTime(field, s string) (time.Time, error) {
 	return time.Time{}, api.Field(field, "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
 }
 
+// msgInvalidEmail is Django's EmailValidator message. The request
+// validator does not check `format: email` (kin-openapi knows no email
+// format), so the handlers call validEmail on every email a body carries
+// and on the public checks' email parameter.
+const msgInvalidEmail = "Enter a valid email address."
+
 // validEmail is Django's EmailValidator in short: one @, a non-empty local
 // part, and a dotted domain without spaces.
 func validEmail(s string) bool {

@@ -243,7 +243,7 @@ func (h *Handlers) upsertInvitation(tx store.Tx, t target, w *invitationWrite) (
 		return nil, api.Field("email", api.MsgRequired)
 	}
 	if email != "" && !validEmail(email) {
-		return nil, api.Field("email", "Enter a valid email address.")
+		return nil, api.Field("email", msgInvalidEmail)
 	}
 	user, err := findUser(tx, t.platform, email, username)
 	if err != nil {
@@ -519,6 +519,9 @@ func (h *Handlers) redeem(kind string) echo.HandlerFunc {
 		if email == "" && username == "" {
 			return api.Field("email", api.MsgRequired)
 		}
+		if email != "" && !validEmail(email) {
+			return api.Field("email", msgInvalidEmail)
+		}
 		t, err := targetOf(c, kind, &w, api.Tenant(c))
 		if err != nil {
 			return err
@@ -590,7 +593,7 @@ func (h *Handlers) deleteInvitations(c echo.Context) error {
 func (h *Handlers) checkPlatformInvitation(c echo.Context) error {
 	email := c.QueryParam("email")
 	if !validEmail(email) {
-		return api.Field("email", "Enter a valid email address.")
+		return api.Field("email", msgInvalidEmail)
 	}
 	found := false
 	err := h.d.Store.View(func(tx store.Tx) error {

@@ -170,6 +170,11 @@ func (h *Handlers) assign(kind string) echo.HandlerFunc {
 		if !ok {
 			return api.Field("license_id", api.MsgRequired)
 		}
+		if w.Email.has() && w.Email.V != "" && !validEmail(w.Email.V) {
+			// DRF's EmailField (format email in the schema), which the
+			// request validator does not check.
+			return api.Field("email", msgInvalidEmail)
+		}
 		if !w.UserID.has() && !(w.Email.has() && w.Email.V != "") && !(kind == kindProgram && w.Username.has() && w.Username.V != "") {
 			return api.NonField("Either user_id or email is required.")
 		}
@@ -343,7 +348,7 @@ func (h *Handlers) unassign(kind string) echo.HandlerFunc {
 func (h *Handlers) checkUserAssignment(c echo.Context) error {
 	email := c.QueryParam("email")
 	if !validEmail(email) {
-		return api.Field("email", "Enter a valid email address.")
+		return api.Field("email", msgInvalidEmail)
 	}
 	found := false
 	err := h.d.Store.View(func(tx store.Tx) error {

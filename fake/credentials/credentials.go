@@ -3,7 +3,6 @@ package credentials
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -172,17 +171,13 @@ func (h *Handlers) listCredentials(c echo.Context) error {
 	err := h.d.Store.View(func(tx store.Tx) error {
 		// Filter on the tenant index alone; only the page's credentials are
 		// decoded and rendered.
-		var kept []string
+		// The ids point into the store's values, valid for the transaction
+		// (bbolt's mmap included); only the page's become strings.
+		var kept [][]byte
 		tx.Scan(bktCredsByTenant, tenant+sep, true, func(_ string, v []byte) bool {
-			f := decodeCredIndex(v)
-			switch {
-			case !f.public,
-				course != "" && !slices.Contains(f.courses, course),
-				program != "" && !slices.Contains(f.programs, program),
-				search != "" && !strings.Contains(f.name, search) && !strings.Contains(f.description, search):
-				return true
+			if id, ok := credIndexMatch(v, search, course, program); ok {
+				kept = append(kept, id)
 			}
-			kept = append(kept, f.id)
 			return true
 		})
 		p, err := api.ParsePage(c, len(kept), 10, 100)
@@ -191,7 +186,7 @@ func (h *Handlers) listCredentials(c echo.Context) error {
 		}
 		views := []*CredentialView{}
 		for _, id := range api.Slice(p, kept) {
-			cr, err := getCredential(tx, tenant, id)
+			cr, err := readCredential(tx, tenant, string(id))
 			if err != nil {
 				return err
 			}
@@ -243,7 +238,7 @@ func (h *Handlers) createCredential(c echo.Context) error {
 func (h *Handlers) getCredential(c echo.Context) error {
 	var view *CredentialView
 	err := h.d.Store.View(func(tx store.Tx) error {
-		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+		cr, err := readCredential(tx, api.Tenant(c), c.Param("entity_id"))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -64,16 +65,10 @@ func indexID(v []byte) string {
 	return string(v)
 }
 
-// credIndex is what the tenant index keeps of a credential so that the
-// credential list filters without decoding credentials: its id, whether it
-// is public, its lowercased name and description, and its course and
-// program ids.
-type credIndex struct {
-	id, name, description string
-	public                bool
-	courses, programs     []string
-}
-
+// The tenant index keeps, for each credential, what the credential list
+// filters on, so that it filters without decoding credentials: its id,
+// whether it is public, its lowercased name and description, and its
+// course and program ids (encodeCredIndex, credIndexMatch).
 const listSep = "\x01"
 
 func encodeCredIndex(cr *Credential) []byte {
@@ -95,19 +90,36 @@ func encodeCredIndex(cr *Credential) []byte {
 		refIDs(cr.Courses), refIDs(cr.Programs)}, sep))
 }
 
-func decodeCredIndex(v []byte) credIndex {
-	f := strings.Split(string(v), sep)
-	for len(f) < 6 {
-		f = append(f, "")
-	}
-	split := func(s string) []string {
-		if s == "" {
-			return nil
+// credIndexMatch reports whether the credential index value v passes the
+// list's filters (search lowercased; empty filters pass) and returns its
+// id. It allocates nothing: it runs for every credential of the tenant.
+func credIndexMatch(v []byte, search, course, program string) ([]byte, bool) {
+	var f [6][]byte
+	rest := v
+	for i := range f {
+		var ok bool
+		if f[i], rest, ok = bytes.Cut(rest, []byte(sep)); !ok {
+			break
 		}
-		return strings.Split(s, listSep)
 	}
-	return credIndex{id: f[0], public: f[1] == "1", name: f[2], description: f[3],
-		courses: split(f[4]), programs: split(f[5])}
+	has := func(list []byte, id string) bool {
+		for len(list) > 0 {
+			var item []byte
+			item, list, _ = bytes.Cut(list, []byte(listSep))
+			if string(item) == id {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case string(f[1]) != "1",
+		course != "" && !has(f[4], course),
+		program != "" && !has(f[5], program),
+		search != "" && !bytes.Contains(f[2], []byte(search)) && !bytes.Contains(f[3], []byte(search)):
+		return nil, false
+	}
+	return f[0], true
 }
 
 func getIssuer(tx store.Tx, tenant, id string) (*Issuer, error) {
@@ -134,6 +146,45 @@ func putIssuer(tx store.Tx, is *Issuer, isNew bool) error {
 		}
 	}
 	return store.PutJSON(tx, bktIssuers, is.EntityID, is)
+}
+
+// Read-only decoded credentials and issuers, for rendering (see
+// store.DecodeCache). Code that changes an entity uses getCredential or
+// getIssuer, which decode a private copy.
+var (
+	credentialCache = store.NewDecodeCache[Credential](8 << 20)
+	issuerCache     = store.NewDecodeCache[Issuer](2 << 20)
+)
+
+// readCredential is getCredential for rendering: the result is shared and
+// must not be modified.
+func readCredential(tx store.Tx, tenant, id string) (*Credential, error) {
+	raw := tx.Get(bktCredentials, id)
+	if raw == nil {
+		return nil, api.NotFound()
+	}
+	cr, err := credentialCache.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s/%q: %w", bktCredentials, id, err)
+	}
+	if cr.Tenant != tenant {
+		return nil, api.NotFound()
+	}
+	return cr, nil
+}
+
+// readIssuer returns the stored issuer id, shared and not to be
+// modified, or nil.
+func readIssuer(tx store.Tx, id string) *Issuer {
+	raw := tx.Get(bktIssuers, id)
+	if raw == nil {
+		return nil
+	}
+	is, err := issuerCache.Decode(raw)
+	if err != nil {
+		return nil
+	}
+	return is
 }
 
 func getCredential(tx store.Tx, tenant, id string) (*Credential, error) {
@@ -268,10 +319,14 @@ func encodeAssertionIndex(a *Assertion) []byte {
 }
 
 func decodeAssertionIndex(v []byte) assertionIndex {
-	f := strings.SplitN(string(v), sep, 6)
-	for len(f) < 6 {
-		f = append(f, "")
+	// One allocation per entry (the string the fields share): this runs
+	// for every assertion a user or a credential has.
+	var f [6]string
+	rest := string(v)
+	for i := range 5 {
+		f[i], rest, _ = strings.Cut(rest, sep)
 	}
+	f[5] = rest
 	exp, _ := strconv.ParseInt(f[3], 10, 64)
 	issued, _ := strconv.ParseInt(f[4], 10, 64)
 	return assertionIndex{id: f[0], credential: f[1], revoked: f[2] == "1", expires: exp, issued: issued, course: f[5]}

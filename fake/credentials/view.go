@@ -152,8 +152,7 @@ func credentialView(tx store.Tx, cr *Credential) *CredentialView {
 	for _, r := range cr.Pathways {
 		v.Pathways = append(v.Pathways, pathwayView{r.Name, r.ID})
 	}
-	var is Issuer
-	if ok, _ := store.GetJSON(tx, bktIssuers, cr.IssuerID, &is); ok {
+	if is := readIssuer(tx, cr.IssuerID); is != nil {
 		v.IssuerDetails = &IssuerDetailsView{is.Name, is.Tenant, is.EntityID, is.URL, is.IconImage}
 	}
 	return v
@@ -172,9 +171,10 @@ func newAssertionViews(tx store.Tx) *assertionViews {
 func (av *assertionViews) view(a *Assertion) AssertionView {
 	cv, ok := av.creds[a.CredentialID]
 	if !ok {
-		var cr Credential
-		if found, _ := store.GetJSON(av.tx, bktCredentials, a.CredentialID, &cr); found {
-			cv = credentialView(av.tx, &cr)
+		if raw := av.tx.Get(bktCredentials, a.CredentialID); raw != nil {
+			if cr, err := credentialCache.Decode(raw); err == nil {
+				cv = credentialView(av.tx, cr)
+			}
 		}
 		av.creds[a.CredentialID] = cv
 	}

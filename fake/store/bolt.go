@@ -71,7 +71,7 @@ func OpenBolt(path string, opts ...BoltOption) (*Bolt, error) {
 		// bbolt waits forever on 0; never hang a second process.
 		cfg.lockTimeout = 500 * time.Millisecond
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: cfg.lockTimeout, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: cfg.lockTimeout, FreelistType: bolt.FreelistMapType, MmapFlags: mmapFlags})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("store: %s is %w (its lock was not released within %s); stop the other iblfake or use another --db file",

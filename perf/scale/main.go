@@ -1,6 +1,6 @@
 // Command scale measures iblfake on a large bbolt data set (issue 7):
 //
-//	go run ./perf/scale [-db FILE] [-users 10000] [-credentials 1000] [-assertions 1000000]
+//	go run ./perf/scale [-db FILE] [-users 10000] [-credentials 1000] [-assertions 1000000] [-cpuprofile FILE]
 //
 // It builds the data set through the fake's own bulk-issue endpoint (so
 // every index is the real one), printing progress, then measures over
@@ -21,6 +21,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -30,13 +31,18 @@ import (
 
 const org = "scale"
 
+// profile is the -cpuprofile file, empty for none.
+var profile string
+
 func main() {
 	db := flag.String("db", "", "bbolt file (default: a temporary one, removed afterwards)")
 	users := flag.Int("users", 10000, "distinct recipients")
 	creds := flag.Int("credentials", 1000, "credentials the assertions spread over")
 	total := flag.Int("assertions", 1_000_000, "assertions to build")
 	samples := flag.Int("samples", 2000, "requests measured per figure")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured requests to this file")
 	flag.Parse()
+	profile = *cpuprofile
 	if err := run(*db, *users, *creds, *total, *samples); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
@@ -88,9 +94,13 @@ func run(db string, nUsers, nCreds, total, samples int) error {
 		defer os.RemoveAll(dir)
 		db = filepath.Join(dir, "scale.db")
 	}
+	opened := time.Now()
 	st, err := store.OpenBolt(db)
 	if err != nil {
 		return err
+	}
+	if fi, err := os.Stat(db); err == nil {
+		fmt.Printf("== opened %s (%s) in %s\n", filepath.Base(db), mb(fi.Size()), time.Since(opened).Round(time.Millisecond))
 	}
 	srv, err := fake.New(fake.WithStore(st), fake.WithSeed(1))
 	if err != nil {
@@ -136,6 +146,17 @@ func run(db string, nUsers, nCreds, total, samples int) error {
 		}
 	} else {
 		fmt.Printf("== reusing %s (%d credentials)\n", db, len(credIDs))
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return measure(c, hs.URL, credIDs, nUsers, samples, db)
 }
@@ -259,11 +280,12 @@ func measure(c *client, root string, credIDs []string, nUsers, samples int, db s
 	}); err != nil {
 		return err
 	}
-	batch := 0
+	// New users every run, so that a reused -db still issues 1,000.
+	run, batch := time.Now().Format("150405.000"), 0
 	return timeIt("bulk issue to 1,000 new users (one transaction)", 20, func(int) error {
 		users := make([]string, 1000)
 		for k := range users {
-			users[k] = fmt.Sprintf("new%03d-%04d", batch, k)
+			users[k] = fmt.Sprintf("new-%s-%03d-%04d", run, batch, k)
 		}
 		batch++
 		var out struct {
