@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -57,6 +58,14 @@ func (t *exampleT) Helper()                        {}
 func (t *exampleT) Cleanup(f func())               { t.cleanups = append(t.cleanups, f) }
 func (t *exampleT) Errorf(format string, a ...any) { fmt.Printf("error: "+format+"\n", a...) }
 func (t *exampleT) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+func (t *exampleT) TempDir() string { // IBLFAKE_TEST_STORE=bolt keeps its file here
+	dir, err := os.MkdirTemp("", "iblfake-example-")
+	if err != nil {
+		panic(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
 func (t *exampleT) finish() {
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
 		t.cleanups[i]()

@@ -15,10 +15,8 @@ import (
 // LoadFromData does, but decodes the components and every path item on
 // all cores at once: kin-openapi decodes each level of the document
 // several times over, which made parsing the largest part of the fake's
-// start-up. With requestsOnly, the operations' responses are dropped
-// (replaced by a bare default) along with every component only they
-// refer to, for servers that validate requests but not responses.
-func parseDocument(doc []byte, requestsOnly bool) (*openapi3.T, error) {
+// start-up.
+func parseDocument(doc []byte) (*openapi3.T, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &top); err != nil {
 		return nil, err
@@ -29,19 +27,7 @@ func parseDocument(doc []byte, requestsOnly bool) (*openapi3.T, error) {
 			return nil, fmt.Errorf("paths: %w", err)
 		}
 	}
-	var components map[string]map[string]json.RawMessage
-	if raw, ok := top["components"]; ok {
-		if err := json.Unmarshal(raw, &components); err != nil {
-			return nil, fmt.Errorf("components: %w", err)
-		}
-	}
-	if requestsOnly {
-		var err error
-		if paths, err = withoutResponses(paths); err != nil {
-			return nil, err
-		}
-		components = referencedComponents(components, paths)
-	}
+	components := top["components"]
 	delete(top, "paths")
 	delete(top, "components")
 	rest, err := json.Marshal(top)
@@ -68,11 +54,9 @@ func parseDocument(doc []byte, requestsOnly bool) (*openapi3.T, error) {
 		wg.Go(func() {
 			for j := range jobs {
 				if j == len(names) {
-					raw, err := json.Marshal(components)
-					if err == nil {
-						err = json.Unmarshal(raw, comps)
+					if components != nil {
+						errs[j] = json.Unmarshal(components, comps)
 					}
-					errs[j] = err
 					continue
 				}
 				items[j] = &openapi3.PathItem{}
@@ -102,6 +86,39 @@ func parseDocument(doc []byte, requestsOnly bool) (*openapi3.T, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// RequestsOnly returns doc (a JSON OpenAPI document) without its
+// operations' responses, each replaced by a bare default response (a
+// document must declare one), and without the components only responses
+// refer to: what a server that validates requests but not responses needs
+// (spec/openapi.requests.json). The output is compact, with sorted keys.
+func RequestsOnly(doc []byte) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &top); err != nil {
+		return nil, err
+	}
+	var paths map[string]json.RawMessage
+	if err := json.Unmarshal(top["paths"], &paths); err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
+	var components map[string]map[string]json.RawMessage
+	if raw, ok := top["components"]; ok {
+		if err := json.Unmarshal(raw, &components); err != nil {
+			return nil, fmt.Errorf("components: %w", err)
+		}
+	}
+	paths, err := withoutResponses(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for k, v := range top {
+		out[k] = v
+	}
+	out["paths"] = paths
+	out["components"] = referencedComponents(components, paths)
+	return json.Marshal(out)
 }
 
 // operationKeys are the keys of a path item that hold an operation.

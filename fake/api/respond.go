@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -11,14 +12,26 @@ import (
 // JSON writes v with status as application/json. Unlike Echo's default it
 // does not escape <, > and & (Django REST Framework does not either).
 func JSON(c echo.Context, status int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a rare huge answer is not kept
+			buf.Reset()
+			jsonBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
+	// Blob writes the bytes out before returning, so the buffer is free
+	// again afterwards.
 	return c.Blob(status, echo.MIMEApplicationJSON, bytes.TrimRight(buf.Bytes(), "\n"))
 }
+
+// jsonBuffers recycles the buffers answers are encoded into: a page of
+// credentials is tens of kilobytes, grown from nothing on every request.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Status is the {"status": {"success": true, "description": ...}} block that
 // wraps credential and issuer responses.

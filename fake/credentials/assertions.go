@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"bytes"
 	"time"
 
 	"net/http"
@@ -163,6 +164,45 @@ func parseAssertionFilter(c echo.Context) assertionFilter {
 	}
 }
 
+// keepRaw is keep on an encoded index entry (encodeAssertionIndex), now
+// in Unix microseconds. It allocates nothing.
+func (f assertionFilter) keepRaw(v []byte, now int64) bool {
+	var fields [6][]byte
+	rest := v
+	for i := range 5 {
+		fields[i], rest, _ = bytes.Cut(rest, []byte(sep))
+	}
+	fields[5] = rest
+	if string(fields[2]) == "1" && !f.includeRevoked {
+		return false
+	}
+	if exp := atoi(fields[3]); exp != 0 && exp <= now && !f.includeExpired {
+		return false
+	}
+	return f.course == "" || string(fields[5]) == f.course
+}
+
+// atoi reads a decimal integer as strconv.ParseInt does, without
+// allocating; anything else is 0 (decodeAssertionIndex ignores the error
+// too).
+func atoi(b []byte) int64 {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
 func (f assertionFilter) keep(x assertionIndex, now time.Time) bool {
 	if x.revoked && !f.includeRevoked {
 		return false
@@ -196,24 +236,81 @@ func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx) ([]asse
 		if err != nil {
 			return err
 		}
-		av := newAssertionViews(tx)
-		views := []AssertionView{}
+		ids := make([]string, 0, p.Size)
 		for _, x := range api.Slice(p, kept) {
-			a, err := getAssertion(tx, x.id)
-			if err != nil {
-				return err
-			}
-			if a != nil {
-				views = append(views, av.view(a))
-			}
+			ids = append(ids, x.id)
 		}
-		body = p.Body(c, views)
-		return nil
+		body, err = renderAssertionPage(c, tx, p, ids)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return api.JSON(c, http.StatusOK, body)
+}
+
+// pageIndexedAssertions is pageAssertions for the entries of one index
+// prefix, newest first, in two passes that allocate only for the page: the
+// first counts the entries that pass the filter, the second collects the
+// page's ids. Counting a credential's thousands of assertions then costs a
+// scan of its index and no garbage (perf/scale).
+func (h *Handlers) pageIndexedAssertions(c echo.Context, bucket string, prefix func(tx store.Tx) (string, error)) error {
+	f := parseAssertionFilter(c)
+	now := h.d.Clock.Now().UnixMicro()
+	var body api.PageNumberBody
+	err := h.d.Store.View(func(tx store.Tx) error {
+		pre, err := prefix(tx)
+		if err != nil {
+			return err
+		}
+		n := 0
+		tx.Scan(bucket, pre+sep, true, func(_ string, v []byte) bool {
+			if f.keepRaw(v, now) {
+				n++
+			}
+			return true
+		})
+		p, err := api.ParsePage(c, n, 10, 100)
+		if err != nil {
+			return err
+		}
+		lo, hi := p.Bounds()
+		ids, i := make([]string, 0, hi-lo), 0
+		if hi > lo {
+			tx.Scan(bucket, pre+sep, true, func(_ string, v []byte) bool {
+				if !f.keepRaw(v, now) {
+					return true
+				}
+				if i >= lo {
+					ids = append(ids, indexID(v))
+				}
+				i++
+				return i < hi
+			})
+		}
+		body, err = renderAssertionPage(c, tx, p, ids)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, body)
+}
+
+// renderAssertionPage decodes and renders the page's assertions.
+func renderAssertionPage(c echo.Context, tx store.Tx, p api.Page, ids []string) (api.PageNumberBody, error) {
+	av := newAssertionViews(tx)
+	views := []AssertionView{}
+	for _, id := range ids {
+		a, err := getAssertion(tx, id)
+		if err != nil {
+			return api.PageNumberBody{}, err
+		}
+		if a != nil {
+			views = append(views, av.view(a))
+		}
+	}
+	return p.Body(c, views), nil
 }
 
 // listUserAssertions answers the assertions of the user {user_id} in the
@@ -223,6 +320,9 @@ func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx) ([]asse
 func (h *Handlers) listUserAssertions(c echo.Context) error {
 	tenant, user := api.Tenant(c), c.Param("user_id")
 	withMain := tenant != mainTenant && !api.QueryBool(c, "exclude_main_tenant_assertions") && api.Allowed(c, mainTenant)
+	if !withMain {
+		return h.pageIndexedAssertions(c, bktAssertionsByUser, func(store.Tx) (string, error) { return key(tenant, user), nil })
+	}
 	return h.pageAssertions(c, func(tx store.Tx) ([]assertionIndex, error) {
 		xs := assertionRefs(tx, bktAssertionsByUser, key(tenant, user))
 		if !withMain {
@@ -236,12 +336,12 @@ func (h *Handlers) listUserAssertions(c echo.Context) error {
 
 // listCredentialAssertions answers the assertions of credential {entity_id}.
 func (h *Handlers) listCredentialAssertions(c echo.Context) error {
-	return h.pageAssertions(c, func(tx store.Tx) ([]assertionIndex, error) {
-		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+	return h.pageIndexedAssertions(c, bktAssertionsByCred, func(tx store.Tx) (string, error) {
+		cr, err := readCredential(tx, api.Tenant(c), c.Param("entity_id"))
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		return assertionRefs(tx, bktAssertionsByCred, cr.EntityID), nil
+		return cr.EntityID, nil
 	})
 }
 
