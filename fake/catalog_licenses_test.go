@@ -3,6 +3,7 @@ package fake_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"testing"
 )
 
@@ -106,6 +107,25 @@ func TestCatalogLicenseCreateAndUpdate(t *testing.T) {
 		}
 		r := c.must(t, 400, "POST", licBase+"program/create/", map[string]any{"platform_key": "acme", "name": "x"})
 		jsonEq(t, r.Body, `{"program_id": ["This field is required."]}`)
+	})
+	t.Run("ProgramKeyOnlyFoundByProgramID", func(t *testing.T) {
+		// A license made with program_key alone records no run; the list's
+		// program_id filter still finds it by the key, as the program
+		// invitation list does.
+		c.createLicense(t, "program", "acme", map[string]any{"program_key": "acme+phd", "name": "PhD seats"})
+		names := func(q string) []string {
+			t.Helper()
+			return field(results(t, c.must(t, 200, "GET", licBase+"program/?platform_key=acme&"+q, nil).obj(t)), "name")
+		}
+		for q, want := range map[string][]string{
+			"program_id=program-v1:acme%2Bphd%2B2025": {"PhD seats"},
+			"program_id=acme%2Bphd":                   {"PhD seats"},
+			"program_id=program-v1:acme%2Bmsc%2B2025": nil,
+		} {
+			if got := names(q); !slices.Equal(got, want) {
+				t.Errorf("%s: got %v, want %v", q, got, want)
+			}
+		}
 	})
 	t.Run("ErrPlatformRequired", func(t *testing.T) {
 		r := c.must(t, 400, "POST", licBase+"platform/create/", map[string]any{"name": "x"})

@@ -394,6 +394,19 @@ func TestClockAdmin(t *testing.T) {
 
 	d := newClient(t, fake.WithClockOffset(-48*time.Hour))
 	equal(t, "option offset", d.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["offset"], any("-48h0m0s"))
+
+	// A reset sets the clock back to its start-up setting.
+	c.must(t, 200, "POST", "/_fake/clock", map[string]any{"now": "2030-01-02T03:04:05Z"})
+	c.must(t, 200, "POST", "/_fake/reset", nil)
+	equal(t, "frozen after reset", c.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["frozen"], any(false))
+	d.must(t, 200, "POST", "/_fake/clock", map[string]any{"offset": "1h"})
+	d.must(t, 200, "POST", "/_fake/reset", nil)
+	equal(t, "offset after reset", d.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["offset"], any("-48h0m0s"))
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := newClient(t, fake.WithClockAt(at))
+	e.must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "24h"})
+	e.must(t, 200, "POST", "/_fake/reset", nil)
+	equal(t, "now after reset", e.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["now"], any("2025-01-01T00:00:00Z"))
 }
 
 func TestExpiryFollowsTheClock(t *testing.T) {

@@ -115,7 +115,10 @@ func (s *Server) Clock() *api.Clock { return s.deps.Clock }
 // Store returns the server's store backend.
 func (s *Server) Store() store.Backend { return s.deps.Store }
 
-// Reset deletes all state of every tenant and empties the journal.
+// Reset deletes all state of every tenant, empties the journal and sets
+// the clock back to how the server started (real time, or what
+// WithClockOffset / WithClockAt set): a test that moved the clock and then
+// reset starts from the same time as the first.
 func (s *Server) Reset() error {
 	err := s.deps.Store.Update(func(tx store.Tx) error {
 		for _, b := range tx.Buckets() {
@@ -129,6 +132,10 @@ func (s *Server) Reset() error {
 		return fmt.Errorf("reset: %w", err)
 	}
 	s.journal.Clear()
+	s.deps.Clock.SetOffset(0)
+	for _, f := range s.opts.clockSetup {
+		f(s.deps.Clock)
+	}
 	return nil
 }
 

@@ -160,10 +160,22 @@ func licenseMatches(l *License, q map[string][]string, meta map[string]string) b
 	if v, ok := val("course_id"); ok && l.Kind == kindCourse && l.CourseID != v {
 		return false
 	}
-	if v, ok := val("program_id"); ok && l.Kind == kindProgram && l.ProgramID != v && l.ProgramKey != v {
+	if v, ok := val("program_id"); ok && l.Kind == kindProgram && !programMatches(l, v) {
 		return false
 	}
 	return matchesMetadata(l.Metadata, meta)
+}
+
+// programMatches reports whether the program_id filter v names l's
+// program: its id, its key, or (for a license created with program_key
+// alone, which records no run) any run of its program, as the program
+// invitation list matches program_id by its key.
+func programMatches(l *License, v string) bool {
+	if l.ProgramID == v || l.ProgramKey == v {
+		return true
+	}
+	key, ok := programKeyOf(v)
+	return ok && l.ProgramID == "" && key == l.ProgramKey
 }
 
 func isTrue(s string) bool {
