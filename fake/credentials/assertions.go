@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"bytes"
 	"time"
 
 	"net/http"
@@ -167,12 +166,7 @@ func parseAssertionFilter(c echo.Context) assertionFilter {
 // keepRaw is keep on an encoded index entry (encodeAssertionIndex), now
 // in Unix microseconds. It allocates nothing.
 func (f assertionFilter) keepRaw(v []byte, now int64) bool {
-	var fields [6][]byte
-	rest := v
-	for i := range 5 {
-		fields[i], rest, _ = bytes.Cut(rest, []byte(sep))
-	}
-	fields[5] = rest
+	fields := indexFields(v)
 	if string(fields[2]) == "1" && !f.includeRevoked {
 		return false
 	}

@@ -90,18 +90,24 @@ func encodeCredIndex(cr *Credential) []byte {
 		refIDs(cr.Courses), refIDs(cr.Programs)}, sep))
 }
 
+// indexFields splits an index value into its six sep-separated fields
+// (both the credential and the assertion index have six), without
+// allocating; missing fields are empty and the last keeps any rest.
+func indexFields(v []byte) [6][]byte {
+	var f [6][]byte
+	rest := v
+	for i := range 5 {
+		f[i], rest, _ = bytes.Cut(rest, []byte(sep))
+	}
+	f[5] = rest
+	return f
+}
+
 // credIndexMatch reports whether the credential index value v passes the
 // list's filters (search lowercased; empty filters pass) and returns its
 // id. It allocates nothing: it runs for every credential of the tenant.
 func credIndexMatch(v []byte, search, course, program string) ([]byte, bool) {
-	var f [6][]byte
-	rest := v
-	for i := range f {
-		var ok bool
-		if f[i], rest, ok = bytes.Cut(rest, []byte(sep)); !ok {
-			break
-		}
-	}
+	f := indexFields(v)
 	has := func(list []byte, id string) bool {
 		for len(list) > 0 {
 			var item []byte
