@@ -36,8 +36,12 @@ const maxStateBytes = 256 << 20
 // and index keys made after an import never collide with imported ones.
 // Empty buckets with no sequence are left out: they cannot be told apart
 // from missing ones.
+//
+// With Tenant set, the document holds that tenant's entries only
+// (ExportTenantState) and importing it replaces that tenant alone.
 type State struct {
 	Format    string                                `json:"format"`
+	Tenant    string                                `json:"tenant,omitempty"`
 	Buckets   map[string]map[string]json.RawMessage `json:"buckets"`
 	Sequences map[string]uint64                     `json:"sequences"`
 }
@@ -80,7 +84,8 @@ func (s *Server) ExportState() (*State, error) {
 	return st, nil
 }
 
-// ImportState replaces the whole store with st in one transaction. An
+// ImportState replaces the whole store with st in one transaction, or,
+// when st.Tenant is set, that tenant's entries alone (importTenant). An
 // invalid document changes nothing and comes back as a 400 *api.Error.
 func (s *Server) ImportState(st *State) error {
 	if st.Format != "" && st.Format != StateFormat {
@@ -114,10 +119,42 @@ func (s *Server) ImportState(st *State) error {
 		}
 	}
 	sort.Strings(names) // bbolt writes sorted keys fastest; memory does not care
+	if st.Tenant != "" {
+		entries := map[string]map[string][]byte{}
+		for name, items := range decoded {
+			entries[name] = map[string][]byte{}
+			for _, it := range items {
+				entries[name][it.key] = it.val
+			}
+		}
+		if err := s.checkTenantState(st.Tenant, entries); err != nil {
+			return err
+		}
+	}
 	err := s.deps.Store.Update(func(tx store.Tx) error {
-		for _, b := range tx.Buckets() {
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
+		if st.Tenant == "" {
+			for _, b := range tx.Buckets() {
+				if err := tx.DeleteBucket(b); err != nil {
+					return err
+				}
+			}
+		} else {
+			mine := s.tenantKeys(tx, st.Tenant)
+			// A key another tenant holds is refused, not overwritten (a
+			// document from another fake whose catalog ids ran elsewhere).
+			for _, name := range names {
+				for _, it := range decoded[name] {
+					if tx.Get(name, it.key) != nil && !mine[name][it.key] {
+						return api.Field("buckets", fmt.Sprintf("%s/%q is another tenant's entry; importing would overwrite it.", name, it.key))
+					}
+				}
+			}
+			for b, keys := range mine {
+				for k := range keys {
+					if err := tx.Delete(b, k); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		for _, name := range names {
@@ -130,12 +167,20 @@ func (s *Server) ImportState(st *State) error {
 			}
 		}
 		for name, n := range st.Sequences {
+			if st.Tenant != "" {
+				// Other tenants' ids stay unique: a sequence never goes back.
+				n = max(n, tx.Sequence(name))
+			}
 			if err := tx.SetSequence(name, n); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return ae // a refusal found inside the transaction, which rolled back
+	}
 	if err != nil {
 		return fmt.Errorf("import state: %w", err)
 	}
@@ -190,7 +235,11 @@ func decodeStateValue(raw json.RawMessage) ([]byte, error) {
 // registerAdminState serves GET and PUT /_fake/state.
 func (s *Server) registerAdminState(g *echo.Group) {
 	g.GET("/state", func(c echo.Context) error {
-		st, err := s.ExportState()
+		export := s.ExportState
+		if t := c.QueryParam("tenant"); t != "" {
+			export = func() (*State, error) { return s.ExportTenantState(t) }
+		}
+		st, err := export()
 		if err != nil {
 			return err
 		}
@@ -213,6 +262,12 @@ func (s *Server) registerAdminState(g *echo.Group) {
 		}
 		if dec.More() {
 			return api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
+		}
+		if t := c.QueryParam("tenant"); t != "" {
+			if st.Tenant != "" && st.Tenant != t {
+				return api.Field("tenant", fmt.Sprintf("The document is tenant %q's, not %q's.", st.Tenant, t))
+			}
+			st.Tenant = t
 		}
 		if err := s.ImportState(&st); err != nil {
 			return err

@@ -37,6 +37,8 @@ type Server struct {
 	// entities resolve the stored entity a request addresses, for
 	// scenario when clauses.
 	entities []func(echo.Context) (map[string]any, bool)
+	// scopes say which stored entries are which tenant's (tenant_state.go).
+	scopes []store.Scope
 }
 
 // New builds a Server. Without options it keeps state in memory, accepts any
@@ -88,6 +90,7 @@ func New(opts ...Option) (*Server, error) {
 	for id, h := range creds.Routes() {
 		handlers[id] = h
 	}
+	s.scopes = append(credentials.TenantScopes(), catalog.TenantScopes()...)
 	cat := catalog.New(s.deps)
 	s.entities = append(s.entities, cat.Entity)
 	cat.RegisterAdmin(s.echo.Group("/_fake"))

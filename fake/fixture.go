@@ -252,6 +252,14 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 				p.fail(v, "format", "want %q, got %s", StateFormat, describe(v))
 			}
 			st.Format = StateFormat
+		case "tenant":
+			// A tenant's export (GET /_fake/state?tenant=); as a fixture it
+			// loads into the empty store like any other.
+			if tv := deref(v); tv.Kind != yaml.ScalarNode || tv.ShortTag() != "!!str" || tv.Value == "" {
+				p.fail(tv, "tenant", "want an org name, got %s", describe(tv))
+			} else {
+				st.Tenant = tv.Value
+			}
 		case "buckets":
 			if deref(v).ShortTag() == "!!null" {
 				continue
@@ -277,7 +285,7 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 				st.Sequences[s[0].Value] = n
 			}
 		default:
-			p.fail(k, k.Value, "unknown field; a fixture has format, buckets and sequences")
+			p.fail(k, k.Value, "unknown field; a fixture has format, tenant, buckets and sequences")
 		}
 	}
 	if p.err == nil && !hasFormat {
@@ -486,6 +494,9 @@ func MarshalFixtureYAML(st *State) ([]byte, error) {
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	root.Content = append(root.Content, str("format"), str(StateFormat))
+	if st.Tenant != "" {
+		root.Content = append(root.Content, str("tenant"), str(st.Tenant))
+	}
 	buckets := &yaml.Node{Kind: yaml.MappingNode}
 	for _, b := range sortedKeys(st.Buckets) {
 		items := &yaml.Node{Kind: yaml.MappingNode}

@@ -164,6 +164,12 @@ func checkImport(t *testing.T, srv *fake.Server, st *fake.State) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	beforeTenant := &fake.State{}
+	if st.Tenant != "" {
+		if beforeTenant, err = srv.ExportTenantState(st.Tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := srv.ImportState(st); err != nil {
 		var ae *api.Error
 		if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
@@ -178,6 +184,10 @@ func checkImport(t *testing.T, srv *fake.Server, st *fake.State) {
 		}
 		return
 	}
+	if st.Tenant != "" {
+		checkTenantImport(t, srv, st, before, beforeTenant)
+		return
+	}
 	got, err := srv.ExportState()
 	if err != nil {
 		t.Fatalf("export after a successful import: %v", err)
@@ -185,6 +195,50 @@ func checkImport(t *testing.T, srv *fake.Server, st *fake.State) {
 	if want := normState(st); !reflect.DeepEqual(normState(got), want) {
 		t.Fatalf("export after import differs:\n got %s\nwant %s", mustJSON(normState(got)), mustJSON(want))
 	}
+}
+
+// checkTenantImport: an accepted tenant document is exactly what that
+// tenant's export gives back, every other tenant's entry is as it was
+// (before, beforeTenant: the whole store and the tenant before the
+// import), and no sequence went back.
+func checkTenantImport(t *testing.T, srv *fake.Server, st, before, beforeTenant *fake.State) {
+	t.Helper()
+	got, err := srv.ExportTenantState(st.Tenant)
+	if err != nil {
+		t.Fatalf("tenant export after a successful import: %v", err)
+	}
+	if g, w := normState(got)["buckets"], normState(st)["buckets"]; !reflect.DeepEqual(g, w) {
+		t.Fatalf("tenant export after import differs:\n got %s\nwant %s", mustJSON(g), mustJSON(w))
+	}
+	after, err := srv.ExportState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, w := othersOf(after, got), othersOf(before, beforeTenant); !reflect.DeepEqual(o, w) {
+		t.Fatalf("a tenant import changed other entries:\n got %s\nwant %s", mustJSON(o), mustJSON(w))
+	}
+	for name, n := range before.Sequences {
+		if after.Sequences[name] < n {
+			t.Fatalf("sequence %s went back from %d to %d", name, n, after.Sequences[name])
+		}
+	}
+}
+
+// othersOf is all's entries (normState) that mine does not hold.
+func othersOf(all, mine *fake.State) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for b, items := range normState(all)["buckets"].(map[string]map[string]string) {
+		for k, v := range items {
+			if _, ok := mine.Buckets[b][k]; ok {
+				continue
+			}
+			if out[b] == nil {
+				out[b] = map[string]string{}
+			}
+			out[b][k] = v
+		}
+	}
+	return out
 }
 
 // FuzzFixture feeds arbitrary YAML or JSON to ParseFixture (the --fixture

@@ -1,0 +1,110 @@
+package fake
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+)
+
+// ExportTenantState returns a consistent snapshot of one tenant's entries
+// (an org, which is also its catalog platform key), as
+// GET /_fake/state?tenant= answers it. Which entries are a tenant's is
+// each domain package's TenantScopes; buckets no scope names belong to no
+// tenant and are left out. Sequences are all of them, so that ids made
+// after the document is imported never collide with other tenants'.
+func (s *Server) ExportTenantState(tenant string) (*State, error) {
+	full, err := s.ExportState()
+	if err != nil {
+		return nil, err
+	}
+	var keys map[string]map[string]bool
+	if err := s.deps.Store.View(func(tx store.Tx) error {
+		keys = s.tenantKeys(tx, tenant)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for b, items := range full.Buckets {
+		for k := range items {
+			if !keys[b][k] {
+				delete(items, k)
+			}
+		}
+		if len(items) == 0 {
+			delete(full.Buckets, b)
+		}
+	}
+	full.Tenant = tenant
+	return full, nil
+}
+
+// tenantKeys returns the keys of tenant's entries, by bucket. Entries
+// that name their tenant (a field, a key prefix) are decided first; index
+// entries then follow the entity they refer to.
+func (s *Server) tenantKeys(tx store.Tx, tenant string) map[string]map[string]bool {
+	in := map[string]map[string]bool{}
+	mark := func(b, k string) {
+		if in[b] == nil {
+			in[b] = map[string]bool{}
+		}
+		in[b][k] = true
+	}
+	var refs []store.Scope
+	for _, b := range tx.Buckets() {
+		sc, ok := store.Resolve(s.scopes, b)
+		if !ok {
+			continue
+		}
+		if sc.Ref != "" || sc.KeyRef != "" {
+			refs = append(refs, sc)
+			continue
+		}
+		tx.Scan(b, "", false, func(k string, v []byte) bool {
+			if _, yes := sc.Direct(tenant, k, v); yes {
+				mark(b, k)
+			}
+			return true
+		})
+	}
+	for _, sc := range refs {
+		tx.Scan(sc.Bucket, "", false, func(k string, v []byte) bool {
+			if tb, tk := sc.Target(k, v); in[tb][tk] {
+				mark(sc.Bucket, k)
+			}
+			return true
+		})
+	}
+	return in
+}
+
+// checkTenantState refuses (400) a tenant document holding an entry that
+// is not the tenant's: importing it would write into another tenant or
+// leave an index pointing nowhere.
+func (s *Server) checkTenantState(tenant string, entries map[string]map[string][]byte) error {
+	names := make([]string, 0, len(entries))
+	for b := range entries {
+		names = append(names, b)
+	}
+	sort.Strings(names)
+	for _, b := range names {
+		sc, ok := store.Resolve(s.scopes, b)
+		if !ok {
+			return api.Field("buckets", fmt.Sprintf("Bucket %q belongs to no tenant; a tenant's document cannot hold it.", b))
+		}
+		for k, v := range entries[b] {
+			if direct, yes := sc.Direct(tenant, k, v); direct {
+				if !yes {
+					return api.Field("buckets", fmt.Sprintf("%s/%q is not tenant %q's.", b, k, tenant))
+				}
+				continue
+			}
+			tb, tk := sc.Target(k, v)
+			if _, ok := entries[tb][tk]; !ok {
+				return api.Field("buckets", fmt.Sprintf("%s/%q refers to %s/%q, which the document does not hold.", b, k, tb, tk))
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/catalog"
+	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/store"
+)
+
+// seedEveryBucket fills org "demo" (the demo tenant) and org "acme"
+// (through the API, with what the demo does not make: images, credential
+// group assignments still pending) so that every bucket holds entries.
+func seedEveryBucket(t *testing.T, c *client) {
+	t.Helper()
+	seedState(t, c) // acme and beta credentials
+	iss := c.createIssuer(t, "acme", "Acme")
+	cred := c.createCredential(t, "acme", iss, "Cohort Badge", nil)
+	seedDirectory(t, c, "acme")
+	c.must(t, 200, "POST", base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
+	c.must(t, 200, "POST", base("acme")+"assignments/users/", map[string]any{"credential_id": cred, "user_ids": []int{7}})
+	c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
+}
+
+func exportOf(t *testing.T, c *client, query string) fake.State {
+	t.Helper()
+	var st fake.State
+	if err := json.Unmarshal(c.must(t, 200, "GET", "/_fake/state"+query, nil).Raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestEveryBucketHasATenantScope fails when a domain package writes a
+// bucket its TenantScopes does not cover: that bucket's entries would be
+// missing from every per-tenant export.
+func TestEveryBucketHasATenantScope(t *testing.T) {
+	c := newClient(t, fake.WithDemo(), fake.WithSeed(3))
+	seedEveryBucket(t, c)
+	scopes := append(credentials.TenantScopes(), catalog.TenantScopes()...)
+	st := exportOf(t, c, "")
+	for _, b := range slices.Sorted(maps.Keys(st.Buckets)) {
+		if _, ok := store.Resolve(scopes, b); !ok {
+			t.Errorf("bucket %q has no tenant scope (credentials.TenantScopes or catalog.TenantScopes)", b)
+		}
+	}
+	if len(st.Buckets) < 40 {
+		t.Errorf("only %d buckets seeded; the test no longer covers the store", len(st.Buckets))
+	}
+}
+
+// TestTenantStateExportImport: the per-tenant exports partition the whole
+// store; importing one tenant's document restores that tenant and leaves
+// the others as they were.
+func TestTenantStateExportImport(t *testing.T) {
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			c := newClient(t, fake.WithStore(open(t)), fake.WithDemo(), fake.WithSeed(3))
+			seedEveryBucket(t, c)
+			full := exportOf(t, c, "")
+
+			// Every entry is exactly one tenant's.
+			union := map[string]map[string]json.RawMessage{}
+			for _, tenant := range []string{"acme", "beta", "demo"} {
+				st := exportOf(t, c, "?tenant="+tenant)
+				equal(t, "tenant field", st.Tenant, tenant)
+				equal(t, tenant+" sequences", st.Sequences, full.Sequences)
+				for b, items := range st.Buckets {
+					if union[b] == nil {
+						union[b] = map[string]json.RawMessage{}
+					}
+					for k, v := range items {
+						if _, dup := union[b][k]; dup {
+							t.Errorf("%s/%q is in two tenants' exports", b, k)
+						}
+						union[b][k] = v
+					}
+				}
+			}
+			if !reflect.DeepEqual(union, full.Buckets) {
+				for b, items := range full.Buckets {
+					for k := range items {
+						if _, ok := union[b][k]; !ok {
+							t.Errorf("%s/%q is in no tenant's export", b, k)
+						}
+					}
+				}
+				t.Fatal("the tenants' exports are not the whole store")
+			}
+
+			// Snapshot acme, change acme and demo, restore acme.
+			acme := exportOf(t, c, "?tenant=acme")
+			iss := c.createIssuer(t, "acme", "After the snapshot")
+			c.createIssuer(t, "demo", "Demo, after the snapshot")
+			demoBefore := exportOf(t, c, "?tenant=demo")
+			res := c.must(t, 200, "PUT", "/_fake/state", acme).obj(t)
+			equal(t, "imported", res["imported"], any(true))
+			c.must(t, 404, "GET", base("acme")+"issuers/"+iss, nil)
+			after := exportOf(t, c, "?tenant=acme")
+			equal(t, "acme restored", after.Buckets, acme.Buckets)
+			equal(t, "demo untouched", exportOf(t, c, "?tenant=demo").Buckets, demoBefore.Buckets)
+			// Sequences never go back: the issuer made after the snapshot
+			// keeps its number, so a new one cannot reuse it.
+			if got := exportOf(t, c, "").Sequences["cred.issuers"]; got <= acme.Sequences["cred.issuers"] {
+				t.Errorf("cred.issuers sequence %d went back to the snapshot's %d", got, acme.Sequences["cred.issuers"])
+			}
+			// ?tenant= on PUT names the tenant of a document without one.
+			acme.Tenant = ""
+			c.must(t, 200, "PUT", "/_fake/state?tenant=acme", acme)
+			equal(t, "acme restored by query", exportOf(t, c, "?tenant=acme").Buckets, after.Buckets)
+		})
+	}
+}
+
+func TestTenantStateImportRefusals(t *testing.T) {
+	c := newClient(t)
+	seedState(t, c)
+	before := exportOf(t, c, "")
+	acme := exportOf(t, c, "?tenant=acme")
+	beta := exportOf(t, c, "?tenant=beta")
+
+	// An entry of another tenant.
+	mixed := acme
+	mixed.Buckets = maps.Clone(acme.Buckets)
+	mixed.Buckets["cred.issuers"] = maps.Clone(acme.Buckets["cred.issuers"])
+	maps.Copy(mixed.Buckets["cred.issuers"], beta.Buckets["cred.issuers"])
+	r := c.must(t, 400, "PUT", "/_fake/state", mixed).obj(t)
+	if msg := jsonOf(t, r["buckets"]); !contains(msg, `is not tenant \"acme\"'s`) {
+		t.Errorf("refusal %s does not say whose entry it is", msg)
+	}
+	// An index entry whose entity the document lacks.
+	dangling := acme
+	dangling.Buckets = maps.Clone(acme.Buckets)
+	delete(dangling.Buckets, "cred.credentials")
+	r = c.must(t, 400, "PUT", "/_fake/state", dangling).obj(t)
+	if msg := jsonOf(t, r["buckets"]); !contains(msg, "which the document does not hold") {
+		t.Errorf("refusal %s does not name the missing entity", msg)
+	}
+	// An entry under a key another tenant holds (its value made acme's).
+	stolen := acme
+	stolen.Buckets = maps.Clone(acme.Buckets)
+	stolen.Buckets["cred.issuers"] = maps.Clone(acme.Buckets["cred.issuers"])
+	for k, v := range beta.Buckets["cred.issuers"] {
+		var obj map[string]any
+		if err := json.Unmarshal(v, &obj); err != nil {
+			t.Fatal(err)
+		}
+		obj["tenant"] = "acme"
+		stolen.Buckets["cred.issuers"][k] = json.RawMessage(jsonOf(t, obj))
+	}
+	r = c.must(t, 400, "PUT", "/_fake/state", stolen).obj(t)
+	if msg := jsonOf(t, r["buckets"]); !contains(msg, "another tenant's entry") {
+		t.Errorf("refusal %s does not say the key is another tenant's", msg)
+	}
+	// A bucket that is no tenant's, and a tenant mismatch.
+	odd := acme
+	odd.Buckets = map[string]map[string]json.RawMessage{"scratch": {"k": json.RawMessage(`"v"`)}}
+	c.must(t, 400, "PUT", "/_fake/state", odd)
+	r = c.must(t, 400, "PUT", "/_fake/state?tenant=beta", acme).obj(t)
+	equal(t, "mismatch", jsonOf(t, r), `{"tenant":["The document is tenant \"acme\"'s, not \"beta\"'s."]}`)
+
+	equal(t, "nothing changed", exportOf(t, c, "").Buckets, before.Buckets)
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
