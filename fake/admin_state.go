@@ -48,38 +48,49 @@ type State struct {
 
 // ExportState returns a consistent snapshot of the whole store.
 func (s *Server) ExportState() (*State, error) {
-	st := &State{Format: StateFormat, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
-	err := s.deps.Store.View(func(tx store.Tx) error {
-		for _, name := range tx.Buckets() {
-			items := map[string]json.RawMessage{}
-			var bad error
-			tx.Scan(name, "", false, func(k string, v []byte) bool {
-				if !utf8.ValidString(k) {
-					bad = fmt.Errorf("export: bucket %q: key %q is not UTF-8", name, k)
-					return false
-				}
-				raw, err := encodeStateValue(v)
-				if err != nil {
-					bad = fmt.Errorf("export: %s/%q: %w", name, k, err)
-					return false
-				}
-				items[k] = raw
-				return true
-			})
-			if bad != nil {
-				return bad
-			}
-			if len(items) > 0 {
-				st.Buckets[name] = items
-			}
-			if n := tx.Sequence(name); n > 0 {
-				st.Sequences[name] = n
-			}
-		}
-		return nil
+	var st *State
+	err := s.deps.Store.View(func(tx store.Tx) (err error) {
+		st, err = exportTx(tx, nil)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return st, nil
+}
+
+// exportTx exports the entries of tx that keep holds (nil: all of them)
+// and every sequence.
+func exportTx(tx store.Tx, keep map[string]map[string]bool) (*State, error) {
+	st := &State{Format: StateFormat, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
+	for _, name := range tx.Buckets() {
+		items := map[string]json.RawMessage{}
+		var bad error
+		tx.Scan(name, "", false, func(k string, v []byte) bool {
+			if keep != nil && !keep[name][k] {
+				return true
+			}
+			if !utf8.ValidString(k) {
+				bad = fmt.Errorf("export: bucket %q: key %q is not UTF-8", name, k)
+				return false
+			}
+			raw, err := encodeStateValue(v)
+			if err != nil {
+				bad = fmt.Errorf("export: %s/%q: %w", name, k, err)
+				return false
+			}
+			items[k] = raw
+			return true
+		})
+		if bad != nil {
+			return nil, bad
+		}
+		if len(items) > 0 {
+			st.Buckets[name] = items
+		}
+		if n := tx.Sequence(name); n > 0 {
+			st.Sequences[name] = n
+		}
 	}
 	return st, nil
 }

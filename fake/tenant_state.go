@@ -15,29 +15,16 @@ import (
 // tenant and are left out. Sequences are all of them, so that ids made
 // after the document is imported never collide with other tenants'.
 func (s *Server) ExportTenantState(tenant string) (*State, error) {
-	full, err := s.ExportState()
+	var st *State
+	err := s.deps.Store.View(func(tx store.Tx) (err error) {
+		st, err = exportTx(tx, s.tenantKeys(tx, tenant))
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var keys map[string]map[string]bool
-	if err := s.deps.Store.View(func(tx store.Tx) error {
-		keys = s.tenantKeys(tx, tenant)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	for b, items := range full.Buckets {
-		for k := range items {
-			if !keys[b][k] {
-				delete(items, k)
-			}
-		}
-		if len(items) == 0 {
-			delete(full.Buckets, b)
-		}
-	}
-	full.Tenant = tenant
-	return full, nil
+	st.Tenant = tenant
+	return st, nil
 }
 
 // tenantKeys returns the keys of tenant's entries, by bucket. Entries

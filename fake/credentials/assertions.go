@@ -163,8 +163,9 @@ func parseAssertionFilter(c echo.Context) assertionFilter {
 	}
 }
 
-// keepRaw is keep on an encoded index entry (encodeAssertionIndex), now
-// in Unix microseconds. It allocates nothing.
+// keepRaw reports whether the encoded index entry v (encodeAssertionIndex)
+// passes the filter at now, in Unix microseconds. It allocates nothing, so
+// filtering happens before entries are decoded.
 func (f assertionFilter) keepRaw(v []byte, now int64) bool {
 	fields := indexFields(v)
 	if string(fields[2]) == "1" && !f.includeRevoked {
@@ -197,34 +198,19 @@ func atoi(b []byte) int64 {
 	return n
 }
 
-func (f assertionFilter) keep(x assertionIndex, now time.Time) bool {
-	if x.revoked && !f.includeRevoked {
-		return false
-	}
-	if x.expired(now) && !f.includeExpired {
-		return false
-	}
-	return f.course == "" || x.course == f.course
-}
-
-// pageAssertions filters, pages and renders assertions into the vendor's
-// unwrapped page-number envelope (default 10 a page, at most 100: SKILL-C).
-// It filters and counts on the index entries load returns; only the page's
+// pageAssertions pages and renders into the vendor's unwrapped page-number
+// envelope (default 10 a page, at most 100: SKILL-C) the index entries load
+// returns, which load filters with keep as it scans; only the page's
 // assertions are decoded and rendered.
-func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx) ([]assertionIndex, error)) error {
+func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx, keep func(v []byte) bool) ([]assertionIndex, error)) error {
 	f := parseAssertionFilter(c)
-	now := h.d.Clock.Now()
+	now := h.d.Clock.Now().UnixMicro()
+	keep := func(v []byte) bool { return f.keepRaw(v, now) }
 	var body api.PageNumberBody
 	err := h.d.Store.View(func(tx store.Tx) error {
-		all, err := load(tx)
+		kept, err := load(tx, keep)
 		if err != nil {
 			return err
-		}
-		kept := all[:0]
-		for _, x := range all {
-			if f.keep(x, now) {
-				kept = append(kept, x)
-			}
 		}
 		p, err := api.ParsePage(c, len(kept), 10, 100)
 		if err != nil {
@@ -317,12 +303,9 @@ func (h *Handlers) listUserAssertions(c echo.Context) error {
 	if !withMain {
 		return h.pageIndexedAssertions(c, bktAssertionsByUser, func(store.Tx) (string, error) { return key(tenant, user), nil })
 	}
-	return h.pageAssertions(c, func(tx store.Tx) ([]assertionIndex, error) {
-		xs := assertionRefs(tx, bktAssertionsByUser, key(tenant, user))
-		if !withMain {
-			return xs, nil
-		}
-		xs = append(xs, assertionRefs(tx, bktAssertionsByUser, key(mainTenant, user))...)
+	return h.pageAssertions(c, func(tx store.Tx, keep func([]byte) bool) ([]assertionIndex, error) {
+		xs := assertionRefs(tx, bktAssertionsByUser, key(tenant, user), keep)
+		xs = append(xs, assertionRefs(tx, bktAssertionsByUser, key(mainTenant, user), keep)...)
 		sort.SliceStable(xs, func(i, j int) bool { return xs[i].issued > xs[j].issued })
 		return xs, nil
 	})

@@ -293,7 +293,7 @@ func (h *Handlers) deleteCredential(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, x := range assertionRefs(tx, bktAssertionsByCred, cr.EntityID) {
+		for _, x := range assertionRefs(tx, bktAssertionsByCred, cr.EntityID, nil) {
 			if x.active(now) {
 				return api.Detail(http.StatusConflict,
 					"Cannot delete a credential that has active assertions. Revoke them first.")

@@ -344,11 +344,14 @@ func (x assertionIndex) expired(now time.Time) bool {
 
 func (x assertionIndex) active(now time.Time) bool { return !x.revoked && !x.expired(now) }
 
-// assertionRefs lists the index entries under prefix, newest first.
-func assertionRefs(tx store.Tx, bucket, prefix string) []assertionIndex {
+// assertionRefs lists the index entries under prefix that keep accepts
+// (nil: all), newest first.
+func assertionRefs(tx store.Tx, bucket, prefix string, keep func(v []byte) bool) []assertionIndex {
 	var out []assertionIndex
 	tx.Scan(bucket, prefix+sep, true, func(_ string, v []byte) bool {
-		out = append(out, decodeAssertionIndex(v))
+		if keep == nil || keep(v) {
+			out = append(out, decodeAssertionIndex(v))
+		}
 		return true
 	})
 	return out
