@@ -73,6 +73,7 @@ func echoPath(tpl string) string {
 // handlers names for it, or a 501 saying the fake does not model it yet.
 func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) error {
 	s.routes = &routeTable{}
+	paths := map[string]*pathMethods{}
 	for _, op := range s.spec.Operations() {
 		r := &route{
 			id:       op.Op.OperationID,
@@ -97,7 +98,15 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 			// Django's View answers HEAD with its GET handler (body dropped).
 			s.echo.Add(http.MethodHead, echoPath(r.template), s.vendorHandler(r, h))
 		}
+		pm := paths[r.template]
+		if pm == nil {
+			pm = &pathMethods{methods: map[string]bool{}, public: true}
+			paths[r.template] = pm
+		}
+		pm.methods[r.method] = true
+		pm.public = pm.public && r.public
 	}
+	s.registerMethodNotAllowed(paths)
 	return nil
 }
 

@@ -1,0 +1,83 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// pathMethods is what one spec path serves: its methods, and whether every
+// one of them is public (no security requirement).
+type pathMethods struct {
+	methods map[string]bool
+	public  bool
+}
+
+// drfMethodOrder is the order of Django's View.http_method_names, which is
+// the order DRF lists a view's methods in its Allow header.
+var drfMethodOrder = []string{
+	http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodHead, http.MethodOptions,
+}
+
+// registerMethodNotAllowed gives every spec path an explicit 405 for each
+// method it lacks.
+//
+// Why not leave it to Echo's router: Django resolves the path first and the
+// method second, so once a URL matches a pattern, a method that view lacks
+// is that view's 405. Echo instead falls back to a parameter route that has
+// the method: GET .../issuers/authority/ would reach the issuer detail as
+// entity "authority" (a 404), and DELETE .../users/{user}/issuers/ or PUT
+// .../images/ the credential detail. The static patterns must come first in
+// the real URLconf, since GET .../issuers/ lists issuers there.
+//
+// And, as DRF's APIView.dispatch runs initial() (authentication and
+// permissions) before it looks up the method's handler, a protected path
+// answers 401/403 before 405; a public path answers 405 at once.
+func (s *Server) registerMethodNotAllowed(paths map[string]*pathMethods) {
+	for tpl, pm := range paths {
+		allowed := map[string]bool{http.MethodOptions: true}
+		for m := range pm.methods {
+			allowed[m] = true
+		}
+		if allowed[http.MethodGet] {
+			allowed[http.MethodHead] = true // Django's View: head = get
+		}
+		var allow []string
+		for _, m := range drfMethodOrder {
+			if allowed[m] {
+				allow = append(allow, m)
+			}
+		}
+		h := s.methodNotAllowed(strings.Join(allow, ", "), pm.public)
+		for _, m := range drfMethodOrder {
+			// OPTIONS stays with Echo (CORS preflight and its 204).
+			if !allowed[m] {
+				s.echo.Add(m, echoPath(tpl), h)
+			}
+		}
+	}
+}
+
+// methodNotAllowed answers DRF's 405 with the view's Allow header, after
+// authenticating the request unless the path is public.
+func (s *Server) methodNotAllowed(allow string, public bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !public {
+			tenant := tenantOf(c)
+			if tenant == "" {
+				tenant = s.bodyTenant(c)
+			}
+			api.SetTenant(c, tenant)
+			if err := s.authenticate(c); err != nil {
+				return err
+			}
+		}
+		ae := api.Detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method \"%s\" not allowed.", c.Request().Method))
+		ae.Header = http.Header{"Allow": {allow}}
+		return ae
+	}
+}
