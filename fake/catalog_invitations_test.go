@@ -176,3 +176,26 @@ func TestCatalogRedeemEmailValidated(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalogInvitationRedirectValidated: redirect_to is a DRF URLField
+// (format uri in every *InvitationCreate schema), so a value Django's
+// URLValidator refuses is a 400 on the field and creates nothing.
+func TestCatalogInvitationRedirectValidated(t *testing.T) {
+	c := newClient(t)
+	for _, tc := range []struct{ kind, target, value string }{
+		{"platform", "platform_key", "acme"},
+		{"course", "course_id", "course-v1:acme+C1+T1"},
+		{"program", "program_key", "acme+mba"},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			body := map[string]any{"platform_key": "acme", tc.target: tc.value, "email": "a@ext.test", "redirect_to": "javascript:alert(1)"}
+			r := c.must(t, 400, "POST", invBase+tc.kind+"/", body)
+			jsonEq(t, r.Body, `{"redirect_to": ["Enter a valid URL."]}`)
+			list := c.must(t, 200, "GET", invBase+tc.kind+"/?platform_key=acme", nil).obj(t)
+			equal(t, "count after a refused create", list["count"], any(0.0))
+			body["redirect_to"] = "https://acme.test/welcome?next=/c"
+			got := c.must(t, 200, "POST", invBase+tc.kind+"/", body).obj(t)
+			equal(t, "redirect_to", got["redirect_to"], any("https://acme.test/welcome?next=/c"))
+		})
+	}
+}

@@ -26,6 +26,12 @@ var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 	MultiError:          true,
 	SkipSettingDefaults: true,
+	// kin-openapi checks date and date-time itself; `format: uri` needs
+	// Django's URLValidator (formats.go). The map form: the single-validator
+	// option allocates a map on every schema it validates.
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{
+		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"uri": urlFormat{}}),
+	},
 }
 
 // parsedMediaTypes are the request bodies DRF's default parsers read; any
