@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -171,6 +172,18 @@ func TestRouting(t *testing.T) {
 			}
 			equal(t, tc.method+" "+tc.path+" Allow", r.Header.Get("Allow"), tc.allow)
 		}
+	})
+	t.Run("ContentLength", func(t *testing.T) {
+		// Django's CommonMiddleware declares the length of every JSON
+		// answer; a page over net/http's 2 KiB buffer must not be chunked.
+		for i := 0; i < 30; i++ {
+			c.createIssuer(t, "lengthy", fmt.Sprintf("Issuer %02d of a long page", i))
+		}
+		r := c.must(t, 200, "GET", base("lengthy")+"issuers/?page_size=30", nil)
+		if len(r.Raw) < 4096 {
+			t.Fatalf("page is %d bytes; the test needs one over 4 KiB", len(r.Raw))
+		}
+		equal(t, "Content-Length", r.Header.Get("Content-Length"), fmt.Sprint(len(r.Raw)))
 	})
 	t.Run("MethodNotAllowedAfterAuth", func(t *testing.T) {
 		// DRF authenticates before it looks for the method's handler, so a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -24,9 +25,14 @@ func JSON(c echo.Context, status int, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	// Django's CommonMiddleware sets Content-Length on every non-streaming
+	// response; without it net/http would chunk any answer over its 2 KiB
+	// buffer (a page of credentials).
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
 	// Blob writes the bytes out before returning, so the buffer is free
 	// again afterwards.
-	return c.Blob(status, echo.MIMEApplicationJSON, bytes.TrimRight(buf.Bytes(), "\n"))
+	return c.Blob(status, echo.MIMEApplicationJSON, b)
 }
 
 // jsonBuffers recycles the buffers answers are encoded into: a page of
