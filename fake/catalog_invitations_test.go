@@ -59,11 +59,7 @@ func TestCatalogPlatformInvitations(t *testing.T) {
 
 func TestCatalogBlankAndRedeem(t *testing.T) {
 	c := newClient(t)
-	for _, tc := range []struct{ kind, target, value string }{
-		{"platform", "platform_key", "acme"},
-		{"course", "course_id", "course-v1:acme+C1+T1"},
-		{"program", "program_key", "acme+mba"},
-	} {
+	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
 			r := c.must(t, 200, "POST", invBase+tc.kind+"/blank/", map[string]any{tc.target: tc.value, "source": "fair", "count": 2})
 			jsonEq(t, r.Body, `{"successes": 2, "error_codes": []}`)
@@ -162,11 +158,7 @@ func TestCatalogCourseAndProgramInvitations(t *testing.T) {
 // for a real redemption.
 func TestCatalogRedeemEmailValidated(t *testing.T) {
 	c := newClient(t)
-	for _, tc := range []struct{ kind, target, value string }{
-		{"platform", "platform_key", "acme"},
-		{"course", "course_id", "course-v1:acme+C1+T1"},
-		{"program", "program_key", "acme+mba"},
-	} {
+	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
 			c.must(t, 200, "POST", invBase+tc.kind+"/blank/", map[string]any{tc.target: tc.value, "source": "fair", "count": 1})
 			r := c.must(t, 400, "POST", invBase+tc.kind+"/redeem/", map[string]any{tc.target: tc.value, "source": "fair", "email": "not-an-email"})
@@ -182,11 +174,7 @@ func TestCatalogRedeemEmailValidated(t *testing.T) {
 // URLValidator refuses is a 400 on the field and creates nothing.
 func TestCatalogInvitationRedirectValidated(t *testing.T) {
 	c := newClient(t)
-	for _, tc := range []struct{ kind, target, value string }{
-		{"platform", "platform_key", "acme"},
-		{"course", "course_id", "course-v1:acme+C1+T1"},
-		{"program", "program_key", "acme+mba"},
-	} {
+	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
 			body := map[string]any{"platform_key": "acme", tc.target: tc.value, "email": "a@ext.test", "redirect_to": "javascript:alert(1)"}
 			r := c.must(t, 400, "POST", invBase+tc.kind+"/", body)
@@ -198,4 +186,12 @@ func TestCatalogInvitationRedirectValidated(t *testing.T) {
 			equal(t, "redirect_to", got["redirect_to"], any("https://acme.test/welcome?next=/c"))
 		})
 	}
+}
+
+// invitationKinds are the three invitation kinds, each with the body field
+// that names its target and a target in tenant acme.
+var invitationKinds = []struct{ kind, target, value string }{
+	{"platform", "platform_key", "acme"},
+	{"course", "course_id", "course-v1:acme+C1+T1"},
+	{"program", "program_key", "acme+mba"},
 }
