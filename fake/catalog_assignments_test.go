@@ -214,6 +214,32 @@ func TestCatalogGroupAssignments(t *testing.T) {
 		users := field(results(t, c.must(t, 200, "GET", assignPath("program", lid), nil).obj(t)), "username")
 		equal(t, "left", users, []string{"user2"})
 	})
+	t.Run("MembersFollowTheGroupsActiveFlag", func(t *testing.T) {
+		ul := id(t, c.createLicense(t, "user", "acme", map[string]any{"count": 3}))
+		gp := fmt.Sprintf("%suser/assignment/group/?license_id=%d", licBase, ul)
+		c.must(t, 200, "POST", assignPath("user", ul), map[string]any{"license_id": ul, "user_id": 1})
+		active := func() map[string]any {
+			out := map[string]any{}
+			for _, a := range results(t, c.must(t, 200, "GET", assignPath("user", ul), nil).obj(t)) {
+				out[a["username"].(string)] = a["active"]
+			}
+			return out
+		}
+		// Made inactive: no seats taken; user1's direct seat is its own.
+		c.must(t, 200, "POST", gp, map[string]any{"license_id": ul, "group_id": 10, "active": false})
+		equal(t, "made inactive", active(), map[string]any{"user1": true, "user2": false, "user3": false})
+		// Switching it on needs a seat per member it activates, all or none.
+		c.must(t, 200, "POST", licBase+"user/update/", map[string]any{"license_id": ul, "count": 2})
+		c.must(t, 400, "POST", gp, map[string]any{"license_id": ul, "group_id": 10, "active": true})
+		equal(t, "refused", active(), map[string]any{"user1": true, "user2": false, "user3": false})
+		c.must(t, 200, "POST", licBase+"user/update/", map[string]any{"license_id": ul, "count": 3})
+		c.must(t, 200, "POST", gp, map[string]any{"license_id": ul, "group_id": 10, "active": true})
+		equal(t, "switched on", active(), map[string]any{"user1": true, "user2": true, "user3": true})
+		// Switching it off frees its members' seats, not the direct one.
+		c.must(t, 200, "POST", gp, map[string]any{"license_id": ul, "group_id": 10, "active": false})
+		equal(t, "switched off", active(), map[string]any{"user1": true, "user2": false, "user3": false})
+		c.must(t, 200, "POST", licBase+"user/update/", map[string]any{"license_id": ul, "count": 1})
+	})
 	t.Run("DeleteWithoutRemovingUsers", func(t *testing.T) {
 		ul := id(t, c.createLicense(t, "user", "acme", map[string]any{"count": 5}))
 		gp := fmt.Sprintf("%suser/assignment/group/?license_id=%d", licBase, ul)

@@ -49,6 +49,13 @@ func (l *soakLedger) note(m map[string]bool, id string) {
 	l.mu.Unlock()
 }
 
+// size is len(m), read under the ledger's lock (workers write m).
+func (l *soakLedger) size(m map[string]bool) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(m)
+}
+
 // pick returns a random acknowledged id of m, or "".
 func (l *soakLedger) pick(rng *rand.Rand, m map[string]bool) string {
 	l.mu.Lock()
@@ -136,7 +143,7 @@ func soakWorker(url string, l *soakLedger, rng *rand.Rand, stop chan struct{}) {
 		l.requests.Add(1)
 		var err error
 		switch r := rng.IntN(10); {
-		case r == 1 && rng.IntN(3) == 0 || len(l.licenses) == 0:
+		case r == 1 && rng.IntN(3) == 0 || l.size(l.licenses) == 0:
 			var st int
 			var out map[string]any
 			st, out, err = post(hc, url+"/api/catalog/licenses/user/create/",
@@ -175,7 +182,7 @@ func soakWorker(url string, l *soakLedger, rng *rand.Rand, stop chan struct{}) {
 			case resp.StatusCode == 200:
 				l.add(l.unseated, seat)
 			}
-		case r == 0 || len(l.issuers) == 0:
+		case r == 0 || l.size(l.issuers) == 0:
 			var st int
 			var out map[string]any
 			st, out, err = post(hc, url+soakBase+"/issuers/", map[string]any{"name": "Soak U"})

@@ -190,7 +190,13 @@ func (h *Handlers) assignGroup(kind string) echo.HandlerFunc {
 				g.Metadata = nonNilMap(w.Metadata.V)
 			}
 			g.Modified = now
-			as, err := h.coverMembers(tx, l, g, grp, now)
+			groupActive := map[int64]bool{g.ID: g.Active}
+			for _, x := range gs {
+				if x.ID != g.ID {
+					groupActive[x.ID] = x.Active
+				}
+			}
+			as, err := h.coverMembers(tx, l, g, grp, groupActive, now)
 			if err != nil {
 				return err
 			}
@@ -210,12 +216,22 @@ func (h *Handlers) assignGroup(kind string) echo.HandlerFunc {
 // coverMembers gives each member of grp an assignment of l covered by g,
 // after checking that the license has a seat for every new active one. It
 // returns the license's assignments afterwards.
-func (h *Handlers) coverMembers(tx store.Tx, l *License, g *GroupAssignment, grp *Group, now time.Time) ([]*Assignment, error) {
+//
+// A member assignment that exists only through groups (not Direct) is
+// active while any group assignment covering it is (groupActive, by group
+// assignment id, with g's new state): re-posting g with active true
+// activates the ones it made inactive, taking their seats (all or nothing,
+// like fresh ones); active false frees the seats of those no other active
+// group covers. Direct assignments keep their own state. Nothing documents
+// this on the real service; it is what an admin who switches a group's
+// license back on expects its members to get.
+func (h *Handlers) coverMembers(tx store.Tx, l *License, g *GroupAssignment, grp *Group, groupActive map[int64]bool, now time.Time) ([]*Assignment, error) {
 	as, err := assignmentsOf(tx, l)
 	if err != nil {
 		return nil, err
 	}
-	var covered, fresh []*Assignment
+	var covered, fresh, changed []*Assignment
+	activated := 0
 	for _, m := range grp.Members {
 		u := m
 		var a *Assignment
@@ -228,6 +244,19 @@ func (h *Handlers) coverMembers(tx store.Tx, l *License, g *GroupAssignment, grp
 		if a != nil {
 			if !slices.Contains(a.Groups, g.ID) {
 				covered = append(covered, a)
+			}
+			if a.Direct {
+				continue
+			}
+			want := g.Active
+			for _, id := range a.Groups {
+				want = want || groupActive[id]
+			}
+			if want != a.Active {
+				if want {
+					activated++
+				}
+				changed = append(changed, a)
 			}
 			continue
 		}
@@ -242,9 +271,22 @@ func (h *Handlers) coverMembers(tx store.Tx, l *License, g *GroupAssignment, grp
 		}
 		fresh = append(fresh, a)
 	}
-	if g.Active && len(fresh) > 0 {
-		if err := seatsFree(l, as, len(fresh), now); err != nil {
+	need := activated
+	if g.Active {
+		need += len(fresh)
+	}
+	if need > 0 {
+		if err := seatsFree(l, as, need, now); err != nil {
 			return nil, err
+		}
+	}
+	for _, a := range changed {
+		a.Active = !a.Active
+		a.Modified = now
+		if !slices.Contains(covered, a) {
+			if err := putAssignment(tx, a, false); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for _, a := range covered {
