@@ -185,6 +185,21 @@ func TestRouting(t *testing.T) {
 		}
 		equal(t, "Content-Length", r.Header.Get("Content-Length"), fmt.Sprint(len(r.Raw)))
 	})
+	t.Run("OptionsAllow", func(t *testing.T) {
+		// A plain OPTIONS states the view's own methods, not the 405
+		// handlers that stand for the rest.
+		for path, allow := range map[string]string{
+			base("acme") + "issuers/authority/": "POST, OPTIONS",
+			base("acme") + "issuers/x":          "GET, PUT, DELETE, HEAD, OPTIONS",
+		} {
+			r := c.must(t, 204, "OPTIONS", path, nil)
+			equal(t, "OPTIONS "+path+" Allow", r.Header.Get("Allow"), allow)
+		}
+		// A browser's preflight is still the CORS middleware's.
+		r := c.must(t, 204, "OPTIONS", base("acme")+"issuers/authority/", nil,
+			"Origin", "http://localhost:3000", "Access-Control-Request-Method", "POST")
+		equal(t, "Access-Control-Allow-Origin", r.Header.Get("Access-Control-Allow-Origin"), "*")
+	})
 	t.Run("MethodNotAllowedAfterAuth", func(t *testing.T) {
 		// DRF authenticates before it looks for the method's handler, so a
 		// protected view answers 401 first; a public one answers 405 at once.

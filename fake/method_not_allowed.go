@@ -54,11 +54,24 @@ func (s *Server) registerMethodNotAllowed(paths map[string]*pathMethods) {
 		}
 		h := s.methodNotAllowed(strings.Join(allow, ", "), pm.public)
 		for _, m := range drfMethodOrder {
-			// OPTIONS stays with Echo (CORS preflight and its 204).
 			if !allowed[m] {
 				s.echo.Add(m, echoPath(tpl), h)
 			}
 		}
+		// OPTIONS keeps Echo's answer, a 204 with Allow (the CORS middleware
+		// answers preflights before it), but Echo would list the 405
+		// handlers above as allowed methods, so the path states its own.
+		s.echo.Add(http.MethodOptions, echoPath(tpl), optionsAllow(strings.Join(allow, ", ")))
+	}
+}
+
+// optionsAllow answers a plain OPTIONS request with the path's Allow header
+// and no body. (DRF would answer 200 with its metadata JSON, whose view
+// names the fake cannot know; see FIDELITY.md.)
+func optionsAllow(allow string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Allow", allow)
+		return c.NoContent(http.StatusNoContent)
 	}
 }
 
