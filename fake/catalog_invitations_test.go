@@ -195,3 +195,18 @@ var invitationKinds = []struct{ kind, target, value string }{
 	{"course", "course_id", "course-v1:acme+C1+T1"},
 	{"program", "program_key", "acme+mba"},
 }
+
+// TestCatalogIBLPrefix: the vendor's Python SDK invites through
+// /api/ibl/catalog/invitations/platform/ (helpers/user_invitation.py:
+// body {platform_key, email}, Api-Token), a mount the spec does not list;
+// it is the same catalog.
+func TestCatalogIBLPrefix(t *testing.T) {
+	c := newClient(t)
+	iv := c.must(t, 200, "POST", "/api/ibl/catalog/invitations/platform/", map[string]any{"platform_key": "acme", "email": "sdk@ext.test"}).obj(t)
+	equal(t, "email", iv["email"], any("sdk@ext.test"))
+	list := c.must(t, 200, "GET", invBase+"platform/?platform_key=acme", nil).obj(t)
+	equal(t, "listed on the spec's path", field(results(t, list), "email"), []string{"sdk@ext.test"})
+	c.must(t, 200, "GET", "/api/ibl/catalog/invitations/platform/?platform_key=acme", nil)
+	// Only the catalog has the second mount.
+	c.must(t, 404, "GET", "/api/ibl/credentials/orgs/acme/users/admin/", nil)
+}

@@ -76,6 +76,7 @@ func New(opts ...Option) (*Server, error) {
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.Pre(catalogAlias) // path_alias.go
 	s.echo.Use(s.recoverMiddleware, s.journalMiddleware)
 	if o.corsOrigins != nil {
 		s.echo.Use(corsMiddleware(o.corsOrigins))
