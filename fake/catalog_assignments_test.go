@@ -256,8 +256,9 @@ func TestCatalogTenantIsolation(t *testing.T) {
 	c := newClient(t, withKeys()...)
 	acme := func(h ...string) []string { return append([]string{"Authorization", "Api-Token key-acme"}, h...) }
 	other := []string{"Authorization", "Api-Token key-other"}
-	c.auth = "Api-Token key-acme"
+	c.auth = "Api-Token key-dm" // only a DM admin creates licenses
 	lid := id(t, c.createLicense(t, "user", "acme", map[string]any{"count": 3}))
+	c.auth = "Api-Token key-acme"
 	c.must(t, 200, "POST", assignPath("user", lid), map[string]any{"license_id": lid, "email": "a@acme.test"}, acme()...)
 	c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "a@acme.test"}, acme()...)
 
@@ -269,8 +270,10 @@ func TestCatalogTenantIsolation(t *testing.T) {
 		{"ListNamingAcme", "GET", licBase + "user/?platform_key=acme", nil, 403},
 		{"CreateInAcmeBody", "POST", licBase + "user/create/", map[string]any{"platform_key": "acme"}, 403},
 		{"CreateInAcmeForm", "POST", licBase + "user/create/", rawBody{"application/x-www-form-urlencoded", "platform_key=acme"}, 403},
-		{"UpdateAcmeLicense", "POST", licBase + "user/update/", map[string]any{"license_id": lid, "count": 9}, 404},
-		{"UpdateAcmeLicenseNamingOther", "POST", licBase + "user/update/", map[string]any{"license_id": lid, "platform_key": "other"}, 404},
+		// License updates are DM-admin only: a platform key is refused
+		// before the license is looked up.
+		{"UpdateAcmeLicense", "POST", licBase + "user/update/", map[string]any{"license_id": lid, "count": 9}, 403},
+		{"UpdateAcmeLicenseNamingOther", "POST", licBase + "user/update/", map[string]any{"license_id": lid, "platform_key": "other"}, 403},
 		{"ListAcmeAssignments", "GET", assignPath("user", lid), nil, 404},
 		{"ListAcmeAssignmentsNamingAcme", "GET", assignPath("user", lid) + "&platform_key=acme", nil, 403},
 		{"AssignOnAcmeLicense", "POST", assignPath("user", lid), map[string]any{"license_id": lid, "email": "b@other.test"}, 404},

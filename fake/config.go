@@ -82,7 +82,7 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	fs.StringVar(&cfg.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "address to listen on (env IBLFAKE_ADDR)")
 	fs.StringVar(&cfg.DB, "db", env("DB", ""), "keep all state in this bbolt file, created if missing; without it state lives in memory (env IBLFAKE_DB)")
-	fs.Var(keys, "api-key", "bind an API key to orgs, KEY=ORG[,ORG...]; repeatable (env IBLFAKE_API_KEYS, ';'-separated). Without any, every key works for every org")
+	fs.Var(keys, "api-key", "bind an API key to orgs, KEY=ORG[,ORG...], or KEY=* for a DM admin; repeatable (env IBLFAKE_API_KEYS, ';'-separated). Without any, every key works for every org")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", "*"), "comma-separated origins allowed by CORS, \"*\" for any, \"off\" to disable (env IBLFAKE_CORS_ORIGINS)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env IBLFAKE_LOG_LEVEL)")
 	journal := fs.String("journal-size", env("JOURNAL_SIZE", "1000"), "requests kept for /_fake/requests (env IBLFAKE_JOURNAL_SIZE)")

@@ -716,6 +716,12 @@ func (s *Server) buildDemo() error {
 	savedScen, savedLog := s.scen, s.log
 	s.scen, s.log = scenarios.NewEngine(), slog.New(slog.DiscardHandler)
 	defer func() { s.scen, s.log = savedScen, savedLog }()
+	// The build creates licenses, which only DM admins may; the key found
+	// above proves the demo tenant is reachable, and the build acts as a DM
+	// admin (it runs before the server serves anyone).
+	savedKeys := s.opts.keys
+	s.opts.keys = nil
+	defer func() { s.opts.keys = savedKeys }()
 	stats, err := demo.Build(s.echo, s.deps.Clock, demo.Options{
 		Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: auth, AdminAuth: admin, Log: savedLog,
 	})

@@ -240,10 +240,11 @@ func equal[T any](t *testing.T, what string, got, want T) {
 }
 
 // withKeys binds the keys the multi-org tests use: key-acme (acme),
-// key-other (other), key-both (acme and other) and key-main (acme and
-// main).
+// key-other (other), key-both (acme and other), key-main (acme and
+// main) and key-dm (a DM admin).
 func withKeys() []fake.Option {
 	return []fake.Option{
+		fake.WithAPIKey("key-dm", fake.DMAdmin),
 		fake.WithAPIKey("key-acme", "acme"),
 		fake.WithAPIKey("key-other", "other"),
 		fake.WithAPIKey("key-both", "acme", "other"),

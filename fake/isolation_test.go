@@ -40,7 +40,8 @@ func TestTenantIsolationRandomized(t *testing.T) {
 	if v := os.Getenv("IBLFAKE_ISOLATION_ITERATIONS"); v != "" {
 		iterations, _ = strconv.Atoi(v)
 	}
-	srv := fake.NewTestServer(t, fake.WithAPIKey("key-acme", "acme"), fake.WithAPIKey("key-globex", "globex"))
+	srv := fake.NewTestServer(t, fake.WithAPIKey("key-acme", "acme"), fake.WithAPIKey("key-globex", "globex"),
+		fake.WithAPIKey(isoDMKey, fake.DMAdmin))
 	tenants := []*isoTenant{
 		{org: "acme", key: "key-acme", secret: "SECRET-ACME"},
 		{org: "globex", key: "key-globex", secret: "SECRET-GLOBEX"},
@@ -74,11 +75,15 @@ func TestTenantIsolationRandomized(t *testing.T) {
 	t.Logf("isolation: %d randomized requests over %d operations, answers %v; no cross-tenant read or write", iterations, len(ops), counts)
 }
 
-// isoSeed creates the tenant's data through its own key.
+// isoDMKey is the DM admin's key, which only seeds licenses.
+const isoDMKey = "key-dm"
+
+// isoSeed creates the tenant's data through its own key (licenses through
+// the DM admin's).
 func isoSeed(t *testing.T, srv *fake.TestServer, tn *isoTenant) {
 	t.Helper()
-	must := func(method, path string, body any) map[string]any {
-		st, raw := isoSend(t, method, srv.URL+path, tn.key, body)
+	mustAs := func(key, method, path string, body any) map[string]any {
+		st, raw := isoSend(t, method, srv.URL+path, key, body)
 		if st != 200 {
 			t.Fatalf("seed %s %s: %d %s", method, path, st, raw)
 		}
@@ -86,6 +91,7 @@ func isoSeed(t *testing.T, srv *fake.TestServer, tn *isoTenant) {
 		_ = json.Unmarshal(raw, &out)
 		return out
 	}
+	must := func(method, path string, body any) map[string]any { return mustAs(tn.key, method, path, body) }
 	tn.course = "course-v1:" + tn.org + "+C1+2026"
 	tn.program = tn.org + "+P1"
 	for i := 0; i < 3; i++ {
@@ -117,7 +123,8 @@ func isoSeed(t *testing.T, srv *fake.TestServer, tn *isoTenant) {
 		for k, v := range extra {
 			body[k] = v
 		}
-		id := int64(must("POST", "/api/catalog/licenses/"+kind+"/create/", body)["id"].(float64))
+		// Only a DM admin creates licenses (the attacker never holds one).
+		id := int64(mustAs(isoDMKey, "POST", "/api/catalog/licenses/"+kind+"/create/", body)["id"].(float64))
 		tn.ints = append(tn.ints, id)
 		return id
 	}

@@ -130,6 +130,10 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 			if err := s.authenticate(c); err != nil {
 				return err
 			}
+			// A permission check, so before validation (DRF's initial()).
+			if dmAdminOnly[r.id] && !s.isDMAdmin(c) {
+				return api.Detail(http.StatusForbidden, api.MsgForbidden)
+			}
 		}
 		input, err := s.validateRequest(c, r)
 		if err != nil {
