@@ -15,38 +15,40 @@ import (
 var authSchemes = []string{"api-token", "api-key", "token", "bearer"}
 
 // authenticate checks the Authorization header as DRF's token
-// authentication does, then whether the key may touch the request's tenant.
-func (s *Server) authenticate(c echo.Context) error {
+// authentication does, then whether the key may touch the request's
+// tenant. dmAdmin reports whether the key is a DM admin (every key is one
+// while no keys are bound).
+func (s *Server) authenticate(c echo.Context) (dmAdmin bool, err error) {
 	h := c.Request().Header.Get(echo.HeaderAuthorization)
 	fields := strings.Fields(h)
 	if len(fields) == 0 || !knownScheme(fields[0]) {
 		// DRF: no authenticator claims the request, so it is anonymous, and
 		// the first authenticator's header turns the 403 into a 401.
-		return unauthorized(api.MsgNotAuthenticated)
+		return false, unauthorized(api.MsgNotAuthenticated)
 	}
 	switch len(fields) {
 	case 1:
-		return unauthorized(api.MsgNoCredentials)
+		return false, unauthorized(api.MsgNoCredentials)
 	case 2:
 	default:
-		return unauthorized(api.MsgTokenSpaces)
+		return false, unauthorized(api.MsgTokenSpaces)
 	}
 	key := fields[1]
 	if s.opts.keys == nil {
-		return nil
+		return true, nil
 	}
 	orgs, ok := s.opts.keys[key]
 	if !ok {
-		return unauthorized(api.MsgInvalidToken)
+		return false, unauthorized(api.MsgInvalidToken)
 	}
 	if orgs[DMAdmin] {
-		return nil // every org, as with no keys bound
+		return true, nil // every org, as with no keys bound
 	}
 	api.SetAllowed(c, func(t string) bool { return orgs[t] })
 	if t := api.Tenant(c); t != "" && !orgs[t] {
-		return api.Detail(http.StatusForbidden, api.MsgForbidden)
+		return false, api.Detail(http.StatusForbidden, api.MsgForbidden)
 	}
-	return nil
+	return false, nil
 }
 
 // DMAdmin, bound as a key's org (--api-key KEY=*, WithAPIKey(key, DMAdmin)),
@@ -70,16 +72,6 @@ var dmAdminOnly = map[string]bool{
 	"catalog_licenses_user_update_create":                 true,
 	"credentials_exim_credentials_course_export_retrieve": true,
 	"credentials_exim_credentials_course_import_create":   true,
-}
-
-// isDMAdmin reports whether the request's key (already authenticated) is
-// a DM admin.
-func (s *Server) isDMAdmin(c echo.Context) bool {
-	if s.opts.keys == nil {
-		return true
-	}
-	fields := strings.Fields(c.Request().Header.Get(echo.HeaderAuthorization))
-	return len(fields) == 2 && s.opts.keys[fields[1]][DMAdmin]
 }
 
 func knownScheme(s string) bool {

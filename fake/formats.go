@@ -127,7 +127,7 @@ func validLabel(l string, tld bool) bool {
 				return false
 			}
 		}
-		return n <= 63
+		return true
 	}
 	if tld && n < 2 {
 		return false

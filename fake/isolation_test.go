@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -291,8 +293,8 @@ func isoVictimState(t *testing.T, srv *fake.TestServer, org string) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, bucket := range sortedKeysOf(st.Buckets) {
-		for _, k := range sortedKeysOf(st.Buckets[bucket]) {
+	for _, bucket := range slices.Sorted(maps.Keys(st.Buckets)) {
+		for _, k := range slices.Sorted(maps.Keys(st.Buckets[bucket])) {
 			v := string(st.Buckets[bucket][k])
 			if strings.HasPrefix(k, org+"\x00") || strings.Contains(v, `"tenant":"`+org+`"`) ||
 				strings.Contains(v, `"platform":"`+org+`"`) || strings.Contains(v, `"platform_key":"`+org+`"`) {
@@ -301,17 +303,4 @@ func isoVictimState(t *testing.T, srv *fake.TestServer, org string) string {
 		}
 	}
 	return b.String()
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }

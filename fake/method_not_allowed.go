@@ -52,16 +52,17 @@ func (s *Server) registerMethodNotAllowed(paths map[string]*pathMethods) {
 				allow = append(allow, m)
 			}
 		}
-		h := s.methodNotAllowed(strings.Join(allow, ", "), pm.public)
+		header, path := strings.Join(allow, ", "), echoPath(tpl)
+		h := s.methodNotAllowed(header, pm.public)
 		for _, m := range drfMethodOrder {
 			if !allowed[m] {
-				s.echo.Add(m, echoPath(tpl), h)
+				s.echo.Add(m, path, h)
 			}
 		}
 		// OPTIONS keeps Echo's answer, a 204 with Allow (the CORS middleware
 		// answers preflights before it), but Echo would list the 405
 		// handlers above as allowed methods, so the path states its own.
-		s.echo.Add(http.MethodOptions, echoPath(tpl), optionsAllow(strings.Join(allow, ", ")))
+		s.echo.Add(http.MethodOptions, path, optionsAllow(header))
 	}
 }
 
@@ -80,12 +81,8 @@ func optionsAllow(allow string) echo.HandlerFunc {
 func (s *Server) methodNotAllowed(allow string, public bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !public {
-			tenant := tenantOf(c)
-			if tenant == "" {
-				tenant = s.bodyTenant(c)
-			}
-			api.SetTenant(c, tenant)
-			if err := s.authenticate(c); err != nil {
+			s.setTenant(c)
+			if _, err := s.authenticate(c); err != nil {
 				return err
 			}
 		}

@@ -116,22 +116,19 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		api.SetOperation(c, r.id)
-		tenant := tenantOf(c)
-		if tenant == "" {
-			tenant = s.bodyTenant(c)
-		}
-		api.SetTenant(c, tenant)
+		s.setTenant(c)
 		// A matching scenario rule answers before anything else, so tests can
 		// make any route fail in any way, whatever the request holds.
 		if answered, err := s.applyScenario(c, r); answered || err != nil {
 			return err
 		}
 		if !r.public {
-			if err := s.authenticate(c); err != nil {
+			dmAdmin, err := s.authenticate(c)
+			if err != nil {
 				return err
 			}
 			// A permission check, so before validation (DRF's initial()).
-			if dmAdminOnly[r.id] && !s.isDMAdmin(c) {
+			if dmAdminOnly[r.id] && !dmAdmin {
 				return api.Detail(http.StatusForbidden, api.MsgForbidden)
 			}
 		}
@@ -144,6 +141,16 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return h(c)
 	}
+}
+
+// setTenant records the tenant the request addresses (tenantOf, else a
+// POST body's tenant field), which authentication checks the key against.
+func (s *Server) setTenant(c echo.Context) {
+	tenant := tenantOf(c)
+	if tenant == "" {
+		tenant = s.bodyTenant(c)
+	}
+	api.SetTenant(c, tenant)
 }
 
 // tenantOf returns the tenant a request addresses: the credentials API's

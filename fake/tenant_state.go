@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -70,17 +69,13 @@ func (s *Server) tenantKeys(tx store.Tx, tenant string) map[string]map[string]bo
 // is not the tenant's: importing it would write into another tenant or
 // leave an index pointing nowhere.
 func (s *Server) checkTenantState(tenant string, entries map[string]map[string][]byte) error {
-	names := make([]string, 0, len(entries))
-	for b := range entries {
-		names = append(names, b)
-	}
-	sort.Strings(names)
-	for _, b := range names {
+	for _, b := range sortedKeys(entries) {
 		sc, ok := store.Resolve(s.scopes, b)
 		if !ok {
 			return api.Field("buckets", fmt.Sprintf("Bucket %q belongs to no tenant; a tenant's document cannot hold it.", b))
 		}
-		for k, v := range entries[b] {
+		for _, k := range sortedKeys(entries[b]) { // the first refusal is the same every time
+			v := entries[b][k]
 			if direct, yes := sc.Direct(tenant, k, v); direct {
 				if !yes {
 					return api.Field("buckets", fmt.Sprintf("%s/%q is not tenant %q's.", b, k, tenant))

@@ -171,7 +171,7 @@ func (f assertionFilter) keepRaw(v []byte, now int64) bool {
 	if string(fields[2]) == "1" && !f.includeRevoked {
 		return false
 	}
-	if exp := atoi(fields[3]); exp != 0 && exp <= now && !f.includeExpired {
+	if expiredAt(atoi(fields[3]), now) && !f.includeExpired {
 		return false
 	}
 	return f.course == "" || string(fields[5]) == f.course

@@ -339,8 +339,12 @@ func decodeAssertionIndex(v []byte) assertionIndex {
 }
 
 func (x assertionIndex) expired(now time.Time) bool {
-	return x.expires != 0 && x.expires <= now.UnixMicro()
+	return expiredAt(x.expires, now.UnixMicro())
 }
+
+// expiredAt reports whether an assertion expiring at expires (Unix
+// microseconds, 0: never) has expired at now.
+func expiredAt(expires, now int64) bool { return expires != 0 && expires <= now }
 
 func (x assertionIndex) active(now time.Time) bool { return !x.revoked && !x.expired(now) }
 
