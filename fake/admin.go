@@ -1,53 +1,147 @@
 package fake
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
-// registerAdmin serves the fake's own surface under /_fake/. It is not part
-// of the vendor API and never asks for vendor auth.
-func (s *Server) registerAdmin() {
-	g := s.echo.Group("/_fake")
-	if s.opts.adminToken != "" {
-		g.Use(s.adminAuth)
+// AdminPrefix is where the fake's own surface is served. It is not part of
+// the vendor API and never asks for vendor auth.
+const AdminPrefix = "/_fake"
+
+// maxAdminBodyBytes bounds the body of every admin route but PUT
+// /_fake/state (maxStateBytes): a scenario file, a directory or a clock
+// move is far smaller, and an unbounded read lets anyone who can reach the
+// port exhaust the fake's memory.
+const maxAdminBodyBytes = 16 << 20
+
+// registerAdmin mounts every admin route, the server's own and each
+// module's, in one way: on one group behind the admin token (adminAuth,
+// which lets only GET and HEAD /_fake/health through), each with its body
+// read once under its limit (413 over it), a HEAD twin for every GET, and
+// DRF's 405 with Allow for any other method on an admin path.
+func (s *Server) registerAdmin() error {
+	routes := s.adminRoutes()
+	for _, m := range s.modules {
+		routes = append(routes, m.AdminRoutes()...)
 	}
-	s.registerClock(g)
-	s.registerCredentialAdmin(g)
-	s.registerAdminState(g)
-	s.registerScenarioAdmin(g)
-	g.GET("/health", func(c echo.Context) error {
-		return api.JSON(c, http.StatusOK, map[string]any{
-			"status": "ok", "version": Version,
-			"vendor_package": spec.VendorPackage + "@" + spec.VendorPackageVersion,
-			"vendor_spec":    s.spec.VendorVersion,
-		})
-	})
-	g.GET("/openapi.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.JSON)
-	})
-	g.GET("/requests", func(c echo.Context) error {
-		entries := s.journal.Entries()
-		if n, err := strconv.Atoi(c.QueryParam("limit")); err == nil && n >= 0 && n < len(entries) {
-			entries = entries[len(entries)-n:]
+	g := s.echo.Group(AdminPrefix, s.adminAuth)
+	methods := map[string][]string{}
+	var paths []string
+	for _, r := range routes {
+		if !strings.HasPrefix(r.Path, "/") {
+			return fmt.Errorf("admin route %s %q: the path must start with /", r.Method, r.Path)
 		}
-		if entries == nil {
-			entries = []Entry{}
+		if slices.Contains(methods[r.Path], r.Method) {
+			return fmt.Errorf("admin route %s %s%s is registered twice", r.Method, AdminPrefix, r.Path)
 		}
-		return api.JSON(c, http.StatusOK, map[string]any{"total": s.journal.Total(), "requests": entries})
-	})
-	g.DELETE("/requests", func(c echo.Context) error {
-		s.journal.Clear()
-		return c.NoContent(http.StatusNoContent)
-	})
-	g.POST("/reset", func(c echo.Context) error {
-		if err := s.Reset(); err != nil {
-			return err
+		if methods[r.Path] == nil {
+			paths = append(paths, r.Path)
 		}
-		return api.JSON(c, http.StatusOK, map[string]any{"reset": true})
+		methods[r.Path] = append(methods[r.Path], r.Method)
+		limit := r.MaxBody
+		if limit <= 0 {
+			limit = maxAdminBodyBytes
+		}
+		h := readAdminBody(limit, r.Handler)
+		g.Add(r.Method, r.Path, h)
+		if r.Method == http.MethodGet {
+			g.Add(http.MethodHead, r.Path, h)
+			methods[r.Path] = append(methods[r.Path], http.MethodHead)
+		}
+	}
+	for _, p := range paths {
+		allowed := map[string]bool{http.MethodOptions: true}
+		for _, m := range methods[p] {
+			allowed[m] = true
+		}
+		var allow []string
+		for _, m := range drfMethodOrder {
+			if allowed[m] {
+				allow = append(allow, m)
+			}
+		}
+		header := strings.Join(allow, ", ")
+		for _, m := range drfMethodOrder {
+			if !allowed[m] {
+				g.Add(m, p, adminMethodNotAllowed(header))
+			}
+		}
+		g.Add(http.MethodOptions, p, optionsAllow(header))
+	}
+	return nil
+}
+
+// readAdminBody reads an admin request's body once, under limit, before the
+// handler runs; handlers read api.RequestBody(c).Raw.
+func readAdminBody(limit int64, h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b := api.ReadBody(c.Request(), limit)
+		if b.Err != nil {
+			return b.Err
+		}
+		api.SetRequestBody(c, b)
+		setBody(c.Request(), b.Raw)
+		return h(c)
+	}
+}
+
+func adminMethodNotAllowed(allow string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ae := api.Detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method \"%s\" not allowed.", c.Request().Method))
+		ae.Header = http.Header{"Allow": {allow}}
+		return ae
+	}
+}
+
+// adminRoutes are the server's own admin routes (the modules add theirs).
+func (s *Server) adminRoutes() []api.Route {
+	routes := []api.Route{
+		{Method: http.MethodGet, Path: "/health", Handler: s.health},
+		{Method: http.MethodGet, Path: "/openapi.json", Handler: func(c echo.Context) error {
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.JSON)
+		}},
+		{Method: http.MethodGet, Path: "/requests", Handler: s.listRequests},
+		{Method: http.MethodDelete, Path: "/requests", Handler: func(c echo.Context) error {
+			s.journal.Clear()
+			return c.NoContent(http.StatusNoContent)
+		}},
+		{Method: http.MethodPost, Path: "/reset", Handler: func(c echo.Context) error {
+			if err := s.Reset(); err != nil {
+				return err
+			}
+			return api.JSON(c, http.StatusOK, map[string]any{"reset": true})
+		}},
+	}
+	routes = append(routes, s.clockRoutes()...)
+	routes = append(routes, s.stateRoutes()...)
+	return append(routes, s.scenarioRoutes()...)
+}
+
+// health is GET /_fake/health: versions only, open without the token.
+func (s *Server) health(c echo.Context) error {
+	return api.JSON(c, http.StatusOK, map[string]any{
+		"status": "ok", "version": Version,
+		"vendor_package": spec.VendorPackage + "@" + spec.VendorPackageVersion,
+		"vendor_spec":    s.spec.VendorVersion,
 	})
+}
+
+// listRequests is GET /_fake/requests?limit=N.
+func (s *Server) listRequests(c echo.Context) error {
+	entries := s.journal.Entries()
+	if n, err := strconv.Atoi(c.QueryParam("limit")); err == nil && n >= 0 && n < len(entries) {
+		entries = entries[len(entries)-n:]
+	}
+	if entries == nil {
+		entries = []Entry{}
+	}
+	return api.JSON(c, http.StatusOK, map[string]any{"total": s.journal.Total(), "requests": entries})
 }

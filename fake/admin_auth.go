@@ -16,10 +16,13 @@ const (
 	MsgAdminTokenInvalid  = "Invalid admin token."
 )
 
-// adminOpenPaths stay reachable without the admin token: a container's
-// health check (Dockerfile HEALTHCHECK, compose, Kubernetes probes) has no
-// secret to send, and the health answer reveals only versions.
-var adminOpenPaths = map[string]bool{"/_fake/health": true}
+// adminOpen reports whether a request may reach the admin surface without
+// the token: only GET and HEAD /_fake/health, since a container's health
+// check (Dockerfile HEALTHCHECK, compose, Kubernetes probes) has no secret
+// to send, and the health answer reveals only versions.
+func adminOpen(r *http.Request) bool {
+	return r.URL.Path == AdminPrefix+"/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+}
 
 // WithAdminToken protects the admin surface (/_fake/...): every request but
 // GET /_fake/health must send Authorization: Bearer token, else it is a 401
@@ -38,11 +41,12 @@ func WithAdminToken(token string) Option {
 // AdminOpen reports whether the admin surface answers without a token.
 func (s *Server) AdminOpen() bool { return s.opts.adminToken == "" }
 
-// adminAuth is the /_fake group's middleware when an admin token is set.
+// adminAuth is the /_fake group's middleware: with an admin token set,
+// every request but adminOpen ones must carry it.
 func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	want := []byte(s.opts.adminToken)
 	return func(c echo.Context) error {
-		if adminOpenPaths[c.Request().URL.Path] {
+		if len(want) == 0 || adminOpen(c.Request()) {
 			return next(c)
 		}
 		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization)), " ")

@@ -40,64 +40,62 @@ func viewClock(c *api.Clock) clockView {
 	return clockView{Now: c.Now().Format(time.RFC3339Nano), Offset: c.Offset().String(), Frozen: c.Frozen()}
 }
 
-// registerClock serves the fake's clock under /_fake/clock:
+// clockRoutes serve the fake's clock under /_fake/clock:
 //
 //	GET  /_fake/clock                       {"now": ..., "offset": "0s", "frozen": false}
 //	POST /_fake/clock {"offset": "720h"}    real time moved by a Go duration (negative allowed; "0s" resets)
 //	POST /_fake/clock {"advance": "1h"}     move the clock on from where it is
 //	POST /_fake/clock {"now": "<RFC 3339>"} freeze the clock at an instant
-//
-// It also applies the clock options given to New.
-func (s *Server) registerClock(g *echo.Group) {
-	for _, f := range s.opts.clockSetup {
-		f(s.deps.Clock)
+func (s *Server) clockRoutes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Path: "/clock", Handler: func(c echo.Context) error {
+			return api.JSON(c, http.StatusOK, viewClock(s.deps.Clock))
+		}},
+		{Method: http.MethodPost, Path: "/clock", Handler: s.moveClock},
 	}
-	g.GET("/clock", func(c echo.Context) error {
-		return api.JSON(c, http.StatusOK, viewClock(s.deps.Clock))
-	})
-	g.POST("/clock", func(c echo.Context) error {
-		var body struct {
-			Offset  *string `json:"offset"`
-			Advance *string `json:"advance"`
-			Now     *string `json:"now"`
+}
+
+// moveClock is POST /_fake/clock.
+func (s *Server) moveClock(c echo.Context) error {
+	var body struct {
+		Offset  *string `json:"offset"`
+		Advance *string `json:"advance"`
+		Now     *string `json:"now"`
+	}
+	if err := json.Unmarshal(api.RequestBody(c).Raw, &body); err != nil {
+		return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	set := 0
+	for _, p := range []*string{body.Offset, body.Advance, body.Now} {
+		if p != nil {
+			set++
 		}
-		if err := json.NewDecoder(c.Request().Body).Decode(&body); err != nil {
-			return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	if set != 1 {
+		return api.NonField(`Send exactly one of "offset", "advance" (Go durations such as "720h" or "-90m") or "now" (an RFC 3339 time).`)
+	}
+	clock := s.deps.Clock
+	switch {
+	case body.Now != nil:
+		t, err := time.Parse(time.RFC3339Nano, *body.Now)
+		if err != nil || t.UTC().Year() < 1 || t.UTC().Year() > 9999 {
+			return api.Field("now", fmt.Sprintf("%q is not an RFC 3339 time in years 1-9999.", *body.Now))
 		}
-		set := 0
-		for _, p := range []*string{body.Offset, body.Advance, body.Now} {
-			if p != nil {
-				set++
-			}
+		clock.SetNow(t)
+	case body.Offset != nil:
+		d, err := time.ParseDuration(*body.Offset)
+		if err != nil {
+			return api.Field("offset", fmt.Sprintf("%q is not a Go duration.", *body.Offset))
 		}
-		if set != 1 {
-			return api.NonField(`Send exactly one of "offset", "advance" (Go durations such as "720h" or "-90m") or "now" (an RFC 3339 time).`)
+		clock.SetOffset(d)
+	default:
+		d, err := time.ParseDuration(*body.Advance)
+		if err != nil {
+			return api.Field("advance", fmt.Sprintf("%q is not a Go duration.", *body.Advance))
 		}
-		clock := s.deps.Clock
-		switch {
-		case body.Now != nil:
-			t, err := time.Parse(time.RFC3339Nano, *body.Now)
-			if err != nil {
-				return api.Field("now", fmt.Sprintf("%q is not an RFC 3339 time.", *body.Now))
-			}
-			clock.SetNow(t)
-		case body.Offset != nil:
-			d, err := time.ParseDuration(*body.Offset)
-			if err != nil {
-				return api.Field("offset", fmt.Sprintf("%q is not a Go duration.", *body.Offset))
-			}
-			clock.SetOffset(d)
-		default:
-			d, err := time.ParseDuration(*body.Advance)
-			if err != nil {
-				return api.Field("advance", fmt.Sprintf("%q is not a Go duration.", *body.Advance))
-			}
-			if clock.Frozen() {
-				clock.SetNow(clock.Now().Add(d))
-			} else {
-				clock.SetOffset(clock.Offset() + d)
-			}
+		if err := clock.Advance(d); err != nil {
+			return api.Field("advance", err.Error())
 		}
-		return api.JSON(c, http.StatusOK, viewClock(clock))
-	})
+	}
+	return api.JSON(c, http.StatusOK, viewClock(clock))
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"unicode/utf8"
@@ -243,50 +242,48 @@ func decodeStateValue(raw json.RawMessage) ([]byte, error) {
 	}
 }
 
-// registerAdminState serves GET and PUT /_fake/state.
-func (s *Server) registerAdminState(g *echo.Group) {
-	g.GET("/state", func(c echo.Context) error {
-		export := s.ExportState
-		if t := c.QueryParam("tenant"); t != "" {
-			export = func() (*State, error) { return s.ExportTenantState(t) }
+// stateRoutes serve GET and PUT /_fake/state (?tenant= for one tenant).
+func (s *Server) stateRoutes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Path: "/state", Handler: s.getState},
+		{Method: http.MethodPut, Path: "/state", Handler: s.putState, MaxBody: maxStateBytes},
+	}
+}
+
+func (s *Server) getState(c echo.Context) error {
+	export := s.ExportState
+	if t := c.QueryParam("tenant"); t != "" {
+		export = func() (*State, error) { return s.ExportTenantState(t) }
+	}
+	st, err := export()
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, st)
+}
+
+func (s *Server) putState(c echo.Context) error {
+	var st State
+	dec := json.NewDecoder(bytes.NewReader(api.RequestBody(c).Raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil {
+		return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+	}
+	if dec.More() {
+		return api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
+	}
+	if t := c.QueryParam("tenant"); t != "" {
+		if st.Tenant != "" && st.Tenant != t {
+			return api.Field("tenant", fmt.Sprintf("The document is tenant %q's, not %q's.", st.Tenant, t))
 		}
-		st, err := export()
-		if err != nil {
-			return err
-		}
-		return api.JSON(c, http.StatusOK, st)
-	})
-	g.PUT("/state", func(c echo.Context) error {
-		body, err := io.ReadAll(http.MaxBytesReader(nil, c.Request().Body, maxStateBytes))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return api.Detail(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body exceeds the limit of %d bytes.", maxStateBytes))
-			}
-			return api.Detail(http.StatusBadRequest, "Could not read the request body.")
-		}
-		var st State
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&st); err != nil {
-			return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
-		}
-		if dec.More() {
-			return api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
-		}
-		if t := c.QueryParam("tenant"); t != "" {
-			if st.Tenant != "" && st.Tenant != t {
-				return api.Field("tenant", fmt.Sprintf("The document is tenant %q's, not %q's.", st.Tenant, t))
-			}
-			st.Tenant = t
-		}
-		if err := s.ImportState(&st); err != nil {
-			return err
-		}
-		n := 0
-		for _, items := range st.Buckets {
-			n += len(items)
-		}
-		return api.JSON(c, http.StatusOK, map[string]any{"imported": true, "buckets": len(st.Buckets), "keys": n})
-	})
+		st.Tenant = t
+	}
+	if err := s.ImportState(&st); err != nil {
+		return err
+	}
+	n := 0
+	for _, items := range st.Buckets {
+		n += len(items)
+	}
+	return api.JSON(c, http.StatusOK, map[string]any{"imported": true, "buckets": len(st.Buckets), "keys": n})
 }

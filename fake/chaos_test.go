@@ -30,8 +30,9 @@ import (
 //
 //	# What the case is about (free text).
 //	# expect: STATUS SHAPE     STATUS a number or "close" (no answer at all);
-//	#                          SHAPE json (a JSON object), django-404 (the HTML
-//	#                          page), transport (net/http's plain text) or empty
+//	#                          SHAPE json (a JSON object), django-404 or
+//	#                          django-400 (Django's HTML pages), transport
+//	#                          (net/http's plain text) or empty
 //	# contains: TEXT           optional, repeatable: the body holds TEXT
 //	# mode: MODE               optional: half-close (close the write side after
 //	#                          sending), slow-head (send the head one byte at a
@@ -246,6 +247,8 @@ func describeAnswer(resp *http.Response, body []byte) (int, string, []byte) {
 		return resp.StatusCode, "json", body
 	case strings.HasPrefix(ct, "text/html") && bytes.Contains(body, []byte("<h1>Not Found</h1>")):
 		return resp.StatusCode, "django-404", body
+	case strings.HasPrefix(ct, "text/html") && bytes.Contains(body, []byte("<h1>Bad Request (400)</h1>")):
+		return resp.StatusCode, "django-400", body
 	case strings.HasPrefix(ct, "text/plain") && bytes.HasPrefix(body, []byte(strconv.Itoa(resp.StatusCode)+" ")):
 		return resp.StatusCode, "transport", body
 	}

@@ -53,11 +53,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	var werr error
+	html, isHTML := ae.Body.(api.HTML)
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(ae.Status)
 	case ae.Body == nil:
 		werr = c.NoContent(ae.Status)
+	case isHTML:
+		werr = c.HTMLBlob(ae.Status, []byte(html))
 	default:
 		werr = api.JSON(c, ae.Status, ae.Body)
 	}
@@ -73,7 +76,9 @@ func (s *Server) notFound(c echo.Context) {
 	req := c.Request()
 	p := req.URL.Path
 	if !strings.HasSuffix(p, "/") && s.routes != nil && s.routes.match(p+"/") {
-		loc := p + "/"
+		// From the path as sent: the decoded one would turn an escaped
+		// %3F or %23 in a segment into a query or fragment.
+		loc := req.URL.EscapedPath() + "/"
 		if req.URL.RawQuery != "" {
 			loc += "?" + req.URL.RawQuery
 		}

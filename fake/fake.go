@@ -34,9 +34,8 @@ type Server struct {
 	log     *slog.Logger
 	routes  *routeTable
 	scen    *scenarios.Engine
-	// entities resolve the stored entity a request addresses, for
-	// scenario when clauses.
-	entities []func(echo.Context) (map[string]any, bool)
+	// modules are the domain packages, wired through api.Module alone.
+	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
 	scopes []store.Scope
 }
@@ -73,30 +72,34 @@ func New(opts ...Option) (*Server, error) {
 		journal: NewJournal(o.journalSize),
 		log:     o.logger,
 	}
+	s.applyClockOptions()
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.Pre(catalogAlias) // path_alias.go
-	s.echo.Use(s.recoverMiddleware, s.journalMiddleware)
-	if o.corsOrigins != nil {
-		s.echo.Use(corsMiddleware(o.corsOrigins))
-	}
+	// The journal is outermost, so a request that panics is still answered
+	// (500), recorded and logged.
+	s.echo.Use(s.journalMiddleware, s.recoverMiddleware)
+	s.useCORS()
 	if err := s.setupScenarios(); err != nil {
 		return nil, err
 	}
-	s.registerAdmin()
+	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps)}
 	handlers := map[string]echo.HandlerFunc{}
-	creds := credentials.New(s.deps)
-	s.entities = append(s.entities, creds.Entity)
-	for id, h := range creds.Routes() {
-		handlers[id] = h
+	for _, m := range s.modules {
+		for id, h := range m.Operations() {
+			if _, dup := handlers[id]; dup {
+				return nil, fmt.Errorf("operation %s is served by two modules", id)
+			}
+			handlers[id] = h
+		}
+		s.scopes = append(s.scopes, m.TenantScopes()...)
+		for _, r := range m.MediaRoutes() {
+			s.echo.Add(r.Method, r.Path, r.Handler)
+		}
 	}
-	s.scopes = append(credentials.TenantScopes(), catalog.TenantScopes()...)
-	cat := catalog.New(s.deps)
-	s.entities = append(s.entities, cat.Entity)
-	cat.RegisterAdmin(s.echo.Group("/_fake"))
-	for id, h := range cat.Routes() {
-		handlers[id] = h
+	if err := s.registerAdmin(); err != nil {
+		return nil, err
 	}
 	if err := s.registerVendorRoutes(handlers); err != nil {
 		return nil, err
@@ -136,11 +139,17 @@ func (s *Server) Reset() error {
 		return fmt.Errorf("reset: %w", err)
 	}
 	s.journal.Clear()
+	s.applyClockOptions()
+	return nil
+}
+
+// applyClockOptions sets the clock as the options ask (real time, or what
+// WithClockOffset / WithClockAt set): at start-up and on every Reset.
+func (s *Server) applyClockOptions() {
 	s.deps.Clock.SetOffset(0)
 	for _, f := range s.opts.clockSetup {
 		f(s.deps.Clock)
 	}
-	return nil
 }
 
 // Close releases the server's store.

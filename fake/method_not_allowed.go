@@ -81,6 +81,9 @@ func optionsAllow(allow string) echo.HandlerFunc {
 func (s *Server) methodNotAllowed(allow string, public bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !public {
+			if err := s.readRequest(c, nil); err != nil {
+				return err
+			}
 			s.setTenant(c)
 			if _, err := s.authenticate(c); err != nil {
 				return err

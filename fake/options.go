@@ -14,21 +14,22 @@ import (
 type Option func(*options) error
 
 type options struct {
-	keys            map[string]map[string]bool // key -> orgs; nil: any key, any org
-	store           store.Backend
-	logger          *slog.Logger
-	corsOrigins     []string // nil: CORS off
-	journalSize     int
-	seed            uint64
-	responseChecker func(r *http.Request, operationID string, status int, err error)
-	maxBodyBytes    int64
-	clockSetup      []func(*api.Clock) // WithClockOffset, WithClockAt
-	scenarioNames   []string
-	scenarioDefs    []*scenarios.Scenario
-	scenarioOff     []string
-	adminToken      string   // empty: /_fake/ is open
-	fixtures        []string // WithFixture
-	demo            bool     // WithDemo
+	keys             map[string]map[string]bool // key -> orgs; nil: any key, any org
+	store            store.Backend
+	logger           *slog.Logger
+	corsOrigins      []string // nil: CORS off
+	adminCORSOrigins []string // nil: no CORS on /_fake/
+	journalSize      int
+	seed             uint64
+	responseChecker  func(r *http.Request, operationID string, status int, err error)
+	maxBodyBytes     int64
+	clockSetup       []func(*api.Clock) // WithClockOffset, WithClockAt
+	scenarioNames    []string
+	scenarioDefs     []*scenarios.Scenario
+	scenarioOff      []string
+	adminToken       string   // empty: /_fake/ is open
+	fixtures         []string // WithFixture
+	demo             bool     // WithDemo
 }
 
 func defaultOptions() options {
@@ -65,12 +66,6 @@ func WithStore(b store.Backend) Option {
 // WithLogger sets the structured logger for request logs (default: none).
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error { o.logger = l; return nil }
-}
-
-// WithCORS sets the origins allowed by CORS ("*" for any); with none, CORS
-// headers are not sent. The default allows any origin, for local frontends.
-func WithCORS(origins ...string) Option {
-	return func(o *options) error { o.corsOrigins = origins; return nil }
 }
 
 // WithJournalSize sets how many requests /_fake/requests keeps (default

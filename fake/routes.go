@@ -1,12 +1,7 @@
 package fake
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,6 +18,9 @@ type route struct {
 	public   bool   // no security requirement in the spec
 	kin      *routers.Route
 	formJSON bool // form bodies are turned into JSON for the handler
+	// listParams are the query parameters the operation declares as
+	// arrays; every other one given twice is read as its last value.
+	listParams map[string]bool
 }
 
 // routeTable holds the spec's path templates for trailing-slash redirects.
@@ -83,7 +81,8 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 			kin: &routers.Route{
 				Spec: s.spec.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
 			},
-			formJSON: !hasBinaryProperty(op.Op),
+			formJSON:   !hasBinaryProperty(op.Op),
+			listParams: listParams(op.Item, op.Op),
 		}
 		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
 		h, ok := handlers[r.id]
@@ -111,15 +110,19 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 }
 
 // vendorHandler wraps an operation's handler with what every vendor route
-// does, in the real service's order: authenticate and authorise (401/403),
-// then validate the request (400/413/415), then handle.
+// does, in the real service's order: Django's request checks (too many
+// query fields), then scenario rules that read no stored state (an outage
+// answers whoever asks), then authentication and permissions (401/403),
+// then the rules that read stored state (so they only ever see what the
+// caller may see), then validation (400/413/415), then the handler.
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		api.SetOperation(c, r.id)
+		if err := s.readRequest(c, r); err != nil {
+			return err
+		}
 		s.setTenant(c)
-		// A matching scenario rule answers before anything else, so tests can
-		// make any route fail in any way, whatever the request holds.
-		if answered, err := s.applyScenario(c, r); answered || err != nil {
+		if answered, err := s.applyScenario(c, r, beforeAuth); answered || err != nil {
 			return err
 		}
 		if !r.public {
@@ -132,6 +135,9 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 				return api.Detail(http.StatusForbidden, api.MsgForbidden)
 			}
 		}
+		if answered, err := s.applyScenario(c, r, afterAuth); answered || err != nil {
+			return err
+		}
 		input, err := s.validateRequest(c, r)
 		if err != nil {
 			return err
@@ -141,6 +147,26 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return h(c)
 	}
+}
+
+// readRequest reads what every later step looks at, once: the query (more
+// than Django's 1,000 fields is its 400; a parameter given twice is its
+// last value, as Django's QueryDict.get reads it, unless the operation
+// declares it a list) and the body, under the body limit (api.ReadBody;
+// a body over the limit is answered after authentication, as Django reads
+// the body only when the view does). r is nil for a path's 405 handler.
+func (s *Server) readRequest(c echo.Context, r *route) error {
+	req := c.Request()
+	if queryFields(req.URL.RawQuery) > maxFields {
+		return tooManyFields()
+	}
+	for name, vs := range c.QueryParams() {
+		if len(vs) > 1 && (r == nil || !r.listParams[name]) {
+			c.QueryParams()[name] = vs[len(vs)-1:]
+		}
+	}
+	api.SetRequestBody(c, api.ReadBody(req, s.opts.maxBodyBytes))
+	return nil
 }
 
 // setTenant records the tenant the request addresses (tenantOf, else a
@@ -199,49 +225,34 @@ var tenantFields = []string{"platform_org", "platform_key", "key", "org"}
 // routes, which take the platform in the body (SKILL-CI: "query param
 // (GET / DELETE) or body field (POST)"). It has to be known before
 // authentication so that a key bound to another org gets its 403. It reads
-// JSON (and scim+json) and form-urlencoded bodies up to the body limit and
-// puts the body back untouched; anything else names no tenant.
+// the body the server read (JSON, scim+json and form-urlencoded; anything
+// else names no tenant), by exact key.
 func (s *Server) bodyTenant(c echo.Context) string {
-	req := c.Request()
-	if req.Method != http.MethodPost || req.Body == nil || req.Body == http.NoBody {
+	if c.Request().Method != http.MethodPost {
 		return ""
 	}
-	mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
-	mt = strings.ToLower(mt)
-	form := mt == "application/x-www-form-urlencoded"
-	if mt != "application/json" && mt != "application/scim+json" && !form {
-		return ""
-	}
-	head, err := io.ReadAll(io.LimitReader(req.Body, s.opts.maxBodyBytes+1))
-	// Put back what was read in front of whatever was not, so readBody
-	// still sees the whole body and applies its own limit.
-	req.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), req.Body), req.Body}
-	if err != nil || int64(len(head)) > s.opts.maxBodyBytes {
-		return ""
-	}
-	if form {
-		vals, err := url.ParseQuery(string(head))
-		if err != nil {
-			return ""
-		}
-		for _, f := range tenantFields {
-			if v := vals.Get(f); v != "" {
-				return v
-			}
-		}
-		return ""
-	}
-	var body map[string]any
-	if json.Unmarshal(head, &body) != nil {
-		return ""
-	}
+	b := api.RequestBody(c)
 	for _, f := range tenantFields {
-		if v, ok := body[f].(string); ok && v != "" {
-			return v
+		if v, ok := b.Field(f); ok {
+			if t, ok := v.(string); ok && t != "" {
+				return t
+			}
 		}
 	}
 	return ""
+}
+
+// listParams returns the query parameters of an operation (its own and its
+// path's) whose schema is an array.
+func listParams(item *openapi3.PathItem, op *openapi3.Operation) map[string]bool {
+	out := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil &&
+				p.Value.Schema.Value != nil && p.Value.Schema.Value.Type.Is("array") {
+				out[p.Value.Name] = true
+			}
+		}
+	}
+	return out
 }

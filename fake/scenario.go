@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,9 +84,20 @@ func (s *Server) setupScenarios() error {
 	return nil
 }
 
+// scenarioPhase says when in a request scenario rules are checked.
+type scenarioPhase int
+
+const (
+	beforeAuth scenarioPhase = iota
+	afterAuth
+)
+
 // applyScenario finds the rule that matches the request and applies it. It
 // reports whether the rule answered (so the normal handler must not run).
-func (s *Server) applyScenario(c echo.Context, r *route) (bool, error) {
+func (s *Server) applyScenario(c echo.Context, r *route, phase scenarioPhase) (bool, error) {
+	if phase == beforeAuth {
+		return false, nil // TODO(i11): stateless rules before auth once the engine splits them
+	}
 	var extra []string
 	if h := c.Request().Header.Get(ScenarioHeader); h != "" {
 		for _, n := range strings.Split(h, ",") {
@@ -103,8 +113,8 @@ func (s *Server) applyScenario(c echo.Context, r *route) (bool, error) {
 		Operation: r.id, Method: c.Request().Method, Path: c.Request().URL.Path, Tenant: api.Tenant(c),
 		Param: paramLookup(c), Extra: extra,
 		Entity: func() (map[string]any, bool) {
-			for _, resolve := range s.entities {
-				if m, ok := resolve(c); ok {
+			for _, m := range s.modules {
+				if m, ok := m.Entity(c); ok {
 					return m, true
 				}
 			}
@@ -175,10 +185,9 @@ func (s *Server) fault(c echo.Context, d *scenarios.Decision) error {
 	return conn.Close()
 }
 
-// paramLookup finds a path, query or JSON body field by name.
+// paramLookup finds a path, query or JSON body field by name (the body
+// the server read once, by exact key).
 func paramLookup(c echo.Context) func(string) (string, bool) {
-	var body map[string]any
-	bodyRead := false
 	return func(name string) (string, bool) {
 		if v := c.Param(name); v != "" {
 			return v, true
@@ -186,16 +195,7 @@ func paramLookup(c echo.Context) func(string) (string, bool) {
 		if q := c.QueryParams(); q.Has(name) {
 			return q.Get(name), true
 		}
-		if !bodyRead {
-			bodyRead = true
-			req := c.Request()
-			if req.Body != nil {
-				raw, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), req.Body))
-				_ = json.Unmarshal(raw, &body)
-			}
-		}
-		v, ok := body[name]
+		v, ok := api.RequestBody(c).Field(name)
 		if !ok {
 			return "", false
 		}

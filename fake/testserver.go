@@ -5,10 +5,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/iblfake/iblfake/fake/store"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/iblfake/iblfake/fake/store"
 )
 
 // TestServer is a fake served over httptest for one test.

@@ -2,16 +2,15 @@ package fake
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -21,17 +20,40 @@ import (
 
 // validationOptions: the fake authenticates before validating (as DRF
 // does), reports every violation at once like a DRF serializer, and leaves
-// defaults to the handlers.
+// defaults to the handlers. A JSON body (or a form turned into JSON) is
+// validated by the fake itself from the value it parsed once
+// (validateBody), so kin-openapi reads the body only for a file upload.
 var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 	MultiError:          true,
 	SkipSettingDefaults: true,
-	// kin-openapi checks date and date-time itself; `format: uri` needs
-	// Django's URLValidator (formats.go). The map form: the single-validator
-	// option allocates a map on every schema it validates.
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"uri": urlFormat{}}),
+		openapi3.WithStringFormatValidators(stringFormats),
 	},
+}
+
+// validationOptionsNoBody is validationOptions for a request whose body the
+// fake validates itself.
+var validationOptionsNoBody = func() *openapi3filter.Options {
+	o := *validationOptions
+	o.ExcludeRequestBody = true
+	return &o
+}()
+
+// stringFormats replace kin-openapi's checks of these formats with
+// Django's: `format: uri` is URLValidator (formats.go) and `date-time` is
+// parse_datetime as DRF's DateTimeField uses it (api.ParseDateTime), which
+// takes the naive date-times the vendor's Python SDK sends. The map form:
+// the single-validator option allocates a map on every schema it checks.
+var stringFormats = map[string]openapi3.StringFormatValidator{
+	"uri":       urlFormat{},
+	"date-time": dateTimeFormat{},
+}
+
+// bodyVisitOptions are what kin-openapi applies to a request body it
+// validates itself, for validateBody.
+var bodyVisitOptions = []openapi3.SchemaValidationOption{
+	openapi3.VisitAsRequest(), openapi3.MultiErrors(), openapi3.WithStringFormatValidators(stringFormats),
 }
 
 // parsedMediaTypes are the request bodies DRF's default parsers read; any
@@ -43,149 +65,119 @@ var parsedMediaTypes = map[string]bool{
 	"multipart/form-data":               true,
 }
 
-// validateRequest checks the request against its operation and, for form
-// bodies, rewrites the body as JSON so handlers decode one format.
+// validateRequest checks the request against its operation as DRF's
+// parsers and serializer would, from the body the server read once
+// (api.RequestBody): 413 or 400 for a body that could not be read, 415 for
+// a media type no parser reads, 400 for one that does not parse, then
+// every parameter and field violation in one 400. A JSON body and a form
+// (turned into the JSON the schema describes) become the body's value,
+// with DRF's string rules applied (normalize), which is what the handler
+// binds.
 func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.RequestValidationInput, error) {
 	req := c.Request()
-	body, err := s.readBody(req)
-	if err != nil {
-		return nil, err
+	b := api.RequestBody(c)
+	if b.Err != nil {
+		return nil, b.Err
 	}
-	mt := ""
-	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
-		mt, _, _ = mime.ParseMediaType(ct)
-		mt = strings.ToLower(mt)
-	}
-	if len(body) > 0 && !parsedMediaTypes[mt] {
+	if len(b.Raw) > 0 && !parsedMediaTypes[b.MediaType] {
 		ct := req.Header.Get(echo.HeaderContentType)
 		return nil, api.Detail(http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported media type \"%s\" in request.", ct))
 	}
-	if (mt == "application/json" || mt == "application/scim+json") && len(body) > 0 && r.kin.Operation.RequestBody != nil {
-		if err := checkJSONText(body); err != nil {
-			return nil, err
+	fields := map[string]any{}
+	checkParams(c, fields)
+	var rb *openapi3.RequestBody
+	if r.kin.Operation.RequestBody != nil {
+		rb = r.kin.Operation.RequestBody.Value
+	}
+	var schema *openapi3.Schema
+	own := false // the fake validates the body itself
+	if rb != nil {
+		var value any
+		switch {
+		case len(b.Raw) == 0:
+			// DRF reads an empty body as {}; the field errors then say
+			// what is missing.
+			value, own = map[string]any{}, true
+		case api.IsJSON(b.MediaType):
+			v, err := b.Value()
+			if err != nil {
+				return nil, err
+			}
+			value, own = v, true
+		case isForm(b.MediaType) && r.formJSON:
+			v, err := formValueOf(b, mediaSchema(rb, b.MediaType))
+			if err != nil {
+				return nil, err
+			}
+			value, own = v, true
 		}
-		// DRF's JSONParser reads the whole body: trailing data after the
-		// value is a parse error too, which kin-openapi's decoder ignores.
-		var v any
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+		if own {
+			schema = mediaSchema(rb, echo.MIMEApplicationJSON)
+			if schema == nil {
+				schema = mediaSchema(rb, b.MediaType)
+			}
+			b.SetValue(normalize(schema, value, "", nil, fields))
 		}
 	}
-	rb := r.kin.Operation.RequestBody
-	if rb != nil && rb.Value != nil && (len(body) == 0 || mt == "application/scim+json") {
-		// DRF reads an empty body as {}; the field errors then say what is
-		// missing. scim+json is JSON to DRF; kin knows no decoder for it.
-		if len(body) == 0 {
-			body = []byte("{}")
-		}
-		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-		mt = echo.MIMEApplicationJSON
+	opts := validationOptions
+	if own {
+		opts = validationOptionsNoBody
 	}
-	isForm := mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
-	if r.formJSON && isForm && rb != nil && rb.Value != nil && rb.Value.Content.Get(echo.MIMEApplicationJSON) != nil {
-		// Convert first, so the form is validated as the JSON the handler
-		// reads (kin-openapi cannot decode a form against an allOf schema).
-		if err := formToJSON(req, body, rb.Value.Content.Get(mt)); err != nil {
-			return nil, err
-		}
-		if body, err = io.ReadAll(req.Body); err != nil {
-			return nil, err
-		}
-		mt = echo.MIMEApplicationJSON
-	}
-	setBody(req, body)
+	setBody(req, b.Raw)
 	input := &openapi3filter.RequestValidationInput{
 		Request:     req,
 		PathParams:  pathParams(c),
-		QueryParams: pagingLenient(req.URL.Query()),
+		QueryParams: pagingLenient(c.QueryParams()),
 		Route:       r.kin,
-		Options:     validationOptions,
+		Options:     opts,
 	}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		return nil, drfError(err)
-	}
-	if r.formJSON && isForm && mt != echo.MIMEApplicationJSON && rb != nil && rb.Value != nil {
-		if err := formToJSON(req, body, rb.Value.Content.Get(mt)); err != nil {
-			return nil, err
+		if whole := collectErrors(err, fields); whole != nil {
+			return nil, whole
 		}
-	} else {
-		setBody(req, body)
 	}
+	if own && schema != nil {
+		v, _ := b.Value()
+		if err := schema.VisitJSON(v, bodyVisitOptions...); err != nil {
+			collectSchemaErrors(err, fields)
+		}
+	}
+	if len(fields) > 0 {
+		return nil, api.Fields(fields)
+	}
+	// The handler of a file upload reads the multipart body itself.
+	setBody(req, b.Raw)
 	return input, nil
 }
 
-// pagingLenient leaves page and page_size values that are not integers out
-// of what is validated: DRF's paginator reads them itself (page "last" is the
-// last page, any other non-integer page a 404 "Invalid page.", a bad
-// page_size the default) instead of failing with a 400.
-func pagingLenient(q url.Values) url.Values {
-	for _, name := range []string{"page", "page_size"} {
-		for _, v := range q[name] {
-			if _, err := strconv.Atoi(v); err != nil {
-				q.Del(name)
-				break
-			}
-		}
-	}
-	return q
+func isForm(mt string) bool {
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
 }
 
-// checkJSONText refuses, as DRF's JSONParser does, a JSON body that is not
-// UTF-8 (Python's decode error, which Go's decoder would paper over with
-// U+FFFD), and one nesting deeper than MaxJSONDepth, which the real service
-// does not survive (Python's recursion limit) and the fake refuses early.
-func checkJSONText(body []byte) error {
-	if !utf8.Valid(body) {
-		return api.Detail(http.StatusBadRequest, "JSON parse error - "+utf8DecodeError(body))
-	}
-	if d := jsonDepth(body, MaxJSONDepth); d > MaxJSONDepth {
-		return api.Detail(http.StatusBadRequest,
-			fmt.Sprintf("JSON parse error - nesting deeper than %d levels.", MaxJSONDepth))
+// mediaSchema returns the body schema rb declares for a media type.
+func mediaSchema(rb *openapi3.RequestBody, mt string) *openapi3.Schema {
+	if m := rb.Content.Get(mt); m != nil && m.Schema != nil {
+		return m.Schema.Value
 	}
 	return nil
 }
 
-// utf8DecodeError words the first invalid byte of b as Python's utf-8
-// codec does.
-func utf8DecodeError(b []byte) string {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r != utf8.RuneError || n != 1 {
-			i += n
-			continue
-		}
-		reason := "invalid start byte"
-		if b[i] >= 0xc2 && b[i] <= 0xf4 {
-			reason = "invalid continuation byte"
-			if !utf8.FullRune(b[i:]) {
-				reason = "unexpected end of data"
+// pagingLenient returns the query to validate: a copy of q without page
+// and page_size values that are not integers, which DRF's paginator reads
+// itself (page "last" is the last page, any other non-integer page a 404
+// "Invalid page.", a bad page_size the default) instead of failing with a
+// 400.
+func pagingLenient(q url.Values) url.Values {
+	out := q
+	for _, name := range []string{"page", "page_size"} {
+		if slices.ContainsFunc(q[name], func(v string) bool { _, err := strconv.Atoi(v); return err != nil }) {
+			if len(out) == len(q) && out[name] != nil {
+				out = maps.Clone(q)
 			}
+			delete(out, name)
 		}
-		return fmt.Sprintf("'utf-8' codec can't decode byte 0x%02x in position %d: %s", b[i], i, reason)
 	}
-	return "'utf-8' codec can't decode the body"
-}
-
-// readBody reads the whole body within the size limit.
-func (s *Server) readBody(req *http.Request) ([]byte, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
-	}
-	if req.ContentLength > s.opts.maxBodyBytes {
-		// Refused from its declared length, before reading any of it.
-		return nil, api.Detail(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("Request body exceeds the limit of %d bytes.", s.opts.maxBodyBytes))
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, req.Body, s.opts.maxBodyBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, api.Detail(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("Request body exceeds the limit of %d bytes.", s.opts.maxBodyBytes))
-	}
-	if err != nil {
-		return nil, api.Detail(http.StatusBadRequest, "Could not read the request body: "+err.Error())
-	}
-	return body, nil
+	return out
 }
 
 func setBody(req *http.Request, body []byte) {
@@ -205,40 +197,47 @@ func pathParams(c echo.Context) map[string]string {
 	return out
 }
 
-// formToJSON rewrites a validated form body as the JSON object the schema
-// describes, converting each field to its declared type.
-func formToJSON(req *http.Request, body []byte, mt *openapi3.MediaType) error {
-	form := url.Values{}
-	if err := func() error {
-		probe, _ := http.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		probe.Header.Set(echo.HeaderContentType, req.Header.Get(echo.HeaderContentType))
-		if err := probe.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			return err
+// formValueOf parses a form body (urlencoded or multipart, without files)
+// into the JSON object its schema describes, converting each field to its
+// declared type, so the form is validated and bound as the JSON the
+// handler reads (kin-openapi cannot decode a form against an allOf schema).
+func formValueOf(b *api.Body, schema *openapi3.Schema) (map[string]any, error) {
+	probe, _ := http.NewRequest(http.MethodPost, "/", bytes.NewReader(b.Raw))
+	probe.Header.Set(echo.HeaderContentType, b.MediaType)
+	if b.MediaType == "multipart/form-data" {
+		probe.Header.Set(echo.HeaderContentType, b.ContentType)
+		if err := probe.ParseMultipartForm(32 << 20); err != nil {
+			return nil, multipartError(err)
 		}
-		form = probe.PostForm
-		return nil
-	}(); err != nil {
-		return api.Detail(http.StatusBadRequest, "Multipart form parse error - "+err.Error())
+		defer func() { _ = probe.MultipartForm.RemoveAll() }()
+	} else if err := probe.ParseForm(); err != nil {
+		return nil, api.Detail(http.StatusBadRequest, "Form parse error - "+err.Error())
+	}
+	if n := countValues(probe.PostForm); n > maxFields {
+		return nil, tooManyFields()
 	}
 	var props openapi3.Schemas
-	if mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-		props = flatProperties(mt.Schema.Value)
+	if schema != nil {
+		props = flatProperties(schema)
 	}
 	obj := map[string]any{}
-	for k, vs := range form {
-		var schema *openapi3.Schema
+	for k, vs := range probe.PostForm {
+		var ps *openapi3.Schema
 		if p := props[k]; p != nil {
-			schema = p.Value
+			ps = p.Value
 		}
-		obj[k] = formValue(schema, vs)
+		obj[k] = formValue(ps, vs)
 	}
-	js, err := json.Marshal(obj)
-	if err != nil {
-		return err
+	return obj, nil
+}
+
+// multipartError words a multipart parse failure as Django's
+// MultiPartParser reports it.
+func multipartError(err error) error {
+	if strings.Contains(err.Error(), "boundary") || errors.Is(err, http.ErrMissingBoundary) {
+		return api.Detail(http.StatusBadRequest, "Multipart form parse error - Invalid boundary in multipart: None")
 	}
-	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	setBody(req, js)
-	return nil
+	return api.Detail(http.StatusBadRequest, "Multipart form parse error - "+err.Error())
 }
 
 // flatProperties collects the properties of a schema and its allOf parts.
@@ -269,11 +268,9 @@ func formValue(s *openapi3.Schema, vs []string) any {
 		case t == nil:
 			return v
 		case t.Type.Is("boolean"):
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return v
+			if b, ok := api.ParseBool(v); ok {
+				return b
 			}
-			return b
 		case t.Type.Is("integer"):
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 				return n
@@ -283,8 +280,7 @@ func formValue(s *openapi3.Schema, vs []string) any {
 				return f
 			}
 		case t.Type.Is("object"):
-			var m any
-			if jsonDepth([]byte(v), MaxJSONDepth) <= MaxJSONDepth && json.Unmarshal([]byte(v), &m) == nil {
+			if m, err := api.ParseJSON([]byte(v)); err == nil {
 				return m
 			}
 		}
@@ -304,38 +300,68 @@ func formValue(s *openapi3.Schema, vs []string) any {
 	return conv(s, vs[0])
 }
 
-// drfError turns kin-openapi's validation errors into DRF's 400 body:
-// {"field": ["message"]}, nested for nested fields, with DRF's wording.
-func drfError(err error) error {
-	fields := map[string]any{}
+// collectErrors adds kin-openapi's validation errors to fields in DRF's
+// shape ({"field": ["message"]}, nested for nested fields, DRF's wording).
+// An error about the request as a whole (a body that does not parse, a
+// media type the operation does not take) is returned instead.
+func collectErrors(err error, fields map[string]any) *api.Error {
 	for _, e := range flatten(err) {
 		var re *openapi3filter.RequestError
 		if !errors.As(e, &re) {
-			addField(fields, nil, e.Error())
+			api.AddFieldError(fields, nil, e.Error())
 			continue
 		}
 		switch {
 		case re.Parameter != nil:
-			addField(fields, []string{re.Parameter.Name}, paramMessage(re))
+			api.AddFieldError(fields, []string{re.Parameter.Name}, paramMessage(re))
 		case re.RequestBody != nil:
 			var pe *openapi3filter.ParseError
 			if errors.As(re.Err, &pe) || (re.Err != nil && strings.Contains(re.Reason, "decode")) {
+				if strings.Contains(rootCause(re.Err), "multipart") {
+					return multipartError(re.Err).(*api.Error)
+				}
 				return api.Detail(http.StatusBadRequest, "JSON parse error - "+rootCause(re.Err))
 			}
 			if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") {
 				return api.Detail(http.StatusUnsupportedMediaType, "Unsupported media type in request.")
 			}
-			var se *openapi3.SchemaError
-			if errors.As(re.Err, &se) {
-				addField(fields, se.JSONPointer(), schemaMessage(se))
+			if re.Err != nil {
+				collectSchemaErrors(re.Err, fields)
 			} else {
-				addField(fields, nil, re.Error())
+				api.AddFieldError(fields, nil, re.Error())
 			}
 		default:
-			addField(fields, nil, re.Error())
+			api.AddFieldError(fields, nil, re.Error())
 		}
 	}
-	return api.Fields(fields)
+	return nil
+}
+
+// collectSchemaErrors adds a body schema violation (one SchemaError or a
+// MultiError of them) to fields, at each error's JSON pointer.
+func collectSchemaErrors(err error, fields map[string]any) {
+	var me openapi3.MultiError
+	if errors.As(err, &me) && isMulti(err) {
+		for _, e := range me {
+			collectSchemaErrors(e, fields)
+		}
+		return
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		// allOf (and the like) report their parts' violations inside one
+		// "doesn't match all schemas" error: report the parts.
+		var parts openapi3.MultiError
+		if se.Origin != nil && errors.As(se.Origin, &parts) {
+			for _, e := range parts {
+				collectSchemaErrors(e, fields)
+			}
+			return
+		}
+		api.AddFieldError(fields, se.JSONPointer(), schemaMessage(se))
+		return
+	}
+	api.AddFieldError(fields, nil, err.Error())
 }
 
 // flatten expands MultiErrors, also those nested in a RequestError, keeping
@@ -382,31 +408,6 @@ func rootCause(err error) string {
 	}
 }
 
-// addField puts msg at path in DRF's nested error shape; an empty path is a
-// non-field error.
-func addField(fields map[string]any, path []string, msg string) {
-	if len(path) == 0 {
-		path = []string{"non_field_errors"}
-	}
-	m := fields
-	for _, p := range path[:len(path)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[p] = next
-		}
-		m = next
-	}
-	last := path[len(path)-1]
-	list, _ := m[last].([]string)
-	for _, have := range list {
-		if have == msg {
-			return
-		}
-	}
-	m[last] = append(list, msg)
-}
-
 func paramMessage(re *openapi3filter.RequestError) string {
 	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
 		return api.MsgRequired
@@ -434,6 +435,10 @@ func schemaMessage(se *openapi3.SchemaError) string {
 	case "nullable":
 		return "This field may not be null."
 	case "type":
+		if s.Type.Is("object") && len(se.JSONPointer()) == 0 {
+			// The body itself: DRF's Serializer words it.
+			return fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", api.PyType(se.Value))
+		}
 		return typeMessage(s, se.Value)
 	case "minLength":
 		if s.MinLength == 1 {
@@ -470,7 +475,7 @@ func schemaMessage(se *openapi3.SchemaError) string {
 		case "uri":
 			return "Enter a valid URL."
 		case "date-time":
-			return "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+			return api.DateTimeMessage(se.Origin)
 		case "date":
 			return "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 		}
@@ -490,30 +495,9 @@ func typeMessage(s *openapi3.Schema, v any) string {
 	case s.Type.Is("string"):
 		return "Not a valid string."
 	case s.Type.Is("array"):
-		return fmt.Sprintf("Expected a list of items but got type \"%s\".", pyType(v))
+		return fmt.Sprintf("Expected a list of items but got type \"%s\".", api.PyType(v))
 	case s.Type.Is("object"):
-		return fmt.Sprintf("Expected a dictionary of items but got type \"%s\".", pyType(v))
+		return fmt.Sprintf("Expected a dictionary of items but got type \"%s\".", api.PyType(v))
 	}
 	return "Invalid value."
-}
-
-// pyType names a JSON value's type as Python (and so DRF) would.
-func pyType(v any) string {
-	switch v.(type) {
-	case string:
-		return "str"
-	case bool:
-		return "bool"
-	case float64, json.Number:
-		return "float"
-	case int, int64:
-		return "int"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "dict"
-	case nil:
-		return "NoneType"
-	}
-	return fmt.Sprintf("%T", v)
 }

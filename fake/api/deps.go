@@ -54,6 +54,29 @@ func (c *Clock) SetNow(t time.Time) {
 	c.fixed = &t
 }
 
+// Advance moves the clock on by d from where it is: the offset from real
+// time grows by d, or a frozen clock's instant moves. It refuses, changing
+// nothing, a move that would overflow the offset (about 292 years either
+// way) or take the clock outside years 1-9999.
+func (c *Clock) Advance(d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fixed != nil {
+		t := c.fixed.Add(d)
+		if (d > 0) != t.After(*c.fixed) && d != 0 || t.Year() < 1 || t.Year() > 9999 {
+			return fmt.Errorf("moving the clock by %s would take it outside years 1-9999", d)
+		}
+		c.fixed = &t
+		return nil
+	}
+	sum := c.offset + d
+	if (d > 0 && sum < c.offset) || (d < 0 && sum > c.offset) {
+		return fmt.Errorf("moving the clock by %s would overflow its offset from real time (%s)", d, c.offset)
+	}
+	c.offset = sum
+	return nil
+}
+
 // Offset returns the offset from real time (0 when frozen).
 func (c *Clock) Offset() time.Duration {
 	c.mu.RLock()

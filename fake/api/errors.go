@@ -57,3 +57,7 @@ func NonField(msg string) *Error { return Field("non_field_errors", msg) }
 
 // Empty is an error with a status and no body.
 func Empty(status int) *Error { return &Error{Status: status} }
+
+// HTML is an Error body sent as a text/html page rather than JSON: Django's
+// own pages, for what fails before DRF's view runs.
+type HTML string

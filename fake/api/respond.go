@@ -60,18 +60,3 @@ func StatusOnly(c echo.Context, description string) error {
 		Status Status `json:"status"`
 	}{Status{true, description}})
 }
-
-// Bind decodes the request's JSON body into v. The validation middleware has
-// already checked it against the operation's schema and turned form bodies
-// into JSON, so a failure here is a body the schema let through.
-func Bind(c echo.Context, v any) error {
-	req := c.Request()
-	if req.Body == nil || req.ContentLength == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(req.Body)
-	if err := dec.Decode(v); err != nil {
-		return Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
-	}
-	return nil
-}

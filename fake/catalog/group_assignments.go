@@ -115,12 +115,12 @@ func (h *Handlers) listGroupAssignments(kind string) echo.HandlerFunc {
 
 // groupWrite is the body of a group assignment create (or update).
 type groupWrite struct {
-	LicenseID  opt[int64]          `json:"license_id"`
-	GroupID    opt[int64]          `json:"group_id"`
-	Active     opt[bool]           `json:"active"`
-	Fulfilled  opt[bool]           `json:"fulfilled"`
-	RedirectTo opt[string]         `json:"redirect_to"`
-	Metadata   opt[map[string]any] `json:"metadata"`
+	LicenseID  api.Opt[int64]          `json:"license_id"`
+	GroupID    api.Opt[int64]          `json:"group_id"`
+	Active     api.Opt[bool]           `json:"active"`
+	Fulfilled  api.Opt[bool]           `json:"fulfilled"`
+	RedirectTo api.Opt[string]         `json:"redirect_to"`
+	Metadata   api.Opt[map[string]any] `json:"metadata"`
 }
 
 // assignGroup creates or updates the assignment of a group to a license and
@@ -141,7 +141,7 @@ func (h *Handlers) assignGroup(kind string) echo.HandlerFunc {
 		if !ok {
 			return api.Field("license_id", api.MsgRequired)
 		}
-		if !w.GroupID.has() {
+		if !w.GroupID.Has() {
 			return api.Field("group_id", api.MsgRequired)
 		}
 		var view GroupAssignmentView
@@ -177,14 +177,14 @@ func (h *Handlers) assignGroup(kind string) echo.HandlerFunc {
 				}
 			}
 			g.GroupName = grp.Name
-			if w.Active.has() {
+			if w.Active.Has() {
 				g.Active = w.Active.V
 			}
-			if w.Fulfilled.has() {
+			if w.Fulfilled.Has() {
 				g.Fulfilled = w.Fulfilled.V
 			}
 			if w.RedirectTo.Set {
-				g.RedirectTo = w.RedirectTo.ptr()
+				g.RedirectTo = w.RedirectTo.Ptr()
 			}
 			if w.Metadata.Set {
 				g.Metadata = nonNilMap(w.Metadata.V)

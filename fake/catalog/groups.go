@@ -25,13 +25,6 @@ type Directory struct {
 	Groups      []Group `json:"groups"`
 }
 
-// RegisterAdmin serves the package's part of the fake's admin surface on g
-// (the /_fake group): GET and PUT /_fake/groups.
-func (h *Handlers) RegisterAdmin(g *echo.Group) {
-	g.GET("/groups", h.getDirectory)
-	g.PUT("/groups", h.putDirectory)
-}
-
 func (h *Handlers) getDirectory(c echo.Context) error {
 	tenant := c.QueryParam("platform_key")
 	if tenant == "" {

@@ -1,9 +1,6 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,8 +19,23 @@ type Handlers struct {
 // New returns the handlers of the catalog licenses and invitations API.
 func New(d *api.Deps) *Handlers { return &Handlers{d: d} }
 
-// Routes maps each operationId this package serves to its handler.
-func (h *Handlers) Routes() map[string]echo.HandlerFunc {
+var _ api.Module = (*Handlers)(nil)
+
+// AdminRoutes serves the platforms' directories (users and groups, which
+// license assignments resolve against): PUT /_fake/groups replaces one,
+// GET ?platform_key= reads it.
+func (h *Handlers) AdminRoutes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Path: "/groups", Handler: h.getDirectory},
+		{Method: http.MethodPut, Path: "/groups", Handler: h.putDirectory},
+	}
+}
+
+// MediaRoutes: the catalog serves no files.
+func (h *Handlers) MediaRoutes() []api.Route { return nil }
+
+// Operations maps each operationId this package serves to its handler.
+func (h *Handlers) Operations() map[string]echo.HandlerFunc {
 	r := map[string]echo.HandlerFunc{}
 	for _, k := range []string{kindPlatform, kindUser, kindCourse, kindProgram} {
 		r["catalog_licenses_"+k+"_retrieve"] = h.listLicenses(k)
@@ -53,59 +65,14 @@ func (h *Handlers) Routes() map[string]echo.HandlerFunc {
 	return r
 }
 
-// opt is a body field that may be absent, null or a value.
-type opt[T any] struct {
-	Set  bool // the key was in the body
-	Null bool // its value was null
-	V    T
-}
-
-func (o *opt[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Null = true
-		return nil
-	}
-	return json.Unmarshal(b, &o.V)
-}
-
-// has reports whether the field holds a value (neither absent nor null).
-func (o opt[T]) has() bool { return o.Set && !o.Null }
-
-// ptr returns the value as a pointer, nil when absent or null.
-func (o opt[T]) ptr() *T {
-	if !o.has() {
-		return nil
-	}
-	v := o.V
-	return &v
-}
-
-// readBody decodes the request's JSON object body into v and also returns
-// it as a map (for the keys v does not name). The validation middleware has
-// checked it against the operation's schema and turned form bodies into
-// JSON; an empty body is {}.
+// readBody binds the request's body into v (api.Bind: exact keys, DRF's
+// errors) and also returns it as an object, for the keys v does not name
+// (metadata filters, extra invitation fields).
 func readBody(c echo.Context, v any) (map[string]any, error) {
-	req := c.Request()
-	var raw []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, api.Detail(http.StatusBadRequest, "Could not read the request body: "+err.Error())
-		}
-		raw = b
+	if err := api.Bind(c, v); err != nil {
+		return nil, err
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		raw = []byte("{}")
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
-	}
-	return m, nil
+	return api.RequestBody(c).Object(), nil
 }
 
 // visible reports whether an entity of platform is one the request may
@@ -157,7 +124,7 @@ func validEmail(s string) bool {
 
 // idParam reads the integer id named param from the body value (POST) or
 // the query string, refusing a body and query that disagree.
-func idParam(c echo.Context, param string, body opt[int64]) (int64, bool, error) {
+func idParam(c echo.Context, param string, body api.Opt[int64]) (int64, bool, error) {
 	q, inQuery := int64(0), false
 	if s := c.QueryParam(param); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -167,9 +134,9 @@ func idParam(c echo.Context, param string, body opt[int64]) (int64, bool, error)
 		q, inQuery = n, true
 	}
 	switch {
-	case body.has() && inQuery && body.V != q:
+	case body.Has() && inQuery && body.V != q:
 		return 0, false, api.Field(param, "The body and the query string name different ids.")
-	case body.has():
+	case body.Has():
 		return body.V, true, nil
 	}
 	return q, inQuery, nil

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -58,19 +57,19 @@ var invitationFields = map[string]bool{
 // invitationWrite is one invitation as create, bulk items, blank and
 // redeem bodies carry it.
 type invitationWrite struct {
-	PlatformKey      opt[string]         `json:"platform_key"`
-	CourseID         opt[string]         `json:"course_id"`
-	ProgramKey       opt[string]         `json:"program_key"`
-	Email            opt[string]         `json:"email"`
-	Username         opt[string]         `json:"username"`
-	Active           opt[bool]           `json:"active"`
-	Source           opt[string]         `json:"source"`
-	RedirectTo       opt[string]         `json:"redirect_to"`
-	Created          opt[string]         `json:"created"`
-	Expired          opt[string]         `json:"expired"`
-	Metadata         opt[map[string]any] `json:"metadata"`
-	EnrollmentConfig opt[map[string]any] `json:"enrollment_config"`
-	Count            opt[int]            `json:"count"`
+	PlatformKey      api.Opt[string]         `json:"platform_key"`
+	CourseID         api.Opt[string]         `json:"course_id"`
+	ProgramKey       api.Opt[string]         `json:"program_key"`
+	Email            api.Opt[string]         `json:"email"`
+	Username         api.Opt[string]         `json:"username"`
+	Active           api.Opt[bool]           `json:"active"`
+	Source           api.Opt[string]         `json:"source"`
+	RedirectTo       api.Opt[string]         `json:"redirect_to"`
+	Created          api.Opt[string]         `json:"created"`
+	Expired          api.Opt[string]         `json:"expired"`
+	Metadata         api.Opt[map[string]any] `json:"metadata"`
+	EnrollmentConfig api.Opt[map[string]any] `json:"enrollment_config"`
+	Count            api.Opt[int]            `json:"count"`
 	// extra holds the body's other keys, which go to metadata.
 	extra map[string]any
 }
@@ -101,7 +100,7 @@ func targetOf(c echo.Context, kind string, w *invitationWrite, named string) (ta
 	t := target{kind: kind, platform: named}
 	switch kind {
 	case kindPlatform:
-		if w.PlatformKey.has() && w.PlatformKey.V != "" {
+		if w.PlatformKey.Has() && w.PlatformKey.V != "" {
 			t.platform = w.PlatformKey.V
 		}
 		if t.platform == "" {
@@ -265,7 +264,7 @@ func (h *Handlers) upsertInvitation(tx store.Tx, t target, w *invitationWrite) (
 	if isNew {
 		iv = &Invitation{Kind: t.kind, Platform: t.platform, CourseID: t.courseID, ProgramKey: t.programKey,
 			Active: true, Created: h.d.Clock.Now(), Metadata: map[string]any{}}
-		if w.Created.has() {
+		if w.Created.Has() {
 			at, err := parseTime("created", w.Created.V)
 			if err != nil {
 				return nil, err
@@ -303,14 +302,14 @@ func (h *Handlers) upsertInvitation(tx store.Tx, t target, w *invitationWrite) (
 
 // applyInvitation writes the body's invitation fields and metadata onto iv.
 func applyInvitation(iv *Invitation, w *invitationWrite) error {
-	if w.Active.has() {
+	if w.Active.Has() {
 		iv.Active = w.Active.V
 	}
 	if w.Source.Set {
-		iv.Source = w.Source.ptr()
+		iv.Source = w.Source.Ptr()
 	}
 	if w.RedirectTo.Set {
-		iv.RedirectTo = w.RedirectTo.ptr()
+		iv.RedirectTo = w.RedirectTo.Ptr()
 	}
 	if w.Expired.Set {
 		iv.Expired = nil
@@ -325,7 +324,7 @@ func applyInvitation(iv *Invitation, w *invitationWrite) error {
 	if iv.Metadata == nil {
 		iv.Metadata = map[string]any{}
 	}
-	if w.Metadata.has() {
+	if w.Metadata.Has() {
 		for k, v := range w.Metadata.V {
 			iv.Metadata[k] = v
 		}
@@ -402,7 +401,7 @@ func (h *Handlers) blankInvitations(kind string) echo.HandlerFunc {
 
 // bulkWrite is the body of a bulk create.
 type bulkWrite struct {
-	PlatformKey    opt[string]      `json:"platform_key"`
+	PlatformKey    api.Opt[string]  `json:"platform_key"`
 	InvitationData []map[string]any `json:"invitation_data"`
 }
 
@@ -478,12 +477,8 @@ func (h *Handlers) bulkInvite(kind string) echo.HandlerFunc {
 // decodeItem reads one invitation_data item (already validated against the
 // item schema).
 func decodeItem(raw map[string]any) (*invitationWrite, error) {
-	js, err := json.Marshal(raw)
-	if err != nil {
-		return nil, err
-	}
 	w := &invitationWrite{}
-	if err := json.Unmarshal(js, w); err != nil {
+	if err := api.BindValue(raw, w); err != nil {
 		return nil, err
 	}
 	w.setExtra(raw)
@@ -563,7 +558,7 @@ func (h *Handlers) redeem(kind string) echo.HandlerFunc {
 				}
 			}
 			iv.Started = &now
-			w.Source = opt[string]{} // the source stays the blank batch's
+			w.Source = api.Opt[string]{} // the source stays the blank batch's
 			if err := applyInvitation(iv, &w); err != nil {
 				return err
 			}

@@ -134,15 +134,15 @@ func ptrString(p *string) string {
 
 // assignmentWrite is the body of an assignment create (or update).
 type assignmentWrite struct {
-	LicenseID  opt[int64]          `json:"license_id"`
-	UserID     opt[int64]          `json:"user_id"`
-	Username   opt[string]         `json:"username"`
-	Email      opt[string]         `json:"email"`
-	Active     opt[bool]           `json:"active"`
-	Fulfilled  opt[bool]           `json:"fulfilled"`
-	Direct     opt[bool]           `json:"direct"`
-	RedirectTo opt[string]         `json:"redirect_to"`
-	Metadata   opt[map[string]any] `json:"metadata"`
+	LicenseID  api.Opt[int64]          `json:"license_id"`
+	UserID     api.Opt[int64]          `json:"user_id"`
+	Username   api.Opt[string]         `json:"username"`
+	Email      api.Opt[string]         `json:"email"`
+	Active     api.Opt[bool]           `json:"active"`
+	Fulfilled  api.Opt[bool]           `json:"fulfilled"`
+	Direct     api.Opt[bool]           `json:"direct"`
+	RedirectTo api.Opt[string]         `json:"redirect_to"`
+	Metadata   api.Opt[map[string]any] `json:"metadata"`
 }
 
 // seatError is the 400 for an assignment the license has no seat for. Its
@@ -170,12 +170,12 @@ func (h *Handlers) assign(kind string) echo.HandlerFunc {
 		if !ok {
 			return api.Field("license_id", api.MsgRequired)
 		}
-		if w.Email.has() && w.Email.V != "" && !validEmail(w.Email.V) {
+		if w.Email.Has() && w.Email.V != "" && !validEmail(w.Email.V) {
 			// DRF's EmailField (format email in the schema), which the
 			// request validator does not check.
 			return api.Field("email", msgInvalidEmail)
 		}
-		if !w.UserID.has() && !(w.Email.has() && w.Email.V != "") && !(kind == kindProgram && w.Username.has() && w.Username.V != "") {
+		if !w.UserID.Has() && !(w.Email.Has() && w.Email.V != "") && !(kind == kindProgram && w.Username.Has() && w.Username.V != "") {
 			return api.NonField("Either user_id or email is required.")
 		}
 		var view AssignmentView
@@ -185,7 +185,7 @@ func (h *Handlers) assign(kind string) echo.HandlerFunc {
 				return err
 			}
 			if kind != kindProgram {
-				w.Username = opt[string]{} // only program assignments name a username
+				w.Username = api.Opt[string]{} // only program assignments name a username
 			}
 			user, email, err := resolveUser(tx, l.Platform, w.UserID, w.Username, w.Email)
 			if err != nil {
@@ -220,18 +220,18 @@ func (h *Handlers) assign(kind string) echo.HandlerFunc {
 				}
 			}
 			wasActive := !isNew && a.Active
-			if w.Active.has() {
+			if w.Active.Has() {
 				a.Active = w.Active.V
 			}
-			if w.Fulfilled.has() {
+			if w.Fulfilled.Has() {
 				a.Fulfilled = w.Fulfilled.V
 			}
 			a.Direct = true
-			if w.Direct.has() {
+			if w.Direct.Has() {
 				a.Direct = w.Direct.V
 			}
 			if w.RedirectTo.Set {
-				a.RedirectTo = w.RedirectTo.ptr()
+				a.RedirectTo = w.RedirectTo.Ptr()
 			}
 			if w.Metadata.Set {
 				a.Metadata = nonNilMap(w.Metadata.V)
@@ -278,9 +278,9 @@ func seatsFree(l *License, as []*Assignment, want int, now time.Time) error {
 // resolveUser finds the assignee: a known user by user_id (404 when the
 // tenant has none), by username (program licenses; 404 likewise) or by
 // email; an email no user has comes back as the email alone.
-func resolveUser(tx store.Tx, tenant string, userID opt[int64], username, email opt[string]) (*User, string, error) {
+func resolveUser(tx store.Tx, tenant string, userID api.Opt[int64], username, email api.Opt[string]) (*User, string, error) {
 	switch {
-	case userID.has():
+	case userID.Has():
 		u, err := getUser(tx, tenant, userID.V)
 		if err != nil {
 			return nil, "", err
@@ -289,7 +289,7 @@ func resolveUser(tx store.Tx, tenant string, userID opt[int64], username, email 
 			return nil, "", api.NotFound()
 		}
 		return u, u.Email, nil
-	case username.has() && username.V != "":
+	case username.Has() && username.V != "":
 		u, err := findUser(tx, tenant, "", username.V)
 		if err != nil {
 			return nil, "", err

@@ -188,22 +188,22 @@ func isTrue(s string) bool {
 
 // licenseWrite is the body of every license create and update.
 type licenseWrite struct {
-	LicenseID        opt[int64]          `json:"license_id"`
-	PlatformKey      opt[string]         `json:"platform_key"`
-	CourseID         opt[string]         `json:"course_id"`
-	ProgramID        opt[string]         `json:"program_id"`
-	ProgramKey       opt[string]         `json:"program_key"`
-	Name             opt[string]         `json:"name"`
-	Count            opt[int]            `json:"count"`
-	Started          opt[string]         `json:"started"`
-	Expired          opt[string]         `json:"expired"`
-	Active           opt[bool]           `json:"active"`
-	Metadata         opt[map[string]any] `json:"metadata"`
-	EnrollmentConfig opt[map[string]any] `json:"enrollment_config"`
-	Source           opt[string]         `json:"source"`
-	ExternalID       opt[string]         `json:"external_id"`
-	TransactionID    opt[string]         `json:"transaction_id"`
-	ChangeType       opt[string]         `json:"change_type"`
+	LicenseID        api.Opt[int64]          `json:"license_id"`
+	PlatformKey      api.Opt[string]         `json:"platform_key"`
+	CourseID         api.Opt[string]         `json:"course_id"`
+	ProgramID        api.Opt[string]         `json:"program_id"`
+	ProgramKey       api.Opt[string]         `json:"program_key"`
+	Name             api.Opt[string]         `json:"name"`
+	Count            api.Opt[int]            `json:"count"`
+	Started          api.Opt[string]         `json:"started"`
+	Expired          api.Opt[string]         `json:"expired"`
+	Active           api.Opt[bool]           `json:"active"`
+	Metadata         api.Opt[map[string]any] `json:"metadata"`
+	EnrollmentConfig api.Opt[map[string]any] `json:"enrollment_config"`
+	Source           api.Opt[string]         `json:"source"`
+	ExternalID       api.Opt[string]         `json:"external_id"`
+	TransactionID    api.Opt[string]         `json:"transaction_id"`
+	ChangeType       api.Opt[string]         `json:"change_type"`
 }
 
 // apply writes the body's updatable fields onto l and returns the names of
@@ -211,18 +211,18 @@ type licenseWrite struct {
 func (w *licenseWrite) apply(l *License) ([]string, error) {
 	var changed []string
 	set := func(name string) { changed = append(changed, name) }
-	if w.Name.has() {
+	if w.Name.Has() {
 		l.Name = w.Name.V
 		set("name")
 	}
-	if w.Count.has() {
+	if w.Count.Has() {
 		if w.Count.V < 0 {
 			return nil, api.Field("count", "Ensure this value is greater than or equal to 0.")
 		}
 		l.Count = w.Count.V
 		set("count")
 	}
-	if w.Started.has() {
+	if w.Started.Has() {
 		t, err := parseTime("started", w.Started.V)
 		if err != nil {
 			return nil, err
@@ -241,7 +241,7 @@ func (w *licenseWrite) apply(l *License) ([]string, error) {
 		}
 		set("expired")
 	}
-	if w.Active.has() {
+	if w.Active.Has() {
 		l.Active = w.Active.V
 		set("active")
 	}
@@ -253,7 +253,7 @@ func (w *licenseWrite) apply(l *License) ([]string, error) {
 		l.EnrollmentConfig = w.EnrollmentConfig.V
 		set("enrollment_config")
 	}
-	if w.Source.has() {
+	if w.Source.Has() {
 		l.Source = w.Source.V
 		set("source")
 	}
@@ -262,7 +262,7 @@ func (w *licenseWrite) apply(l *License) ([]string, error) {
 
 // setExternalID gives l a new external_id, which must be unique among the
 // licenses of its kind (a unique column in the real service).
-func setExternalID(tx store.Tx, l *License, ext opt[string]) error {
+func setExternalID(tx store.Tx, l *License, ext api.Opt[string]) error {
 	if !ext.Set {
 		return nil
 	}
@@ -313,16 +313,16 @@ func (h *Handlers) createLicense(kind string) echo.HandlerFunc {
 		case kindProgram:
 			l.Source = "api" // ProgramLicenseCreateDetail.source default
 			switch {
-			case w.ProgramID.has():
+			case w.ProgramID.Has():
 				key, ok := programKeyOf(w.ProgramID.V)
 				if !ok {
 					return api.Field("program_id", "Enter a program id like program-v1:ORG+PROGRAM+RUN.")
 				}
 				l.ProgramID, l.ProgramKey = w.ProgramID.V, key
-				if w.ProgramKey.has() && w.ProgramKey.V != key {
+				if w.ProgramKey.Has() && w.ProgramKey.V != key {
 					return api.Field("program_key", "The program key does not match program_id.")
 				}
-			case w.ProgramKey.has():
+			case w.ProgramKey.Has():
 				if _, ok := programOrg(w.ProgramKey.V); !ok {
 					return api.Field("program_key", "Enter a program key like ORG+PROGRAM.")
 				}
@@ -359,8 +359,8 @@ func (h *Handlers) createLicense(kind string) echo.HandlerFunc {
 	}
 }
 
-func changeType(o opt[string], def string) string {
-	if o.has() && o.V != "" {
+func changeType(o api.Opt[string], def string) string {
+	if o.Has() && o.V != "" {
 		return o.V
 	}
 	return def
@@ -376,14 +376,14 @@ func (h *Handlers) updateLicense(kind string) echo.HandlerFunc {
 		if _, err := readBody(c, &w); err != nil {
 			return err
 		}
-		if !w.LicenseID.has() && !(w.ExternalID.has() && w.ExternalID.V != "") {
+		if !w.LicenseID.Has() && !(w.ExternalID.Has() && w.ExternalID.V != "") {
 			return api.NonField("Either license_id or external_id is required.")
 		}
 		var view LicenseView
 		err := h.d.Store.Update(func(tx store.Tx) error {
 			var l *License
 			var err error
-			if w.LicenseID.has() {
+			if w.LicenseID.Has() {
 				l, err = getLicense(tx, kind, w.LicenseID.V)
 			} else {
 				l, err = licenseByExternalID(tx, kind, w.ExternalID.V)
@@ -402,7 +402,7 @@ func (h *Handlers) updateLicense(kind string) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			if w.LicenseID.has() && w.ExternalID.Set {
+			if w.LicenseID.Has() && w.ExternalID.Set {
 				if err := setExternalID(tx, l, w.ExternalID); err != nil {
 					return err
 				}
@@ -438,16 +438,16 @@ func immutable(l *License, w *licenseWrite) error {
 	cannot := func(field string) error {
 		return api.Field(field, "This field cannot be changed on an existing license.")
 	}
-	if w.PlatformKey.has() && w.PlatformKey.V != l.Platform {
+	if w.PlatformKey.Has() && w.PlatformKey.V != l.Platform {
 		return cannot("platform_key")
 	}
-	if w.CourseID.has() && w.CourseID.V != l.CourseID {
+	if w.CourseID.Has() && w.CourseID.V != l.CourseID {
 		return cannot("course_id")
 	}
-	if w.ProgramID.has() && w.ProgramID.V != l.ProgramID {
+	if w.ProgramID.Has() && w.ProgramID.V != l.ProgramID {
 		return cannot("program_id")
 	}
-	if w.ProgramKey.has() && w.ProgramKey.V != l.ProgramKey {
+	if w.ProgramKey.Has() && w.ProgramKey.V != l.ProgramKey {
 		return cannot("program_key")
 	}
 	return nil

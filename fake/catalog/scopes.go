@@ -5,7 +5,7 @@ import "github.com/iblfake/iblfake/fake/store"
 // TenantScopes says, for every bucket this package writes, how its entries
 // belong to a platform (store.Scope), for per-tenant export and import.
 // TestEveryBucketHasATenantScope fails when a bucket is missing here.
-func TenantScopes() []store.Scope {
+func (h *Handlers) TenantScopes() []store.Scope {
 	return []store.Scope{
 		{Bucket: bktLicenses, Field: "platform"},
 		{Bucket: bktLicensesByTenant, KeyTenant: true},

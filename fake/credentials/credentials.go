@@ -124,7 +124,7 @@ func (w *credentialWrite) applyTo(cr *Credential) error {
 			cr.Expires = nil
 		} else {
 			var e Expiry
-			if err := json.Unmarshal(w.Expires, &e); err != nil {
+			if err := api.Unmarshal(w.Expires, &e); err != nil {
 				return api.Field("expires", "Expected {\"amount\": <int>, \"duration\": \"days|weeks|months|years\"}.")
 			}
 			cr.Expires = &e

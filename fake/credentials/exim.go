@@ -142,7 +142,7 @@ func (h *Handlers) importCourse(c echo.Context) error {
 			fail := func(msg string) {
 				errs = append(errs, importError{Index: i, Name: it.Name, Error: msg})
 			}
-			if err := json.Unmarshal(raw, &it); err != nil {
+			if err := api.Unmarshal(raw, &it); err != nil {
 				fail("Invalid credential: " + err.Error())
 				continue
 			}

@@ -1,6 +1,8 @@
 package credentials
 
 import (
+	"net/http"
+
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/labstack/echo/v4"
 )
@@ -13,8 +15,25 @@ type Handlers struct {
 // New returns the handlers of the credentials API.
 func New(d *api.Deps) *Handlers { return &Handlers{d: d} }
 
-// Routes maps each operationId this package serves to its handler.
-func (h *Handlers) Routes() map[string]echo.HandlerFunc {
+var _ api.Module = (*Handlers)(nil)
+
+// AdminRoutes serves the tenant directory (users with numeric ids, roles
+// and groups) that assignments resolve against: PUT
+// /_fake/credential-groups replaces an org's, GET ?org= reads it.
+func (h *Handlers) AdminRoutes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodPut, Path: "/credential-groups", Handler: h.PutDirectory},
+		{Method: http.MethodGet, Path: "/credential-groups", Handler: h.GetDirectory},
+	}
+}
+
+// MediaRoutes serves uploaded images at their media URLs.
+func (h *Handlers) MediaRoutes() []api.Route {
+	return []api.Route{{Method: http.MethodGet, Path: ImagePath, Handler: h.ServeImage}}
+}
+
+// Operations maps each operationId this package serves to its handler.
+func (h *Handlers) Operations() map[string]echo.HandlerFunc {
 	m := map[string]echo.HandlerFunc{
 		"credentials_orgs_users_issuers_retrieve":         h.listIssuers,
 		"credentials_orgs_users_issuers_create":           h.createIssuer,

@@ -1,0 +1,170 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/labstack/echo/v4"
+)
+
+// MsgNullCharacters is DRF's ProhibitNullCharactersValidator message, which
+// every CharField carries.
+const MsgNullCharacters = "Null characters are not allowed."
+
+// identifierMaxLength is the longest value the real service's models hold
+// for the identifiers requests carry, where the document declares no
+// maxLength of its own (FIDELITY.md, "Identifier lengths"): Django's
+// usernames are 150 characters, its EmailField 254, and a CharField's
+// usual max_length 255. Values must be refused on their field before they
+// reach the store: a longer one would be an index key the real database
+// refuses (and bbolt refuses past 32 KiB).
+var identifierMaxLength = map[string]int{
+	"username": 150, "identity": 150, "users": 150, "user_id": 150,
+	"email": 254,
+	"name":  255, "org": 255, "platform_key": 255, "platform_org": 255, "key": 255,
+	"course_id": 255, "program_id": 255, "program_key": 255, "entity_id": 255,
+	"external_id": 255, "transaction_id": 255, "source": 255, "group_id": 255,
+}
+
+// maxLengthMessage is DRF's CharField max_length message.
+func maxLengthMessage(n int) string {
+	return fmt.Sprintf("Ensure this field has no more than %d characters.", n)
+}
+
+// normalize applies DRF's string rules to a request body value before it is
+// validated and bound, adding violations to fields:
+//
+//   - NUL anywhere in a string is "Null characters are not allowed." on
+//     its field (every CharField refuses it; PostgreSQL cannot store it
+//     in JSON either).
+//   - A string the schema declares as text is trimmed of surrounding
+//     whitespace, as CharField's trim_whitespace does, so " " is blank
+//     and " Acme " is stored as "Acme". Choices (enum), date-times and
+//     files are not CharFields and are left as sent.
+//   - An identifier longer than identifierMaxLength allows, where the
+//     schema sets no maxLength, is refused with DRF's max_length message.
+//
+// Values under free-form objects (metadata) are checked for NUL only.
+func normalize(s *openapi3.Schema, v any, name string, path []string, fields map[string]any) any {
+	switch x := v.(type) {
+	case string:
+		if strings.IndexByte(x, 0) >= 0 {
+			api.AddFieldError(fields, path, MsgNullCharacters)
+			return x
+		}
+		if s == nil {
+			return x
+		}
+		if s.Type.Is("string") && len(s.Enum) == 0 && !untrimmedFormats[s.Format] {
+			x = strings.TrimSpace(x)
+		}
+		if limit := identifierMaxLength[name]; limit > 0 && s.MaxLength == nil && utf8.RuneCountInString(x) > limit {
+			api.AddFieldError(fields, path, maxLengthMessage(limit))
+		}
+		return x
+	case map[string]any:
+		var props openapi3.Schemas
+		var extra *openapi3.Schema
+		if s != nil {
+			props = flatProperties(s)
+			if ap := s.AdditionalProperties.Schema; ap != nil {
+				extra = ap.Value
+			}
+		}
+		for k, e := range x {
+			ps := extra
+			if p := props[k]; p != nil {
+				ps = p.Value
+			}
+			x[k] = normalize(ps, e, k, append(path[:len(path):len(path)], k), fields)
+		}
+	case []any:
+		var item *openapi3.Schema
+		if s != nil && s.Items != nil {
+			item = s.Items.Value
+		}
+		for i, e := range x {
+			x[i] = normalize(item, e, name, append(path[:len(path):len(path)], strconv.Itoa(i)), fields)
+		}
+	}
+	return v
+}
+
+// untrimmedFormats are string formats whose DRF fields are not CharFields
+// and so do not trim whitespace.
+var untrimmedFormats = map[string]bool{"date-time": true, "date": true, "binary": true, "byte": true, "uuid": true}
+
+// checkParams applies the same rules to the path and query parameters: NUL
+// and over-long identifiers are refused on their parameter.
+func checkParams(c echo.Context, fields map[string]any) {
+	for i, name := range c.ParamNames() {
+		if i < len(c.ParamValues()) {
+			checkParam(name, c.ParamValues()[i], fields)
+		}
+	}
+	for name, vs := range c.QueryParams() {
+		for _, v := range vs {
+			checkParam(name, v, fields)
+		}
+	}
+}
+
+func checkParam(name, v string, fields map[string]any) {
+	if strings.IndexByte(v, 0) >= 0 {
+		api.AddFieldError(fields, []string{name}, MsgNullCharacters)
+	} else if limit := identifierMaxLength[name]; limit > 0 && utf8.RuneCountInString(v) > limit {
+		api.AddFieldError(fields, []string{name}, maxLengthMessage(limit))
+	}
+}
+
+// maxFields is Django's DATA_UPLOAD_MAX_NUMBER_FIELDS: a query string or
+// form with more fields is refused (TooManyFieldsSent) rather than read.
+const maxFields = 1000
+
+// djangoBadRequest is the page Django (DEBUG off) answers a
+// SuspiciousOperation with, such as too many fields.
+const djangoBadRequest = `<!doctype html>
+<html lang="en">
+<head>
+  <title>Bad Request (400)</title>
+</head>
+<body>
+  <h1>Bad Request (400)</h1><p></p>
+</body>
+</html>
+`
+
+// tooManyFields is Django's answer to more than maxFields fields: its
+// plain HTML 400, not DRF's JSON, since the request never reaches the view.
+func tooManyFields() *api.Error {
+	return &api.Error{Status: http.StatusBadRequest, Body: api.HTML(djangoBadRequest)}
+}
+
+// queryFields counts the fields of a raw query string as Python's
+// parse_qsl does (separated by '&', empty ones skipped).
+func queryFields(raw string) int {
+	if raw == "" {
+		return 0
+	}
+	n := 0
+	for part := range strings.SplitSeq(raw, "&") {
+		if part != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func countValues(v url.Values) int {
+	n := 0
+	for _, vs := range v {
+		n += len(vs)
+	}
+	return n
+}
