@@ -70,10 +70,10 @@ func TestTypeScriptClient(t *testing.T) {
 // fake.New registers them.
 func modelled() []string {
 	var ops []string
-	for op := range credentials.New(&api.Deps{}).Routes() {
+	for op := range credentials.New(&api.Deps{}).Operations() {
 		ops = append(ops, op)
 	}
-	for op := range catalog.New(&api.Deps{}).Routes() {
+	for op := range catalog.New(&api.Deps{}).Operations() {
 		ops = append(ops, op)
 	}
 	slices.Sort(ops)
