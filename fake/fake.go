@@ -55,9 +55,12 @@ func New(opts ...Option) (*Server, error) {
 	if o.responseChecker != nil {
 		load = spec.Load
 	}
-	sp, err := load()
-	if err != nil {
-		return nil, err
+	sp := o.spec
+	if sp == nil {
+		var err error
+		if sp, err = load(); err != nil {
+			return nil, err
+		}
 	}
 	if o.store == nil {
 		o.store = store.NewMemory()

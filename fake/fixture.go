@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"log/slog"
 	"math"
 	"os"
@@ -17,7 +18,6 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/demo"
 	"github.com/iblfake/iblfake/fake/store"
-	"github.com/iblfake/iblfake/scenarios"
 	"gopkg.in/yaml.v3"
 )
 
@@ -74,10 +74,23 @@ func LoadFixture(path string) (*State, error) {
 	return loadFixture(path, nil)
 }
 
+// maxFixtureBytes bounds a fixture file as PUT /_fake/state bounds its
+// body, so a wrong path (/dev/zero, a disk image) is a clear error, not a
+// fake that reads until it runs out of memory.
+const maxFixtureBytes = maxStateBytes
+
 func loadFixture(path string, log *slog.Logger) (*State, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFixtureBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("fixture: %w", err)
+	}
+	if len(data) > maxFixtureBytes {
+		return nil, &FixtureError{File: path, Reason: fmt.Sprintf("the file is larger than %d MiB, the most a fixture may be", maxFixtureBytes>>20)}
 	}
 	return parseFixture(path, data, log)
 }
@@ -619,6 +632,12 @@ func (s *Server) storeEmpty() (bool, error) {
 // seedState loads the fixtures and builds the demo tenant (WithFixture,
 // WithDemo) when the store is empty. Fixtures are parsed either way, so a
 // malformed one is refused even over a store that already holds state.
+//
+// All of it reaches the store in one transaction, so a kill part-way
+// leaves either nothing (and the same command builds it again) or all of
+// it: the demo is built on a server of its own over a memory store that
+// starts from the fixtures (so their ids and the demo's never collide),
+// then that whole state is imported.
 func (s *Server) seedState() error {
 	if len(s.opts.fixtures) == 0 && !s.opts.demo {
 		return s.reseedIDs()
@@ -638,25 +657,26 @@ func (s *Server) seedState() error {
 		s.log.Info("the store already holds state: fixtures and demo tenant not loaded", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo)
 		return s.reseedIDs()
 	}
-	if fix != nil {
-		start := time.Now()
-		n := 0
-		for _, items := range fix.Buckets {
-			n += len(items)
-		}
-		s.log.Info("importing fixtures", "files", len(s.opts.fixtures), "entries", n)
-		if err := s.ImportState(fix); err != nil {
-			return fmt.Errorf("fixture: %w", err)
-		}
-		s.log.Info("fixtures loaded", "files", len(s.opts.fixtures), "entries", n, "took", time.Since(start).Round(time.Millisecond))
-		if err := s.reseedIDs(); err != nil {
+	if s.opts.demo {
+		if fix, err = s.buildDemo(fix); err != nil {
 			return err
 		}
 	}
-	if s.opts.demo {
-		return s.buildDemo()
+	start := time.Now()
+	n := 0
+	for _, items := range fix.Buckets {
+		n += len(items)
 	}
-	return nil
+	s.log.Info("importing seed state", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo, "entries", n)
+	if err := s.ImportState(fix); err != nil {
+		return fmt.Errorf("fixture: %w", err)
+	}
+	msg := "fixtures loaded"
+	if s.opts.demo {
+		msg = "demo tenant loaded"
+	}
+	s.log.Info(msg, "fixtures", len(s.opts.fixtures), "entries", n, "took", time.Since(start).Round(time.Millisecond))
+	return s.reseedIDs()
 }
 
 // reseedIDs makes a seeded id generator safe over a store that already
@@ -690,47 +710,51 @@ func (s *Server) reseedIDs() error {
 	return nil
 }
 
-// buildDemo builds the demo tenant through the server's own handler, with
-// no scenario active, and forgets the requests it made.
-func (s *Server) buildDemo() error {
-	auth := "Api-Token iblfake-demo"
+// buildDemo builds the demo tenant over base (the fixtures, or nil) and
+// returns the whole resulting state. It runs on a server made for it: a
+// memory store, the same seed and clock start, no keys, no admin token,
+// only the default scenarios, no log; so nothing of this server is
+// swapped for the duration, and nothing reaches its store until the
+// caller imports the result in one transaction.
+func (s *Server) buildDemo(base *State) (*State, error) {
 	if s.opts.keys != nil {
-		auth = ""
-		keys := sortedKeys(s.opts.keys)
-		for _, k := range keys {
-			if s.opts.keys[k][demo.Org] {
-				auth = "Api-Token " + k
-				break
-			}
+		bound := false
+		for _, orgs := range s.opts.keys {
+			bound = bound || orgs[demo.Org] || orgs[DMAdmin]
 		}
-		if auth == "" {
-			return fmt.Errorf("demo: the demo tenant is org %q: bind an API key to it (--api-key KEY=%s)", demo.Org, demo.Org)
+		if !bound {
+			return nil, fmt.Errorf("demo: the demo tenant is org %q: bind an API key to it (--api-key KEY=%s)", demo.Org, demo.Org)
 		}
 	}
-	admin := ""
-	if s.opts.adminToken != "" {
-		admin = "Bearer " + s.opts.adminToken
+	opts := []Option{WithSeed(s.opts.seed), withSpec(s.spec)}
+	if s.deps.Clock.Frozen() {
+		opts = append(opts, WithClockAt(s.deps.Clock.Now()))
+	} else {
+		opts = append(opts, WithClockOffset(s.deps.Clock.Offset()))
 	}
-	// No scenario applies to the build's requests, and they are not
-	// logged one by one: the build logs its progress.
-	savedScen, savedLog := s.scen, s.log
-	s.scen, s.log = scenarios.NewEngine(), slog.New(slog.DiscardHandler)
-	defer func() { s.scen, s.log = savedScen, savedLog }()
-	// The build creates licenses, which only DM admins may; the key found
-	// above proves the demo tenant is reachable, and the build acts as a DM
-	// admin (it runs before the server serves anyone).
-	savedKeys := s.opts.keys
-	s.opts.keys = nil
-	defer func() { s.opts.keys = savedKeys }()
-	stats, err := demo.Build(s.echo, s.deps.Clock, demo.Options{
-		Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: auth, AdminAuth: admin, Log: savedLog,
-	})
-	s.journal.Clear()
+	b, err := New(opts...)
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer b.Close()
+	if base != nil {
+		if err := b.ImportState(base); err != nil {
+			return nil, fmt.Errorf("fixture: %w", err)
+		}
+		if err := b.reseedIDs(); err != nil {
+			return nil, err
+		}
+	}
+	stats, err := demo.Build(b.Handler(), b.Clock(), demo.Options{
+		// The build creates licenses, which only DM admins may: the
+		// builder binds no keys, so its every key is one.
+		Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: "Api-Token iblfake-demo", Log: s.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	for _, part := range stats.Skipped {
-		savedLog.Warn("demo: part skipped", "part", part)
+		s.log.Warn("demo: part skipped", "part", part)
 	}
-	return nil
+	return b.ExportState()
 }

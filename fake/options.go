@@ -8,6 +8,7 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/scenarios"
+	"github.com/iblfake/iblfake/spec"
 )
 
 // Option configures a Server.
@@ -27,9 +28,10 @@ type options struct {
 	scenarioNames    []string
 	scenarioDefs     []*scenarios.Scenario
 	scenarioOff      []string
-	adminToken       string   // empty: /_fake/ is open
-	fixtures         []string // WithFixture
-	demo             bool     // WithDemo
+	adminToken       string     // empty: /_fake/ is open
+	fixtures         []string   // WithFixture
+	demo             bool       // WithDemo
+	spec             *spec.Spec // withSpec: a document already loaded
 }
 
 func defaultOptions() options {
@@ -110,4 +112,10 @@ func WithMaxBodyBytes(n int64) Option {
 // day (or with WithClockAt) gives the same tenant byte for byte.
 func WithDemo() Option {
 	return func(o *options) error { o.demo = true; return nil }
+}
+
+// withSpec makes the server use a document already loaded (the demo's
+// builder shares its parent's instead of parsing it again).
+func withSpec(sp *spec.Spec) Option {
+	return func(o *options) error { o.spec = sp; return nil }
 }

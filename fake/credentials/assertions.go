@@ -41,14 +41,22 @@ func (e *earnedFor) applyTo(a *Assertion) {
 	a.Metadata = e.Metadata
 }
 
-func (h *Handlers) newAssertion(cr *Credential, r Recipient, e *earnedFor) *Assertion {
+// newAssertion makes an assertion of cr for r, issued now. It fails with a
+// 400 when the credential's expiry would fall after year 9999 (the clock
+// moved millennia ahead of when the credential was written): the real
+// service's datetime arithmetic would fail there, and no issue may 500.
+func (h *Handlers) newAssertion(cr *Credential, r Recipient, e *earnedFor) (*Assertion, error) {
 	now := h.d.Clock.Now()
+	expires, err := cr.Expires.From(now)
+	if err != nil {
+		return nil, api.NonField("The credential's expiry would fall after 9999-12-31 for an assertion issued now.")
+	}
 	a := &Assertion{
 		EntityID: h.d.IDs.EntityID(), Tenant: cr.Tenant, CredentialID: cr.EntityID,
-		Recipient: r, IssuedOn: now, ExpiresAt: cr.Expires.From(now), Acceptance: "Unaccepted",
+		Recipient: r, IssuedOn: now, ExpiresAt: expires, Acceptance: "Unaccepted",
 	}
 	e.applyTo(a)
-	return a
+	return a, nil
 }
 
 // issueAssertion issues the credential {entity_id} to recipient.identity
@@ -75,7 +83,10 @@ func (h *Handlers) issueAssertion(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		a := h.newAssertion(cr, Recipient{body.Recipient.Identity, body.Recipient.Email, body.Recipient.Name}, &body.earnedFor)
+		a, err := h.newAssertion(cr, Recipient{body.Recipient.Identity, body.Recipient.Email, body.Recipient.Name}, &body.earnedFor)
+		if err != nil {
+			return err
+		}
 		a.Narrative = body.Narrative
 		if err := putAssertion(tx, a, true); err != nil {
 			return err
@@ -125,7 +136,11 @@ func (h *Handlers) bulkIssue(c echo.Context) error {
 				out.Skipped = append(out.Skipped, u)
 				continue
 			}
-			if err := putAssertion(tx, h.newAssertion(cr, Recipient{Username: u}, &body.earnedFor), true); err != nil {
+			a, err := h.newAssertion(cr, Recipient{Username: u}, &body.earnedFor)
+			if err != nil {
+				return err
+			}
+			if err := putAssertion(tx, a, true); err != nil {
 				return err
 			}
 			out.Issued = append(out.Issued, u)
@@ -382,6 +397,18 @@ func (h *Handlers) updateAssertion(c echo.Context) error {
 			case a.Revoked:
 				return api.Field("revoked", "A revoked assertion cannot be restored.")
 			}
+		} else if body.RevocationReason != nil {
+			// A reason alone rewords a revoked assertion's reason; on one
+			// that is not revoked it has nothing to be the reason for, and
+			// answering 200 while changing nothing would hide the mistake
+			// (FIDELITY.md, "Revocation reason alone").
+			if !a.Revoked {
+				return api.Field("revocationReason", "Send revoked: true to revoke; a reason alone only rewords a revoked assertion's reason.")
+			}
+			if *body.RevocationReason == "" {
+				return api.Field("revocationReason", "This field may not be blank.")
+			}
+			a.RevocationReason = body.RevocationReason
 		}
 		if body.Narrative != nil {
 			a.Narrative = body.Narrative

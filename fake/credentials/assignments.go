@@ -236,7 +236,10 @@ func (h *Handlers) assignUser(tx store.Tx, cr *Credential, u *DirUser, group, by
 	if held {
 		return nil, fmt.Sprintf("User %d already holds this credential.", u.UserID), nil
 	}
-	a := h.newAssertion(cr, Recipient{Username: u.Username, Email: u.Email, Name: u.Name}, &earnedFor{})
+	a, err := h.newAssertion(cr, Recipient{Username: u.Username, Email: u.Email, Name: u.Name}, &earnedFor{})
+	if err != nil {
+		return nil, fmt.Sprintf("User %d: the credential's expiry would fall after 9999-12-31.", u.UserID), nil
+	}
 	if err := putAssertion(tx, a, true); err != nil {
 		return nil, "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -81,8 +82,9 @@ func refs(field, idKey string, in []any) ([]Ref, *api.Error) {
 }
 
 // applyTo writes w's fields onto cr (a partial update: absent fields stay).
-// Metadata is merged key by key (SKILL-C).
-func (w *credentialWrite) applyTo(cr *Credential) error {
+// Metadata is merged key by key (SKILL-C). An expiry that would fall after
+// year 9999 for an assertion issued now is refused (Expiry.check).
+func (w *credentialWrite) applyTo(cr *Credential, now time.Time) error {
 	if w.Name != nil {
 		cr.Name = *w.Name
 	}
@@ -126,6 +128,9 @@ func (w *credentialWrite) applyTo(cr *Credential) error {
 			var e Expiry
 			if err := api.Unmarshal(w.Expires, &e); err != nil {
 				return api.Field("expires", "Expected {\"amount\": <int>, \"duration\": \"days|weeks|months|years\"}.")
+			}
+			if err := e.check(now); err != nil {
+				return err
 			}
 			cr.Expires = &e
 		}
@@ -213,7 +218,7 @@ func (h *Handlers) createCredential(c echo.Context) error {
 	cr := &Credential{EntityID: h.d.IDs.EntityID(), Tenant: tenant, CreatedAt: h.d.Clock.Now(), Public: true}
 	signal := "COURSE_PASSED" // the default issuing signal (SKILL-C)
 	cr.Signal = &signal
-	if err := w.applyTo(cr); err != nil {
+	if err := w.applyTo(cr, h.d.Clock.Now()); err != nil {
 		return err
 	}
 	var view *CredentialView
@@ -263,7 +268,7 @@ func (h *Handlers) updateCredential(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := w.applyTo(cr); err != nil {
+		if err := w.applyTo(cr, h.d.Clock.Now()); err != nil {
 			return err
 		}
 		if w.Issuer != nil && *w.Issuer != cr.IssuerID {

@@ -206,7 +206,7 @@ func (h *Handlers) importOne(tx store.Tx, tenant, issuer, courseID string, it *i
 			CreatedAt: h.d.Clock.Now(), Public: true, Signal: &signal}
 	}
 	it.Issuer = nil // import always uses the platform's default issuer
-	if err := it.applyTo(cr); err != nil {
+	if err := it.applyTo(cr, h.d.Clock.Now()); err != nil {
 		return "", nil, err
 	}
 	if !hasRef(cr.Courses, courseID) {

@@ -264,5 +264,8 @@ func (h *Handlers) ServeImage(c echo.Context) error {
 	if data == nil || im.Filename != c.Param("name") {
 		return echo.ErrNotFound
 	}
+	// An upload is checked to be an image, but a polyglot (a GIF that is
+	// also HTML) passes; nosniff stops a browser from running it as a page.
+	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, im.ContentType, data)
 }

@@ -4,8 +4,13 @@
 package credentials
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"time"
+
+	"github.com/iblfake/iblfake/fake/api"
 )
 
 // Issuer is a credential issuer, keyed to its platform (Tenant).
@@ -110,10 +115,23 @@ func (a *Assertion) Expired(now time.Time) bool {
 // Active reports whether the assertion is neither revoked nor expired.
 func (a *Assertion) Active(now time.Time) bool { return !a.Revoked && !a.Expired(now) }
 
-// ExpiryFrom returns when an assertion issued at t expires, or nil.
-func (e *Expiry) From(t time.Time) *time.Time {
+// lastInstant is the latest time Python's datetime (and so the real
+// service) can hold.
+var lastInstant = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+
+// errExpiryRange: an expiry that would fall after lastInstant.
+var errExpiryRange = errors.New("the expiry would fall after 9999-12-31")
+
+// From returns when an assertion issued at t expires (nil for no expiry),
+// or errExpiryRange when that is after year 9999, where the real service's
+// datetime arithmetic fails; the amount is checked before it is
+// multiplied, so no amount can wrap round into the past.
+func (e *Expiry) From(t time.Time) (*time.Time, error) {
 	if e == nil || e.Amount <= 0 {
-		return nil
+		return nil, nil
+	}
+	if e.Amount > e.maxAmount(t) {
+		return nil, errExpiryRange
 	}
 	var out time.Time
 	switch e.Duration {
@@ -126,7 +144,40 @@ func (e *Expiry) From(t time.Time) *time.Time {
 	default: // days
 		out = t.AddDate(0, 0, e.Amount)
 	}
-	return &out
+	if out.After(lastInstant) {
+		return nil, errExpiryRange
+	}
+	return &out, nil
+}
+
+// maxAmount is the largest amount of e's unit that, counted from t, stays
+// within year 9999.
+func (e *Expiry) maxAmount(t time.Time) int {
+	days := int(lastInstant.Sub(t).Hours() / 24) // Sub saturates: no overflow
+	if lastInstant.Sub(t) == math.MaxInt64 {
+		days = int(lastInstant.Sub(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Hours()/24) + 1
+	}
+	months := (9999-t.Year())*12 + int(12-t.Month())
+	switch e.Duration {
+	case "weeks":
+		return days / 7
+	case "months":
+		return months
+	case "years":
+		return months / 12
+	}
+	return days
+}
+
+// check refuses, on expires.amount, an expiry that would already fall after
+// year 9999 for an assertion issued at now, with DRF's max_value wording
+// and the largest amount that works.
+func (e *Expiry) check(now time.Time) error {
+	if _, err := e.From(now); err != nil {
+		return api.Fields(map[string]any{"expires": map[string]any{"amount": []string{
+			fmt.Sprintf("Ensure this value is less than or equal to %d.", e.maxAmount(now))}}})
+	}
+	return nil
 }
 
 // refName derives a display name for a course or program id the fake has no
