@@ -6,6 +6,7 @@
 package fake
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,6 +39,11 @@ type Server struct {
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
 	scopes []store.Scope
+	// delaySlots bound the requests scenario delays hold (WithMaxDelayed);
+	// delayCtx ends when EndDelays or Close is called.
+	delaySlots chan struct{}
+	delayCtx   context.Context
+	endDelays  context.CancelFunc
 }
 
 // New builds a Server. Without options it keeps state in memory, accepts any
@@ -69,12 +75,14 @@ func New(opts ...Option) (*Server, error) {
 		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{
-		opts:    o,
-		spec:    sp,
-		deps:    &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
-		journal: NewJournal(o.journalSize),
-		log:     o.logger,
+		opts:       o,
+		spec:       sp,
+		deps:       &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
+		journal:    NewJournal(o.journalSize),
+		log:        o.logger,
+		delaySlots: make(chan struct{}, o.maxDelayed),
 	}
+	s.delayCtx, s.endDelays = context.WithCancel(context.Background())
 	s.applyClockOptions()
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
@@ -155,5 +163,8 @@ func (s *Server) applyClockOptions() {
 	}
 }
 
-// Close releases the server's store.
-func (s *Server) Close() error { return s.deps.Store.Close() }
+// Close ends scenario delays under way and releases the server's store.
+func (s *Server) Close() error {
+	s.endDelays()
+	return s.deps.Store.Close()
+}

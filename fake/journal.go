@@ -20,6 +20,9 @@ type Entry struct {
 	DurationMS  float64   `json:"duration_ms"`
 	// Scenario is the scenario rule that answered, "scenario/rule".
 	Scenario string `json:"scenario,omitempty"`
+	// Note says what the fake did differently from what was asked (a
+	// scenario delay skipped because too many requests were held).
+	Note string `json:"note,omitempty"`
 }
 
 // Journal keeps the last N requests in a ring.
@@ -86,6 +89,7 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 		}
 		e.Scenario, _ = c.Get(ctxScenario).(string)
+		e.Note, _ = c.Get(ctxNote).(string)
 		s.journal.Add(e)
 		s.log.Info("request", "method", e.Method, "path", e.Path, "status", e.Status,
 			"operation", e.OperationID, "tenant", e.Tenant, "ms", e.DurationMS, "scenario", e.Scenario)

@@ -31,11 +31,12 @@ type options struct {
 	adminToken       string     // empty: /_fake/ is open
 	fixtures         []string   // WithFixture
 	demo             bool       // WithDemo
+	maxDelayed       int        // WithMaxDelayed
 	spec             *spec.Spec // withSpec: a document already loaded
 }
 
 func defaultOptions() options {
-	return options{corsOrigins: []string{"*"}, journalSize: 1000, maxBodyBytes: 10 << 20}
+	return options{corsOrigins: []string{"*"}, journalSize: 1000, maxBodyBytes: api.DefaultMaxBodyBytes, maxDelayed: DefaultMaxDelayed}
 }
 
 // WithAPIKey binds key to the orgs (platform keys) it may touch. Once any key

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,7 +19,10 @@ import (
 // that share a fake: a comma-separated list of known scenario names.
 const ScenarioHeader = "X-Fake-Scenario"
 
-const ctxScenario = "iblfake.scenario"
+const (
+	ctxScenario = "iblfake.scenario"
+	ctxNote     = "iblfake.note" // what the journal should say of the request
+)
 
 // WithScenario activates known scenarios (built-in names, or ones added with
 // WithScenarioFile) at start-up.
@@ -127,9 +131,7 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarioPhase) (b
 	}
 	c.Set(ctxScenario, d.Scenario+"/"+d.Rule)
 	if d.Delay > 0 && d.Fault != scenarios.FaultTimeout {
-		select {
-		case <-time.After(d.Delay):
-		case <-c.Request().Context().Done():
+		if gone := s.hold(c, d.Delay); gone {
 			return true, nil
 		}
 	}
@@ -178,12 +180,74 @@ func (s *Server) fault(c echo.Context, d *scenarios.Decision) error {
 		if wait <= 0 {
 			wait = 60 * time.Second
 		}
-		// The client gives up first, or the connection is closed after wait.
+		if !s.takeDelaySlot(c) {
+			break // closed at once: no slot to hold it in
+		}
+		defer s.releaseDelaySlot()
+		// The client gives up first, or the connection is closed after
+		// wait, or when the server shuts down.
 		_ = conn.SetReadDeadline(time.Now().Add(wait))
+		stop := context.AfterFunc(s.delayCtx, func() { _ = conn.SetReadDeadline(time.Now()) })
 		_, _ = io.Copy(io.Discard, conn)
+		stop()
 	}
 	return conn.Close()
 }
+
+// DefaultMaxDelayed is how many requests scenario delays and timeout faults
+// may hold at once unless WithMaxDelayed says otherwise.
+const DefaultMaxDelayed = 256
+
+// WithMaxDelayed bounds how many requests scenario delays (and timeout
+// faults) hold at once; past it, a matching request is answered at once,
+// with the journal saying so, so that delays cannot starve the server of
+// connections (default DefaultMaxDelayed).
+func WithMaxDelayed(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("WithMaxDelayed: %d is not positive", n)
+		}
+		o.maxDelayed = n
+		return nil
+	}
+}
+
+// hold waits d for a scenario delay, in one of the server's delay slots. It
+// reports whether the client went away meanwhile. Without a free slot it
+// does not wait at all (the journal's note says so), and EndDelays cuts
+// every wait short.
+func (s *Server) hold(c echo.Context, d time.Duration) (gone bool) {
+	if !s.takeDelaySlot(c) {
+		return false
+	}
+	defer s.releaseDelaySlot()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.delayCtx.Done():
+	case <-c.Request().Context().Done():
+		return true
+	}
+	return false
+}
+
+func (s *Server) takeDelaySlot(c echo.Context) bool {
+	select {
+	case s.delaySlots <- struct{}{}:
+		return true
+	default:
+		c.Set(ctxNote, fmt.Sprintf("delay skipped: %d requests are already held by scenarios", cap(s.delaySlots)))
+		return false
+	}
+}
+
+func (s *Server) releaseDelaySlot() { <-s.delaySlots }
+
+// EndDelays ends every scenario delay and timeout fault under way, and
+// every later one at once: held requests are answered so that a shutdown
+// can drain them.
+func (s *Server) EndDelays() { s.endDelays() }
 
 // paramLookup finds a path, query or JSON body field by name (the body
 // the server read once, by exact key).

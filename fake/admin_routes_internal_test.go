@@ -1,0 +1,51 @@
+package fake
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestEveryAdminRouteNeedsTheToken walks every route registered under
+// /_fake/ (every method, 405 and OPTIONS handlers included) and sends each
+// without the admin token: all must answer 401 but GET and HEAD
+// /_fake/health. A route a module adds later is covered without being
+// named here (finding C1: /_fake/groups was mounted beside the token).
+func TestEveryAdminRouteNeedsTheToken(t *testing.T) {
+	s, err := New(WithAdminToken("T0K"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	param := regexp.MustCompile(`:[a-z_]+`)
+	n := 0
+	for _, r := range s.echo.Routes() {
+		if !strings.HasPrefix(r.Path, AdminPrefix+"/") || strings.Contains(r.Path, "*") {
+			continue
+		}
+		path := param.ReplaceAllString(r.Path, "x")
+		for _, auth := range []string{"", "Bearer wrong", "Api-Token T0K"} {
+			req := httptest.NewRequest(r.Method, path, strings.NewReader(`{"platform_key": "acme", "users": [], "groups": []}`))
+			req.Header.Set("Content-Type", "application/json")
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
+			open := path == "/_fake/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+			switch {
+			case open && rec.Code != http.StatusOK:
+				t.Errorf("%s %s (%q) = %d, want 200: health stays open", r.Method, path, auth, rec.Code)
+			case !open && rec.Code != http.StatusUnauthorized:
+				t.Errorf("%s %s (%q) = %d, want 401 without the admin token; body %s", r.Method, path, auth, rec.Code, rec.Body)
+			}
+		}
+		n++
+	}
+	if n < 40 {
+		t.Fatalf("walked %d admin routes; the walk no longer sees the admin surface", n)
+	}
+	t.Logf("%d admin routes refuse a request without the token", n)
+}
