@@ -85,6 +85,9 @@ func loadFixture(path string, log *slog.Logger) (*State, error) {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0 {
+		return nil, &FixtureError{File: path, Reason: "a device, not a file"}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFixtureBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)

@@ -139,7 +139,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	if own && schema != nil {
 		v, _ := b.Value()
 		if err := schema.VisitJSON(v, bodyVisitOptions...); err != nil {
-			collectSchemaErrors(err, fields)
+			collectSchemaErrors(err, v, fields)
 		}
 	}
 	if len(fields) > 0 {
@@ -326,7 +326,7 @@ func collectErrors(err error, fields map[string]any) *api.Error {
 				return api.Detail(http.StatusUnsupportedMediaType, "Unsupported media type in request.")
 			}
 			if re.Err != nil {
-				collectSchemaErrors(re.Err, fields)
+				collectSchemaErrors(re.Err, nil, fields)
 			} else {
 				api.AddFieldError(fields, nil, re.Error())
 			}
@@ -338,12 +338,14 @@ func collectErrors(err error, fields map[string]any) *api.Error {
 }
 
 // collectSchemaErrors adds a body schema violation (one SchemaError or a
-// MultiError of them) to fields, at each error's JSON pointer.
-func collectSchemaErrors(err error, fields map[string]any) {
+// MultiError of them) to fields, at each error's JSON pointer. body is the
+// value validated (nil if unknown): kin-openapi reports numbers as
+// float64, and DRF names 1 an int, so the value sent is looked up.
+func collectSchemaErrors(err error, body any, fields map[string]any) {
 	var me openapi3.MultiError
 	if errors.As(err, &me) && isMulti(err) {
 		for _, e := range me {
-			collectSchemaErrors(e, fields)
+			collectSchemaErrors(e, body, fields)
 		}
 		return
 	}
@@ -354,9 +356,14 @@ func collectSchemaErrors(err error, fields map[string]any) {
 		var parts openapi3.MultiError
 		if se.Origin != nil && errors.As(se.Origin, &parts) {
 			for _, e := range parts {
-				collectSchemaErrors(e, fields)
+				collectSchemaErrors(e, body, fields)
 			}
 			return
+		}
+		if sent, ok := lookupPointer(body, se.JSONPointer()); ok {
+			cp := *se
+			cp.Value = sent
+			se = &cp
 		}
 		api.AddFieldError(fields, se.JSONPointer(), schemaMessage(se))
 		return
@@ -391,6 +398,28 @@ func flatten(err error) []error {
 		}
 	}
 	return []error{err}
+}
+
+// lookupPointer returns the value at path (a JSON pointer's segments) in v.
+func lookupPointer(v any, path []string) (any, bool) {
+	if v == nil {
+		return nil, false
+	}
+	for _, p := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			i, err := strconv.Atoi(p)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 func isMulti(err error) bool {

@@ -55,14 +55,8 @@ func parseError(reason string) *Error {
 // encoding/json's scanner reports.
 func pythonSyntaxError(raw []byte) string {
 	var se *json.SyntaxError
-	err := json.Unmarshal(raw, new(any))
-	if !errors.As(err, &se) {
-		// Only an unexpected end: an unterminated string, or a value,
-		// delimiter or closing bracket missing at the end.
-		if start, open := openString(raw); open {
-			return "Unterminated string starting at: " + position(raw, start)
-		}
-		return "Expecting value: " + position(raw, len(raw))
+	if err := json.Unmarshal(raw, new(any)); !errors.As(err, &se) {
+		return "Expecting value: " + position(raw, 0)
 	}
 	at := int(se.Offset) - 1 // the offending byte
 	if at < 0 {
@@ -70,6 +64,11 @@ func pythonSyntaxError(raw []byte) string {
 	}
 	msg := se.Error()
 	switch {
+	case msg == "unexpected end of JSON input":
+		if start, open := openString(raw); open {
+			return "Unterminated string starting at: " + position(raw, start)
+		}
+		return "Expecting value: " + position(raw, len(raw))
 	case strings.HasSuffix(msg, "looking for beginning of value"):
 		for _, lit := range []string{"NaN", "Infinity", "-Infinity"} {
 			if bytes.HasPrefix(raw[at:], []byte(lit)) {

@@ -95,14 +95,14 @@ func mayWrite(c echo.Context, platform string) error {
 	return nil
 }
 
-// parseTime reads a date-time field as DRF's DateTimeField does.
+// parseTime reads a date-time field as DRF's DateTimeField does
+// (api.ParseDateTime), refusing it on field with DRF's message.
 func parseTime(field, s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC().Truncate(time.Microsecond), nil
-		}
+	t, err := api.ParseDateTime(s)
+	if err != nil {
+		return time.Time{}, api.Field(field, api.DateTimeMessage(err))
 	}
-	return time.Time{}, api.Field(field, "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+	return t, nil
 }
 
 // msgInvalidEmail is Django's EmailValidator message. The request

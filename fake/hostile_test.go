@@ -1,0 +1,429 @@
+package fake_test
+
+// Tests for the findings of the hostile test of the fake at ed2ff0a, named
+// by finding (C1, H1..H3, M1..M9, L1..L12). Each failed there and passes
+// now; the hostile corpus itself (many requests per finding, behind
+// IBLFAKE_HOSTILE) is hostile_corpus_test.go.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/iblfake/iblfake/fake"
+)
+
+// TestAdminGroupsNeedTheToken (C1): the catalog directory is behind the
+// admin token like every admin route, and its body is size-limited.
+func TestAdminGroupsNeedTheToken(t *testing.T) {
+	c := newClient(t, fake.WithAdminToken("T0K"))
+	dir := map[string]any{"platform_key": "acme", "users": []any{map[string]any{"user_id": 1, "username": "evil", "email": "evil@x.test"}}, "groups": []any{}}
+	c.must(t, 401, "PUT", "/_fake/groups", dir, "Authorization", "")
+	c.must(t, 401, "GET", "/_fake/groups?platform_key=acme", nil, "Authorization", "")
+	c.must(t, 200, "PUT", "/_fake/groups", dir, "Authorization", "Bearer T0K")
+	c.must(t, 200, "GET", "/_fake/groups?platform_key=acme", nil, "Authorization", "Bearer T0K")
+	big := rawBody{"application/json", `{"platform_key": "acme", "users": [], "groups": [], "x": "` + strings.Repeat("a", 17<<20) + `"}`}
+	r := c.must(t, 413, "PUT", "/_fake/groups", big, "Authorization", "Bearer T0K")
+	if !strings.Contains(string(r.Raw), "exceeds the limit") {
+		t.Errorf("413 body = %s", r.Raw)
+	}
+}
+
+// TestCaseVariantKeysAreUnknown (H3): a key spelled in another case is an
+// unknown key, as DRF's serializers match keys exactly; it can no longer
+// override the validated field after validation.
+func TestCaseVariantKeysAreUnknown(t *testing.T) {
+	c := newClient(t)
+	is := c.createIssuer(t, "acme", "Acme")
+	long := strings.Repeat("n", 1000)
+	cases := []struct {
+		name, method, path string
+		body               map[string]any
+		check              func(t *testing.T, r response)
+	}{
+		{"RedirectTo", "POST", "/api/catalog/invitations/platform/",
+			map[string]any{"platform_key": "acme", "email": "u@x.test", "redirect_to": "https://ok.test/", "Redirect_To": "javascript:alert(document.cookie)"},
+			func(t *testing.T, r response) {
+				if got := r.obj(t)["redirect_to"]; got != "https://ok.test/" {
+					t.Errorf("redirect_to = %v, want the exact key's https://ok.test/", got)
+				}
+			}},
+		{"Name", "POST", base("acme"), map[string]any{"name": "ok", "NAME": long, "issuer": is},
+			func(t *testing.T, r response) {
+				if got := r.result(t)["name"]; got != "ok" {
+					t.Errorf("name = %.40v, want ok", got)
+				}
+			}},
+		{"Expires", "POST", base("acme"),
+			map[string]any{"name": "e", "issuer": is, "expires": map[string]any{"amount": 1, "duration": "days"}, "Expires": map[string]any{"amount": 1, "duration": "eons"}},
+			func(t *testing.T, r response) {
+				if got := r.result(t)["expires"].(map[string]any)["duration"]; got != "days" {
+					t.Errorf("expires.duration = %v, want days", got)
+				}
+			}},
+		{"NestedExpires", "POST", base("acme"),
+			map[string]any{"name": "e", "issuer": is, "expires": map[string]any{"amount": 1, "duration": "days", "Duration": "eons"}},
+			func(t *testing.T, r response) {
+				if got := r.result(t)["expires"].(map[string]any)["duration"]; got != "days" {
+					t.Errorf("expires.duration = %v, want days", got)
+				}
+			}},
+		{"Email", "POST", "/api/catalog/invitations/platform/",
+			map[string]any{"platform_key": "acme", "email": "real@x.test", "EMAIL": "evil@x.test"},
+			func(t *testing.T, r response) {
+				if got := r.obj(t)["email"]; got != "real@x.test" {
+					t.Errorf("email = %v, want real@x.test", got)
+				}
+			}},
+		{"Count", "POST", "/api/catalog/licenses/user/create/", map[string]any{"platform_key": "acme", "count": 1, "COUNT": 50},
+			func(t *testing.T, r response) {
+				if got := r.obj(t)["count"]; got != 1.0 {
+					t.Errorf("count = %v, want 1", got)
+				}
+			}},
+		{"Identity", "POST", "", nil, nil}, // filled below: needs a credential
+	}
+	cred := c.createCredential(t, "acme", is, "Cred", nil)
+	cases[len(cases)-1] = struct {
+		name, method, path string
+		body               map[string]any
+		check              func(t *testing.T, r response)
+	}{"Identity", "POST", base("acme") + cred + "/assertions/",
+		map[string]any{"recipient": map[string]any{"identity": "alice", "Identity": "mallory"}},
+		func(t *testing.T, r response) {
+			rec := r.obj(t)["recipient"].(map[string]any)
+			if rec["username"] != "alice" && rec["identity"] != "alice" {
+				t.Errorf("recipient = %v, want alice", rec)
+			}
+		}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, c.must(t, 200, tc.method, tc.path, tc.body))
+		})
+	}
+}
+
+// TestDateTimesAsDjangoReadsThem (H2, M1): request date-times follow
+// Django's parse_datetime: the Python SDK's naive datetime.now() is taken
+// in UTC, an offset that leaves years 1-9999 is DRF's "out of range", and
+// nothing is a 500.
+func TestDateTimesAsDjangoReadsThem(t *testing.T) {
+	c := newClient(t)
+	cases := []struct {
+		value, want string // want: the stored value, or the error message
+		status      int
+	}{
+		{"2026-01-15T09:30:00.123456", "2026-01-15T09:30:00.123456Z", 200},
+		{"2026-01-15T09:30:00", "2026-01-15T09:30:00Z", 200},
+		{"2026-01-15 09:30", "2026-01-15T09:30:00Z", 200},
+		{"2026-01-15T09:30:00+02:00", "2026-01-15T07:30:00Z", 200},
+		{"2026-01-15T09:30:00.5-0130", "2026-01-15T11:00:00.500000Z", 200},
+		{"2026-01-15", "2026-01-15T00:00:00Z", 200},
+		{"9999-12-31T23:59:59-23:59", "Datetime value out of range.", 400},
+		{"0001-01-01T00:00:00+23:59", "Datetime value out of range.", 400},
+		{"0000-01-01T00:00:00+23:59", "Datetime has wrong format.", 400},
+		{"2026-02-30T00:00:00", "Datetime has wrong format.", 400},
+		{"2026-01-15T24:00:00", "Datetime has wrong format.", 400},
+		{"2026-01-15T09:30:00+24:00", "Datetime has wrong format.", 400},
+		{"15/01/2026", "Datetime has wrong format.", 400},
+	}
+	for i, tc := range cases {
+		t.Run(tc.value, func(t *testing.T) {
+			r := c.do(t, "POST", "/api/catalog/invitations/platform/",
+				map[string]any{"platform_key": "acme", "email": fmt.Sprintf("d%d@x.test", i), "expired": tc.value})
+			if r.Status != tc.status {
+				t.Fatalf("status = %d, want %d; body %s", r.Status, tc.status, r.Raw)
+			}
+			if !strings.Contains(string(r.Raw), tc.want) {
+				t.Errorf("body = %s, want it to hold %q", r.Raw, tc.want)
+			}
+		})
+	}
+	for _, field := range []string{"started", "expired"} {
+		r := c.do(t, "POST", "/api/catalog/licenses/user/create/", map[string]any{"platform_key": "acme", "count": 1, field: "9999-12-31T23:59:59-23:59"})
+		if r.Status != 400 || !strings.Contains(string(r.Raw), `"`+field+`":["Datetime value out of range."]`) {
+			t.Errorf("license %s far offset: %d %s, want 400 on %s", field, r.Status, r.Raw, field)
+		}
+	}
+}
+
+// TestCredentialExpiryPastYear9999 (H2, L11): an expiry that puts any
+// issue after year 9999 is refused on expires.amount at create and update,
+// never accepted and then a 500 at every issue; the clock moved millennia
+// ahead makes issues a 400, not a 500.
+func TestCredentialExpiryPastYear9999(t *testing.T) {
+	c := newClient(t)
+	is := c.createIssuer(t, "acme", "Acme")
+	for _, e := range []map[string]any{
+		{"amount": 8000, "duration": "years"}, {"amount": 3000000, "duration": "days"},
+		{"amount": 100000, "duration": "months"}, {"amount": 500000, "duration": "weeks"},
+		{"amount": json.Number("9223372036854775807"), "duration": "days"},
+	} {
+		r := c.do(t, "POST", base("acme"), map[string]any{"name": "L", "issuer": is, "expires": e})
+		if r.Status != 400 || !strings.Contains(string(r.Raw), `"expires":{"amount":["Ensure this value is less than or equal to`) {
+			t.Errorf("expires %v: %d %s, want 400 on expires.amount", e, r.Status, r.Raw)
+		}
+	}
+	cred := c.createCredential(t, "acme", is, "Five years", map[string]any{"expires": map[string]any{"amount": 5, "duration": "years"}})
+	r := c.do(t, "PUT", base("acme")+cred, map[string]any{"expires": map[string]any{"amount": 8000, "duration": "years"}})
+	if r.Status != 400 {
+		t.Errorf("update to 8000 years: %d %s, want 400", r.Status, r.Raw)
+	}
+	c.must(t, 200, "POST", "/_fake/clock", map[string]any{"now": "9998-06-01T00:00:00Z"})
+	for _, req := range []struct {
+		path string
+		body any
+	}{
+		{base("acme") + cred + "/assertions/", map[string]any{"recipient": map[string]any{"identity": "alice"}}},
+		{base("acme") + cred + "/assertions/bulk/", map[string]any{"users": []string{"bob"}}},
+	} {
+		if r := c.do(t, "POST", req.path, req.body); r.Status != 400 {
+			t.Errorf("POST %s with the clock in 9998: %d %s, want 400", req.path, r.Status, r.Raw)
+		}
+	}
+}
+
+// TestNulAndLongIdentifiers (M2, M3, L10): NUL and identifiers longer than
+// the real models hold are 400s on their field before they reach the
+// store, on every backend; whitespace-only names are blank.
+func TestNulAndLongIdentifiers(t *testing.T) {
+	c := newClient(t)
+	is := c.createIssuer(t, "acme", "Acme")
+	cred := c.createCredential(t, "acme", is, "Cred", nil)
+	long := strings.Repeat("o", 40000)
+	cases := []struct {
+		name, method, path string
+		body               any
+		field, msg         string
+	}{
+		{"NulOrg", "POST", "/api/credentials/orgs/acme%00x/users/admin/issuers/", map[string]any{"name": "evil"}, "org", "Null characters are not allowed."},
+		{"NulUser", "GET", "/api/credentials/orgs/acme/users/x%00alice/assertions/", nil, "user_id", "Null characters are not allowed."},
+		{"NulEmail", "POST", "/api/catalog/invitations/platform/", map[string]any{"platform_key": "acme", "email": "ghost@acme.test\u0000x"}, "email", "Null characters are not allowed."},
+		{"NulName", "POST", base("acme") + "issuers/", map[string]any{"name": "a\u0000b"}, "name", "Null characters are not allowed."},
+		{"NulQuery", "GET", "/api/catalog/licenses/user/?platform_key=acme%00x", nil, "platform_key", "Null characters are not allowed."},
+		{"LongOrg", "POST", "/api/credentials/orgs/" + long + "/users/admin/issuers/", map[string]any{"name": "x"}, "org", "Ensure this field has no more than 255 characters."},
+		{"LongUsername", "POST", base("acme") + cred + "/assertions/", map[string]any{"recipient": map[string]any{"identity": strings.Repeat("u", 151)}}, "identity", "Ensure this field has no more than 150 characters."},
+		{"LongBulkUser", "POST", base("acme") + cred + "/assertions/bulk/", map[string]any{"users": []string{"ok", long}}, "users", "Ensure this field has no more than 150 characters."},
+		{"LongEmail", "POST", "/api/catalog/invitations/platform/", map[string]any{"platform_key": "acme", "email": strings.Repeat("e", 250) + "@x.test"}, "email", "Ensure this field has no more than 254 characters."},
+		{"LongPlatformKey", "POST", "/api/catalog/invitations/platform/", map[string]any{"platform_key": long, "email": "a@x.test"}, "platform_key", "Ensure this field has no more than 255 characters."},
+		{"LongExternalID", "POST", "/api/catalog/licenses/user/create/", map[string]any{"platform_key": "acme", "count": 1, "external_id": long}, "external_id", "Ensure this field has no more than 255 characters."},
+		{"BlankName", "POST", base("acme") + "issuers/", map[string]any{"name": "   "}, "name", "This field may not be blank."},
+		{"BlankCredentialName", "POST", base("acme"), map[string]any{"name": " \t", "issuer": is}, "name", "This field may not be blank."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.do(t, tc.method, tc.path, tc.body)
+			if r.Status != 400 || !strings.Contains(string(r.Raw), `"`+tc.field+`"`) || !strings.Contains(string(r.Raw), tc.msg) {
+				t.Errorf("%s %.80s: %d %.300s, want 400 %q on %s", tc.method, tc.path, r.Status, r.Raw, tc.msg, tc.field)
+			}
+		})
+	}
+	// acme's own lists are intact (the NUL tenant never came to exist).
+	c.must(t, 200, "GET", base("acme")+"issuers/", nil)
+	// Names are trimmed as DRF's CharField trims them.
+	r := c.must(t, 200, "POST", base("acme")+"issuers/", map[string]any{"name": "  Acme Two  "})
+	if got := r.result(t)["name"]; got != "Acme Two" {
+		t.Errorf("name = %q, want it trimmed to \"Acme Two\"", got)
+	}
+}
+
+// TestAdminSurfaceNeverCORS (M5): a web page on another origin can read or
+// reset neither the admin surface nor, by preflight, write to it, unless
+// the operator names an origin for it; the vendor API keeps its CORS.
+func TestAdminSurfaceNeverCORS(t *testing.T) {
+	c := newClient(t)
+	evil := "https://evil.example"
+	r := c.must(t, 200, "GET", "/_fake/state", nil, "Origin", evil)
+	if h := r.Header.Get("Access-Control-Allow-Origin"); h != "" {
+		t.Errorf("GET /_fake/state from %s: Access-Control-Allow-Origin %q, want none", evil, h)
+	}
+	r = c.do(t, "OPTIONS", "/_fake/state", nil, "Origin", evil, "Access-Control-Request-Method", "PUT")
+	if h := r.Header.Get("Access-Control-Allow-Origin"); h != "" {
+		t.Errorf("preflight PUT /_fake/state: Access-Control-Allow-Origin %q, want none", h)
+	}
+	r = c.must(t, 200, "GET", base("acme")+"issuers/", nil, "Origin", evil)
+	if h := r.Header.Get("Access-Control-Allow-Origin"); h != "*" {
+		t.Errorf("vendor API from %s: Access-Control-Allow-Origin %q, want *", evil, h)
+	}
+	dash := newClient(t, fake.WithAdminCORS("https://dash.test"))
+	r = dash.must(t, 200, "GET", "/_fake/state", nil, "Origin", "https://dash.test")
+	if h := r.Header.Get("Access-Control-Allow-Origin"); h != "https://dash.test" {
+		t.Errorf("WithAdminCORS: Access-Control-Allow-Origin %q, want https://dash.test", h)
+	}
+	r = dash.must(t, 200, "GET", "/_fake/state", nil, "Origin", evil)
+	if h := r.Header.Get("Access-Control-Allow-Origin"); h != "" {
+		t.Errorf("WithAdminCORS, other origin: Access-Control-Allow-Origin %q, want none", h)
+	}
+}
+
+// TestDRFWording (L2): failures are worded as DRF and Python word them,
+// never as Go does.
+func TestDRFWording(t *testing.T) {
+	c := newClient(t)
+	lic := c.must(t, 200, "POST", "/api/catalog/licenses/user/create/", map[string]any{"platform_key": "acme", "count": 2}).obj(t)["id"]
+	cases := []struct {
+		name, path string
+		body       any
+		status     int
+		want       string
+	}{
+		{"HugeNumber", "/api/catalog/licenses/user/create/", rawBody{"application/json", `{"platform_key": "acme", "count": 1e400}`}, 400, `{"count":["A valid integer is required."]}`},
+		{"MinusZeroFloat", "/api/catalog/licenses/user/create/", rawBody{"application/json", `{"platform_key": "acme", "count": -0.0}`}, 200, `"count":0`},
+		{"IntegralFloat", "/api/catalog/licenses/user/assignment/", rawBody{"application/json", fmt.Sprintf(`{"platform_key": "acme", "license_id": %v.0, "email": "a@x.test"}`, lic)}, 200, `"email":"a@x.test"`},
+		{"Overflow", "/api/catalog/licenses/user/assignment/", rawBody{"application/json", `{"platform_key": "acme", "license_id": 99999999999999999999, "email": "a@x.test"}`}, 400, `{"license_id":["Ensure this value is less than or equal to 9223372036854775807."]}`},
+		{"BOM", base("acme") + "issuers/", rawBody{"application/json", "\ufeff{\"name\": \"x\"}"}, 400, `JSON parse error - Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)`},
+		{"Syntax", base("acme") + "issuers/", rawBody{"application/json", `{"name":}`}, 400, `JSON parse error - Expecting value: line 1 column 9 (char 8)`},
+		{"Unterminated", base("acme") + "issuers/", rawBody{"application/json", `{"name": "x`}, 400, `JSON parse error - Unterminated string starting at: line 1 column 10 (char 9)`},
+		{"NaN", base("acme") + "issuers/", rawBody{"application/json", `{"name": NaN}`}, 400, `Out of range float values are not JSON compliant: 'NaN'`},
+		{"Int", base("acme") + "issuers/", rawBody{"application/json", `1`}, 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got int."]}`},
+		{"Float", base("acme") + "issuers/", rawBody{"application/json", `1.5`}, 400, `got float.`},
+		{"Multipart", base("acme") + "issuers/", rawBody{"multipart/form-data", "--x\r\n"}, 400, `Multipart form parse error - Invalid boundary in multipart: None`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.do(t, "POST", tc.path, tc.body)
+			if r.Status != tc.status || !strings.Contains(string(r.Raw), tc.want) {
+				t.Errorf("%d %s, want %d holding %s", r.Status, r.Raw, tc.status, tc.want)
+			}
+			for _, goWord := range []string{"Go value", "Go struct", "invalid character", "unmarshal"} {
+				if strings.Contains(string(r.Raw), goWord) {
+					t.Errorf("body %s has Go's wording %q", r.Raw, goWord)
+				}
+			}
+		})
+	}
+}
+
+// TestQueryFields (L3, L4): past Django's 1,000 query fields the request
+// is its 400 (never silently read as another tenant's list), and a
+// parameter given twice is its last value, as QueryDict.get reads it.
+func TestQueryFields(t *testing.T) {
+	c := newClient(t, fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"))
+	junk := strings.Repeat("&x=1", 10001)
+	r := c.do(t, "GET", "/api/catalog/licenses/user/?platform_key=orgA"+junk, nil, "Authorization", "Api-Token b")
+	if r.Status != 400 || !strings.Contains(string(r.Raw), "Bad Request (400)") {
+		t.Errorf("10,002 query fields: %d %.200s, want Django's 400 page", r.Status, r.Raw)
+	}
+	for i := 0; i < 3; i++ {
+		c.must(t, 200, "POST", "/api/credentials/orgs/orgA/users/admin/issuers/", map[string]any{"name": fmt.Sprint("I", i)}, "Authorization", "Api-Token a")
+	}
+	r = c.must(t, 200, "GET", "/api/credentials/orgs/orgA/users/admin/issuers/?page_size=1&page=1&page=2", nil, "Authorization", "Api-Token a")
+	if got := r.result(t)["page_number"]; got != 2.0 {
+		t.Errorf("page=1&page=2: page %v, want 2 (the last value)", got)
+	}
+	r = c.must(t, 200, "GET", "/api/credentials/orgs/orgA/users/admin/issuers/?page_size=1&page_size=2", nil, "Authorization", "Api-Token a")
+	if got := len(r.result(t)["data"].([]any)); got != 2 {
+		t.Errorf("page_size=1&page_size=2: %d items, want 2", got)
+	}
+}
+
+// TestRedirectKeepsEscapes (L5): the trailing-slash redirect is built from
+// the path as sent, so an escaped ? or # in a segment stays escaped.
+func TestRedirectKeepsEscapes(t *testing.T) {
+	c := newClient(t)
+	r := c.must(t, 301, "GET", "/api/credentials/orgs/a%3Fb%23c/users/x", nil)
+	if got, want := r.Header.Get("Location"), "/api/credentials/orgs/a%3Fb%23c/users/x/"; got != want {
+		t.Errorf("Location = %q, want %q", got, want)
+	}
+}
+
+// TestAdminMethods (L6): HEAD answers as GET without a body, another method
+// on an admin path is DRF's 405 with Allow, OPTIONS states Allow.
+func TestAdminMethods(t *testing.T) {
+	c := newClient(t, fake.WithAdminToken("T0K"))
+	r := c.must(t, 200, "HEAD", "/_fake/health", nil, "Authorization", "")
+	if len(r.Raw) != 0 {
+		t.Errorf("HEAD body = %q, want none", r.Raw)
+	}
+	r = c.must(t, 405, "POST", "/_fake/health", nil, "Authorization", "Bearer T0K")
+	if got := r.Header.Get("Allow"); got != "GET, HEAD, OPTIONS" {
+		t.Errorf("Allow = %q", got)
+	}
+	if got := r.obj(t)["detail"]; got != `Method "POST" not allowed.` {
+		t.Errorf("detail = %v", got)
+	}
+	r = c.must(t, 204, "OPTIONS", "/_fake/state", nil, "Authorization", "Bearer T0K")
+	if got := r.Header.Get("Allow"); got != "GET, PUT, HEAD, OPTIONS" {
+		t.Errorf("OPTIONS /_fake/state Allow = %q", got)
+	}
+}
+
+// TestFixtureFromADevice (L8): a device (--fixture /dev/zero) is refused at
+// once with the file named, instead of read until memory runs out.
+func TestFixtureFromADevice(t *testing.T) {
+	_, err := fake.New(fake.WithFixture("/dev/zero"))
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero") || !strings.Contains(err.Error(), "device") {
+		t.Fatalf("New(WithFixture(/dev/zero)) = %v, want a clear error naming the file", err)
+	}
+}
+
+// TestClockCannotWrap (L9): moving the clock past what its offset holds is
+// refused and leaves it where it was.
+func TestClockCannotWrap(t *testing.T) {
+	c := newClient(t)
+	c.must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "2562047h"})
+	before := c.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["offset"]
+	r := c.do(t, "POST", "/_fake/clock", map[string]any{"advance": "2562047h"})
+	if r.Status != 400 || !strings.Contains(string(r.Raw), "overflow") {
+		t.Errorf("second advance: %d %s, want 400", r.Status, r.Raw)
+	}
+	if after := c.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["offset"]; after != before {
+		t.Errorf("offset %v after the refused move, want %v", after, before)
+	}
+	c.must(t, 200, "POST", "/_fake/clock", map[string]any{"now": "9999-12-31T00:00:00Z"})
+	if r := c.do(t, "POST", "/_fake/clock", map[string]any{"advance": "48h"}); r.Status != 400 {
+		t.Errorf("frozen clock past 9999: %d %s, want 400", r.Status, r.Raw)
+	}
+}
+
+// TestRevocationReasonAlone (L11): a reason without revoked is refused on
+// an active assertion (it used to answer 200 and change nothing) and
+// rewords a revoked one's reason.
+func TestRevocationReasonAlone(t *testing.T) {
+	c := newClient(t)
+	is := c.createIssuer(t, "acme", "Acme")
+	cred := c.createCredential(t, "acme", is, "Cred", nil)
+	as := c.issue(t, "acme", cred, "alice", nil)
+	path := base("acme") + "assertions/" + as
+	if r := c.do(t, "PUT", path, map[string]any{"revocationReason": "x"}); r.Status != 400 {
+		t.Errorf("reason alone on an active assertion: %d %s, want 400", r.Status, r.Raw)
+	}
+	c.revoke(t, "acme", as, "first")
+	r := c.must(t, 200, "PUT", path, map[string]any{"revocationReason": "second"})
+	if got := r.obj(t)["revocationReason"]; got != "second" {
+		t.Errorf("revocationReason = %v, want second", got)
+	}
+}
+
+// TestImagesServedNosniff (L12): uploaded images carry nosniff, so a
+// polyglot cannot be run as a page.
+func TestImagesServedNosniff(t *testing.T) {
+	c := newClient(t)
+	up := c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
+	u, err := url.Parse(up.obj(t)["image"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.must(t, 200, "GET", u.Path, nil)
+	if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+	}
+}
+
+// TestScenarioUploadOverLimit (M6): an upload over the admin body limit is
+// a 413, never silently cut to what fits.
+func TestScenarioUploadOverLimit(t *testing.T) {
+	c := newClient(t)
+	var b strings.Builder
+	b.WriteString("name: big\nrules:\n")
+	for i := 0; b.Len() < 17<<20; i++ {
+		fmt.Fprintf(&b, "  - {name: r%d, match: {operation: nope%d}, respond: {status: 503}}\n", i, i)
+	}
+	r := c.do(t, "POST", "/_fake/scenarios", rawBody{"application/yaml", b.String()})
+	if r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("17 MiB scenario: %d %.200s, want 413", r.Status, r.Raw)
+	}
+}
