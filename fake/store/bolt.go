@@ -19,12 +19,15 @@ import (
 // version differs instead of serving corrupted reads.
 const SchemaVersion = 1
 
-// metaBucket is Bolt's own bucket: it records the schema version. It is
-// hidden from Tx.Buckets and refused to callers, so no domain code and no
-// reset or import can touch it.
-const metaBucket = "\x00iblfake.meta"
-
+// metaBucket (store.go) is Bolt's own bucket: it records the schema version.
 const metaSchemaKey = "schema_version"
+
+// MaxKeySize and MaxValueSize are bbolt's: these fail to compile (a negative
+// constant converted to uint) if bbolt's limits ever differ from them.
+const (
+	_ = uint(MaxKeySize-bolt.MaxKeySize) + uint(bolt.MaxKeySize-MaxKeySize)
+	_ = uint(MaxValueSize-bolt.MaxValueSize) + uint(bolt.MaxValueSize-MaxValueSize)
+)
 
 // Errors OpenBolt wraps; test with errors.Is.
 var (
@@ -32,8 +35,6 @@ var (
 	ErrInUse = errors.New("in use by another process")
 	// ErrSchemaVersion: the file was written with another SchemaVersion.
 	ErrSchemaVersion = errors.New("incompatible schema version")
-	// ErrReservedBucket is returned when a caller names Bolt's meta bucket.
-	ErrReservedBucket = errors.New("store: bucket name is reserved")
 	// ErrDamaged: the file is a bbolt file that is no longer whole
 	// (truncated, or pages that fail the consistency check), so serving
 	// from it would panic or fault on the damaged pages.
@@ -199,13 +200,18 @@ func (t boltTx) bucket(name string) *bolt.Bucket {
 	return t.tx.Bucket([]byte(name))
 }
 
+// writable refuses a write in a View, or to a bucket no backend writes.
+func (t boltTx) writable(name string) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	return CheckBucket(name)
+}
+
 // writeBucket returns the bucket, created if needed, for a write.
 func (t boltTx) writeBucket(name string) (*bolt.Bucket, error) {
-	if !t.tx.Writable() {
-		return nil, ErrReadOnly
-	}
-	if name == metaBucket {
-		return nil, ErrReservedBucket
+	if err := t.writable(name); err != nil {
+		return nil, err
 	}
 	b, err := t.tx.CreateBucketIfNotExists([]byte(name))
 	if err != nil {
@@ -223,6 +229,14 @@ func (t boltTx) Get(bucket, key string) []byte {
 }
 
 func (t boltTx) Put(bucket, key string, value []byte) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	// Checked before the bucket is made: a refused Put leaves no trace,
+	// and the memory backend refuses the same keys with the same errors.
+	if err := checkPut(bucket, key, value); err != nil {
+		return err
+	}
 	b, err := t.writeBucket(bucket)
 	if err != nil {
 		return err
@@ -237,8 +251,8 @@ func (t boltTx) Put(bucket, key string, value []byte) error {
 }
 
 func (t boltTx) Delete(bucket, key string) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
+	if err := t.writable(bucket); err != nil {
+		return err
 	}
 	b := t.bucket(bucket)
 	if b == nil {
@@ -336,11 +350,8 @@ func (t boltTx) Buckets() []string {
 }
 
 func (t boltTx) DeleteBucket(bucket string) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
-	}
-	if bucket == metaBucket {
-		return ErrReservedBucket
+	if err := t.writable(bucket); err != nil {
+		return err
 	}
 	err := t.tx.DeleteBucket([]byte(bucket))
 	if errors.Is(err, bolterrors.ErrBucketNotFound) {
