@@ -35,9 +35,10 @@ var (
 	ErrInUse = errors.New("in use by another process")
 	// ErrSchemaVersion: the file was written with another SchemaVersion.
 	ErrSchemaVersion = errors.New("incompatible schema version")
-	// ErrDamaged: the file is a bbolt file that is no longer whole
-	// (truncated, or pages that fail the consistency check), so serving
-	// from it would panic or fault on the damaged pages.
+	// ErrDamaged: the file is a bbolt file that is no longer whole (empty,
+	// truncated, meta pages that fail their checksum, pages that fail the
+	// consistency check), so serving from it would panic, or fault and
+	// kill the process, on the damaged pages.
 	ErrDamaged = errors.New("damaged")
 )
 
