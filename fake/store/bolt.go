@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,12 +19,15 @@ import (
 // version differs instead of serving corrupted reads.
 const SchemaVersion = 1
 
-// metaBucket is Bolt's own bucket: it records the schema version. It is
-// hidden from Tx.Buckets and refused to callers, so no domain code and no
-// reset or import can touch it.
-const metaBucket = "\x00iblfake.meta"
-
+// metaBucket (store.go) is Bolt's own bucket: it records the schema version.
 const metaSchemaKey = "schema_version"
+
+// MaxKeySize and MaxValueSize are bbolt's: these fail to compile (a negative
+// constant converted to uint) if bbolt's limits ever differ from them.
+const (
+	_ = uint(MaxKeySize-bolt.MaxKeySize) + uint(bolt.MaxKeySize-MaxKeySize)
+	_ = uint(MaxValueSize-bolt.MaxValueSize) + uint(bolt.MaxValueSize-MaxValueSize)
+)
 
 // Errors OpenBolt wraps; test with errors.Is.
 var (
@@ -30,8 +35,11 @@ var (
 	ErrInUse = errors.New("in use by another process")
 	// ErrSchemaVersion: the file was written with another SchemaVersion.
 	ErrSchemaVersion = errors.New("incompatible schema version")
-	// ErrReservedBucket is returned when a caller names Bolt's meta bucket.
-	ErrReservedBucket = errors.New("store: bucket name is reserved")
+	// ErrDamaged: the file is a bbolt file that is no longer whole (empty,
+	// truncated, meta pages that fail their checksum, pages that fail the
+	// consistency check), so serving from it would panic, or fault and
+	// kill the process, on the damaged pages.
+	ErrDamaged = errors.New("damaged")
 )
 
 // Bolt is the persistent Backend: one bbolt file, each store bucket a bbolt
@@ -60,8 +68,11 @@ func BoltLockTimeout(d time.Duration) BoltOption {
 }
 
 // OpenBolt opens (creating if needed) the bbolt file at path. It fails with
-// an error wrapping ErrInUse when another process holds the file, and with
-// one wrapping ErrSchemaVersion when the file records another SchemaVersion.
+// an error wrapping ErrInUse when another process holds the file, with one
+// wrapping ErrSchemaVersion when the file records another SchemaVersion,
+// and with one wrapping ErrDamaged when the file is truncated or fails the
+// consistency check it runs over every page before anything reads or
+// writes the data (see checkOpen). It never panics on a damaged file.
 func OpenBolt(path string, opts ...BoltOption) (*Bolt, error) {
 	cfg := boltConfig{lockTimeout: 500 * time.Millisecond}
 	for _, o := range opts {
@@ -71,21 +82,57 @@ func OpenBolt(path string, opts ...BoltOption) (*Bolt, error) {
 		// bbolt waits forever on 0; never hang a second process.
 		cfg.lockTimeout = 500 * time.Millisecond
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: cfg.lockTimeout, FreelistType: bolt.FreelistMapType, MmapFlags: mmapFlags})
-	switch {
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("store: %s is %w (its lock was not released within %s); stop the other iblfake or use another --db file",
-			path, ErrInUse, cfg.lockTimeout)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-		return nil, fmt.Errorf("store: %s is not an iblfake database: %w", path, err)
-	case err != nil:
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	// Before bbolt maps the file for writing (which reads its freelist,
+	// near the end of the file), make sure the file holds every page its
+	// meta page claims: reading a missing one is a SIGBUS, not an error.
+	if err := checkLength(path, cfg); err != nil {
+		return nil, err
+	}
+	db, file, err := openGuarded(path, &bolt.Options{Timeout: cfg.lockTimeout, FreelistType: bolt.FreelistMapType, MmapFlags: mmapFlags})
+	if err != nil {
+		return nil, openError(path, err, cfg)
+	}
+	if err := checkOpen(db, file, path); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := db.Update(func(tx *bolt.Tx) error { return initMeta(tx, path) }); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return &Bolt{db: db, path: path}, nil
+}
+
+// openError turns an error of bolt.Open into one that names the file and
+// says what is wrong with it.
+func openError(path string, err error, cfg boltConfig) error {
+	var errno syscall.Errno
+	var perr *fs.PathError
+	switch {
+	case errors.Is(err, ErrDamaged):
+		return err // already says so (openGuarded)
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("store: %s is %w (its lock was not released within %s); stop the other iblfake or use another --db file",
+			path, ErrInUse, cfg.lockTimeout)
+	case errors.Is(err, bolterrors.ErrChecksum):
+		// bbolt's magic number and version are there, so it is a bbolt
+		// file, but neither meta page is what was written.
+		return damaged(path, "both of its meta pages fail their checksum")
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch):
+		return fmt.Errorf("store: %s is not an iblfake database: %w", path, err)
+	case errors.As(err, &perr):
+		// The system refused (a directory, permissions): not the file's
+		// content. The error already names the file.
+		return fmt.Errorf("store: %w", err)
+	case errors.As(err, &errno):
+		// The same, from a system call bbolt made on the open file (mmap,
+		// flock, an I/O error).
+		return fmt.Errorf("store: open %s: %w", path, err)
+	default:
+		// bbolt's own complaints about what it read, such as "file size
+		// too small" for a file of one page.
+		return damaged(path, "bbolt cannot open it: %v", err)
+	}
 }
 
 // initMeta stamps a new file with SchemaVersion and checks an existing one.
@@ -139,9 +186,7 @@ func (b *Bolt) Close() error { return b.db.Close() }
 func (b *Bolt) Check() error {
 	var errs []error
 	err := b.db.View(func(tx *bolt.Tx) error {
-		for e := range tx.Check() {
-			errs = append(errs, e)
-		}
+		errs, _ = boltCheck(tx, -1)
 		return nil
 	})
 	return errors.Join(append(errs, err)...)
@@ -156,13 +201,18 @@ func (t boltTx) bucket(name string) *bolt.Bucket {
 	return t.tx.Bucket([]byte(name))
 }
 
+// writable refuses a write in a View, or to a bucket no backend writes.
+func (t boltTx) writable(name string) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	return CheckBucket(name)
+}
+
 // writeBucket returns the bucket, created if needed, for a write.
 func (t boltTx) writeBucket(name string) (*bolt.Bucket, error) {
-	if !t.tx.Writable() {
-		return nil, ErrReadOnly
-	}
-	if name == metaBucket {
-		return nil, ErrReservedBucket
+	if err := t.writable(name); err != nil {
+		return nil, err
 	}
 	b, err := t.tx.CreateBucketIfNotExists([]byte(name))
 	if err != nil {
@@ -180,6 +230,14 @@ func (t boltTx) Get(bucket, key string) []byte {
 }
 
 func (t boltTx) Put(bucket, key string, value []byte) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	// Checked before the bucket is made: a refused Put leaves no trace,
+	// and the memory backend refuses the same keys with the same errors.
+	if err := checkPut(bucket, key, value); err != nil {
+		return err
+	}
 	b, err := t.writeBucket(bucket)
 	if err != nil {
 		return err
@@ -194,8 +252,8 @@ func (t boltTx) Put(bucket, key string, value []byte) error {
 }
 
 func (t boltTx) Delete(bucket, key string) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
+	if err := t.writable(bucket); err != nil {
+		return err
 	}
 	b := t.bucket(bucket)
 	if b == nil {
@@ -293,11 +351,8 @@ func (t boltTx) Buckets() []string {
 }
 
 func (t boltTx) DeleteBucket(bucket string) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
-	}
-	if bucket == metaBucket {
-		return ErrReservedBucket
+	if err := t.writable(bucket); err != nil {
+		return err
 	}
 	err := t.tx.DeleteBucket([]byte(bucket))
 	if errors.Is(err, bolterrors.ErrBucketNotFound) {

@@ -91,10 +91,19 @@ func (tx *memTx) bucket(name string) *memBucket {
 	return tx.base.buckets[name]
 }
 
+// check refuses a write in a View, or to a bucket no backend writes (the
+// names bbolt refuses or Bolt keeps, so that both backends agree).
+func (tx *memTx) check(bucket string) error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	return CheckBucket(bucket)
+}
+
 // writeBucket returns a bucket this transaction may modify.
 func (tx *memTx) writeBucket(name string) (*memBucket, error) {
-	if !tx.writable {
-		return nil, ErrReadOnly
+	if err := tx.check(name); err != nil {
+		return nil, err
 	}
 	if b, ok := tx.dirty[name]; ok && b != nil {
 		return b, nil
@@ -127,6 +136,13 @@ func (tx *memTx) Get(bucket, key string) []byte {
 }
 
 func (tx *memTx) Put(bucket, key string, value []byte) error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	// bbolt's limits, so that a key --db refuses is refused here too.
+	if err := checkPut(bucket, key, value); err != nil {
+		return err
+	}
 	b, err := tx.writeBucket(bucket)
 	if err != nil {
 		return err
@@ -138,8 +154,8 @@ func (tx *memTx) Put(bucket, key string, value []byte) error {
 }
 
 func (tx *memTx) Delete(bucket, key string) error {
-	if !tx.writable {
-		return ErrReadOnly
+	if err := tx.check(bucket); err != nil {
+		return err
 	}
 	if tx.bucket(bucket) == nil {
 		return nil
@@ -216,8 +232,8 @@ func (tx *memTx) Buckets() []string {
 }
 
 func (tx *memTx) DeleteBucket(bucket string) error {
-	if !tx.writable {
-		return ErrReadOnly
+	if err := tx.check(bucket); err != nil {
+		return err
 	}
 	tx.dirty[bucket] = nil
 	return nil

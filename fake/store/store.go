@@ -14,6 +14,85 @@ import (
 // ErrReadOnly is returned by a write inside View.
 var ErrReadOnly = errors.New("store: write in a read-only transaction")
 
+// MaxKeySize is the longest key, and the longest bucket name, a backend
+// stores, in bytes. It is bbolt's limit (bolt.go checks that they agree);
+// the memory backend enforces it too, so that a document one backend takes
+// the other does not refuse, and an over-long identifier is a refusal on
+// both rather than a 500 on --db only.
+const MaxKeySize = 32768
+
+// MaxValueSize is the largest value a backend stores, in bytes: bbolt's
+// limit, enforced by both backends for the same reason as MaxKeySize.
+const MaxValueSize = 1<<31 - 2
+
+// Errors the write methods of Tx return (wrapped, naming the bucket) for
+// names, keys and values no backend stores; test with errors.Is. Callers
+// that take names and keys from a request (state import) can refuse it up
+// front with CheckBucket and CheckKey.
+var (
+	// ErrBucketRequired: the bucket name is empty (bbolt has no such
+	// bucket).
+	ErrBucketRequired = errors.New("store: bucket name required")
+	// ErrReservedBucket: the bucket name is one a backend keeps for
+	// itself (Bolt's meta bucket). Every backend refuses the same names.
+	ErrReservedBucket = errors.New("store: bucket name is reserved")
+	// ErrKeyRequired: the key is empty (bbolt has no empty key).
+	ErrKeyRequired = errors.New("store: key required")
+	// ErrKeyTooLarge: the key (or bucket name) is longer than MaxKeySize.
+	ErrKeyTooLarge = errors.New("store: key too large")
+	// ErrValueTooLarge: the value is longer than MaxValueSize.
+	ErrValueTooLarge = errors.New("store: value too large")
+)
+
+// metaBucket is Bolt's own bucket: it records the schema version. It is
+// hidden from Tx.Buckets and refused to callers on every backend (the
+// memory backend has no use for it, but refusing the same names keeps the
+// backends interchangeable), so no domain code and no reset or import can
+// touch it.
+const metaBucket = "\x00iblfake.meta"
+
+// CheckBucket reports why no backend would write to the bucket name: an
+// error wrapping ErrBucketRequired, ErrReservedBucket or ErrKeyTooLarge
+// (names are keys of bbolt's root bucket), or nil.
+func CheckBucket(name string) error {
+	switch {
+	case name == "":
+		return ErrBucketRequired
+	case name == metaBucket:
+		return fmt.Errorf("%w: %q", ErrReservedBucket, name)
+	case len(name) > MaxKeySize:
+		return fmt.Errorf("%w: a bucket name of %d bytes, more than %d", ErrKeyTooLarge, len(name), MaxKeySize)
+	}
+	return nil
+}
+
+// CheckKey reports why no backend would store key: an error wrapping
+// ErrKeyRequired or ErrKeyTooLarge, or nil.
+func CheckKey(key string) error {
+	switch {
+	case key == "":
+		return ErrKeyRequired
+	case len(key) > MaxKeySize:
+		return fmt.Errorf("%w: %d bytes, more than %d", ErrKeyTooLarge, len(key), MaxKeySize)
+	}
+	return nil
+}
+
+// checkPut is what both backends check before a Put: the bucket, the key
+// and the value's size, the errors wrapped to name the bucket.
+func checkPut(bucket, key string, value []byte) error {
+	if err := CheckBucket(bucket); err != nil {
+		return err
+	}
+	if err := CheckKey(key); err != nil {
+		return fmt.Errorf("%w (bucket %q)", err, bucket)
+	}
+	if len(value) > MaxValueSize {
+		return fmt.Errorf("%w: %d bytes, more than %d (bucket %q)", ErrValueTooLarge, len(value), MaxValueSize, bucket)
+	}
+	return nil
+}
+
 // Backend is a transactional store. Update runs fn in one write transaction:
 // every change fn made commits when it returns nil and none does when it
 // returns an error (which Update returns). View runs fn on a consistent
@@ -32,27 +111,33 @@ type Tx interface {
 	// Get returns the value of key in bucket, or nil when there is none.
 	Get(bucket, key string) []byte
 	// Put stores value under key in bucket, creating the bucket if needed.
-	// Returns ErrReadOnly in a View.
+	// Returns ErrReadOnly in a View, CheckBucket's error for a bucket no
+	// backend writes, CheckKey's for a key none stores (both wrapped to
+	// name the bucket) and ErrValueTooLarge past MaxValueSize; nothing is
+	// written then.
 	Put(bucket, key string, value []byte) error
-	// Delete removes key from bucket; a missing key is not an error.
-	// Returns ErrReadOnly in a View.
+	// Delete removes key from bucket; a missing key is not an error (nor
+	// is a key CheckKey refuses, which cannot be there). Returns
+	// ErrReadOnly in a View and CheckBucket's error.
 	Delete(bucket, key string) error
 	// NextSequence returns the bucket's next integer, starting at 1. Values
 	// are never reused, even after the keys that used them are deleted.
-	// Returns ErrReadOnly in a View.
+	// Returns ErrReadOnly in a View and CheckBucket's error.
 	NextSequence(bucket string) (uint64, error)
 	// Sequence returns the bucket's last issued sequence (0 for none).
 	Sequence(bucket string) uint64
 	// SetSequence sets the bucket's last issued sequence, creating the
-	// bucket if needed (state import). Returns ErrReadOnly in a View.
+	// bucket if needed (state import). Returns ErrReadOnly in a View and
+	// CheckBucket's error.
 	SetSequence(bucket string, n uint64) error
 	// Scan calls fn for each key of bucket that starts with prefix, in
 	// ascending order (descending with reverse), until fn returns false.
 	Scan(bucket, prefix string, reverse bool, fn func(key string, value []byte) bool)
 	// Buckets lists the names of the buckets that exist, sorted.
 	Buckets() []string
-	// DeleteBucket removes a bucket, its keys and its sequence.
-	// Returns ErrReadOnly in a View.
+	// DeleteBucket removes a bucket, its keys and its sequence; a missing
+	// bucket is not an error. Returns ErrReadOnly in a View and
+	// CheckBucket's error.
 	DeleteBucket(bucket string) error
 }
 

@@ -5,6 +5,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -22,6 +23,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		"SnapshotIsolation":   testSnapshot,
 		"DeleteBucket":        testDeleteBucket,
 		"ParallelWritersRace": testParallel,
+		"KeyLimits":           testKeyLimits,
+		"ValueLimit":          testValueLimit,
+		"RefusedBuckets":      testRefusedBuckets,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -299,4 +303,135 @@ func testParallel(t *testing.T, b store.Backend) {
 	if n != writers*each {
 		t.Fatalf("keys=%d, want %d", n, writers*each)
 	}
+}
+
+// testKeyLimits: every backend stores keys of 1 to MaxKeySize bytes and
+// refuses the others with the error CheckKey gives, naming the bucket
+// (bbolt cannot store them, so memory must not either). A refused Put
+// writes nothing, not even its bucket, and the transaction goes on.
+func testKeyLimits(t *testing.T, b store.Backend) {
+	longest := strings.Repeat("k", store.MaxKeySize)
+	must(t, b.Update(func(tx store.Tx) error { return tx.Put("b", longest, []byte("v")) }))
+	if got := get(t, b, "b", longest); got != "v" {
+		t.Fatalf("Get(key of MaxKeySize bytes) = %q, want %q", got, "v")
+	}
+	if err := store.CheckKey(longest); err != nil {
+		t.Fatalf("CheckKey(key of MaxKeySize bytes) = %v, want nil", err)
+	}
+	cases := []struct {
+		name, key string
+		want      error
+	}{
+		{"empty", "", store.ErrKeyRequired},
+		{"one byte too long", longest + "k", store.ErrKeyTooLarge},
+		{"a megabyte", strings.Repeat("k", 1<<20), store.ErrKeyTooLarge},
+	}
+	for _, c := range cases {
+		if err := store.CheckKey(c.key); !errors.Is(err, c.want) {
+			t.Errorf("%s: CheckKey got %v, want %v", c.name, err, c.want)
+		}
+		must(t, b.Update(func(tx store.Tx) error {
+			err := tx.Put("fresh", c.key, []byte("v"))
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), `"fresh"`) {
+				t.Errorf("%s: Put got %v, want %v naming bucket \"fresh\"", c.name, err, c.want)
+			}
+			// The message says how long, but does not quote the key.
+			if err != nil && len(err.Error()) > 200 {
+				t.Errorf("%s: Put's error is %d bytes long, want a short one", c.name, len(err.Error()))
+			}
+			if got := tx.Buckets(); fmt.Sprint(got) != "[b]" {
+				t.Errorf("%s: Buckets after the refused Put = %v, want [b]", c.name, got)
+			}
+			return tx.Put("b", "after "+c.name, []byte("v"))
+		}))
+		if got := get(t, b, "b", "after "+c.name); got != "v" {
+			t.Errorf("%s: the write after the refused Put did not commit: Get = %q", c.name, got)
+		}
+	}
+	// A key that cannot be stored cannot be there: reading or deleting it
+	// is not an error.
+	must(t, b.Update(func(tx store.Tx) error {
+		if v := tx.Get("b", longest+"k"); v != nil {
+			t.Errorf("Get(too long a key) = %q, want nil", v)
+		}
+		if err := tx.Delete("b", ""); err != nil {
+			t.Errorf("Delete(empty key) got %v, want nil", err)
+		}
+		return tx.Delete("b", longest+"k")
+	}))
+}
+
+// testValueLimit: a value over MaxValueSize is refused before it is
+// copied. The 2 GiB slice is fresh zeroed memory the Put never reads, so
+// it costs address space, not RAM.
+func testValueLimit(t *testing.T, b store.Backend) {
+	if testing.Short() {
+		t.Skip("allocates 2 GiB of address space")
+	}
+	huge := make([]byte, store.MaxValueSize+1)
+	err := b.Update(func(tx store.Tx) error { return tx.Put("b", "k", huge) })
+	if !errors.Is(err, store.ErrValueTooLarge) || !strings.Contains(err.Error(), `"b"`) {
+		t.Fatalf("Put(value of MaxValueSize+1 bytes) got %v, want ErrValueTooLarge naming bucket \"b\"", err)
+	}
+	if got := get(t, b, "b", "k"); got != "<nil>" {
+		t.Fatalf("Get after the refused Put = %q, want nil", got)
+	}
+}
+
+// testRefusedBuckets: every write to a bucket CheckBucket refuses (empty,
+// reserved, too long) fails on every backend with CheckBucket's error, and
+// the reserved bucket, which Bolt keeps its schema version in, is neither
+// listed nor readable. The memory backend has no meta bucket but refuses
+// its name all the same, so a state document that names it is refused on
+// both, not a 500 on one.
+func testRefusedBuckets(t *testing.T, b store.Backend) {
+	const meta = "\x00iblfake.meta"
+	writes := []struct {
+		name  string
+		write func(tx store.Tx, bucket string) error
+	}{
+		{"Put", func(tx store.Tx, bucket string) error { return tx.Put(bucket, "schema_version", []byte("2")) }},
+		{"Delete", func(tx store.Tx, bucket string) error { return tx.Delete(bucket, "schema_version") }},
+		{"NextSequence", func(tx store.Tx, bucket string) error { _, err := tx.NextSequence(bucket); return err }},
+		{"SetSequence", func(tx store.Tx, bucket string) error { return tx.SetSequence(bucket, 9) }},
+		{"DeleteBucket", func(tx store.Tx, bucket string) error { return tx.DeleteBucket(bucket) }},
+	}
+	cases := []struct {
+		name, bucket string
+		want         error
+	}{
+		{"reserved", meta, store.ErrReservedBucket},
+		{"empty", "", store.ErrBucketRequired},
+		{"too long", strings.Repeat("b", store.MaxKeySize+1), store.ErrKeyTooLarge},
+	}
+	for _, c := range cases {
+		if err := store.CheckBucket(c.bucket); !errors.Is(err, c.want) {
+			t.Errorf("%s: CheckBucket got %v, want %v", c.name, err, c.want)
+		}
+		for _, w := range writes {
+			if err := b.Update(func(tx store.Tx) error { return w.write(tx, c.bucket) }); !errors.Is(err, c.want) {
+				t.Errorf("%s: %s got %v, want %v", c.name, w.name, err, c.want)
+			}
+		}
+	}
+	for _, ok := range []string{"b", strings.Repeat("b", store.MaxKeySize)} {
+		if err := store.CheckBucket(ok); err != nil {
+			t.Errorf("CheckBucket(a name of %d bytes) = %v, want nil", len(ok), err)
+		}
+	}
+	must(t, b.View(func(tx store.Tx) error {
+		if v := tx.Get(meta, "schema_version"); v != nil {
+			t.Errorf("Get(meta bucket) = %q, want nil", v)
+		}
+		if n := store.Count(tx, meta, ""); n != 0 {
+			t.Errorf("Scan(meta bucket) saw %d keys, want 0", n)
+		}
+		if n := tx.Sequence(meta); n != 0 {
+			t.Errorf("Sequence(meta bucket) = %d, want 0", n)
+		}
+		if got := tx.Buckets(); len(got) != 0 {
+			t.Errorf("Buckets = %q, want none", got)
+		}
+		return nil
+	}))
 }
