@@ -107,14 +107,22 @@ func (s *Server) ImportState(st *State) error {
 	}
 	decoded := map[string][]kv{}
 	names := make([]string, 0, len(st.Buckets))
-	for name, items := range st.Buckets {
+	for _, name := range sortedKeys(st.Buckets) {
+		items := st.Buckets[name]
 		if name == "" {
 			return api.Field("buckets", "A bucket name may not be empty.")
 		}
+		if err := store.CheckBucket(name); err != nil {
+			return api.Field("buckets", fmt.Sprintf("Bucket %.80q cannot be written: %v.", name, err))
+		}
 		names = append(names, name)
-		for k, raw := range items {
+		for _, k := range sortedKeys(items) {
+			raw := items[k]
 			if k == "" {
 				return api.Field("buckets", fmt.Sprintf("Bucket %q has an empty key.", name))
+			}
+			if err := store.CheckKey(k); err != nil {
+				return api.Field("buckets", fmt.Sprintf("Bucket %q has a key of %d bytes: %v.", name, len(k), err))
 			}
 			v, err := decodeStateValue(raw)
 			if err != nil {
@@ -123,9 +131,12 @@ func (s *Server) ImportState(st *State) error {
 			decoded[name] = append(decoded[name], kv{k, v})
 		}
 	}
-	for name := range st.Sequences {
+	for _, name := range sortedKeys(st.Sequences) {
 		if name == "" {
 			return api.Field("sequences", "A bucket name may not be empty.")
+		}
+		if err := store.CheckBucket(name); err != nil {
+			return api.Field("sequences", fmt.Sprintf("Bucket %.80q cannot be written: %v.", name, err))
 		}
 	}
 	sort.Strings(names) // bbolt writes sorted keys fastest; memory does not care

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -43,6 +44,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		ae = api.Detail(he.Code, "Request body too large.")
 	case errors.As(err, &he) && he.Code < 500:
 		ae = api.Detail(he.Code, fmt.Sprint(he.Message))
+	case errors.Is(err, store.ErrKeyTooLarge), errors.Is(err, store.ErrKeyRequired), errors.Is(err, store.ErrValueTooLarge):
+		// Validation bounds every identifier long before this; a value
+		// that still reaches a key past the store's limits is the
+		// client's input, not a fault of the fake.
+		ae = api.Detail(http.StatusBadRequest, "A value in the request is too long to be stored.")
 	default:
 		s.log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 		ae = api.Detail(http.StatusInternalServerError, api.MsgServerError)

@@ -427,3 +427,27 @@ func TestScenarioUploadOverLimit(t *testing.T) {
 		t.Errorf("17 MiB scenario: %d %.200s, want 413", r.Status, r.Raw)
 	}
 }
+
+// TestStateImportStructure (L1): a document naming the store's reserved
+// meta bucket, or a key over the store's limit, is a 400 on both backends,
+// and changes nothing.
+func TestStateImportStructure(t *testing.T) {
+	c := newClient(t)
+	c.createIssuer(t, "acme", "Acme")
+	before := c.must(t, 200, "GET", "/_fake/state", nil).Raw
+	for name, doc := range map[string]map[string]any{
+		"ReservedBucket":   {"format": "iblfake-state/1", "buckets": map[string]any{"\u0000iblfake.meta": map[string]any{"k": "v"}}, "sequences": map[string]any{}},
+		"ReservedSequence": {"format": "iblfake-state/1", "buckets": map[string]any{}, "sequences": map[string]any{"\u0000iblfake.meta": 3}},
+		"KeyTooLong":       {"format": "iblfake-state/1", "buckets": map[string]any{"cred.issuers": map[string]any{strings.Repeat("k", 40000): map[string]any{}}}, "sequences": map[string]any{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := c.do(t, "PUT", "/_fake/state", doc)
+			if r.Status != 400 {
+				t.Errorf("%d %.300s, want 400", r.Status, r.Raw)
+			}
+		})
+	}
+	if after := c.must(t, 200, "GET", "/_fake/state", nil).Raw; string(after) != string(before) {
+		t.Errorf("a refused import changed the state")
+	}
+}

@@ -58,10 +58,10 @@ func checkLength(path string, cfg boltConfig) error {
 		return nil
 	}
 	if info.Size() == 0 {
-		// bbolt would make a new database of it, but an empty file at a
-		// --db path is a database that lost its bytes (truncated, or a
-		// copy that never happened) far more often than an intent.
-		return damaged(path, "it is empty (0 bytes)")
+		// bbolt makes a new database of an empty file (as made by mktemp
+		// or touch), and nothing is lost by doing so: there is nothing
+		// to damage.
+		return nil
 	}
 	db, err := bolt.Open(path, 0, &bolt.Options{Timeout: cfg.lockTimeout, ReadOnly: true})
 	if err != nil {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -241,6 +242,23 @@ func TestBoltWriteLatency(t *testing.T) {
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBoltEmptyFileIsNew: an empty file (mktemp, touch) opens as a new
+// database, as bbolt makes one of it; there is nothing in it to damage.
+func TestBoltEmptyFileIsNew(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.OpenBolt(path)
+	if err != nil {
+		t.Fatalf("OpenBolt(empty file) = %v, want a new database", err)
+	}
+	defer b.Close()
+	if err := b.Update(func(tx store.Tx) error { return tx.Put("b", "k", []byte("v")) }); err != nil {
 		t.Fatal(err)
 	}
 }
