@@ -8,12 +8,19 @@ package fake_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/spec"
 )
 
 // TestAdminGroupsNeedTheToken (C1): the catalog directory is behind the
@@ -101,7 +108,9 @@ func TestCaseVariantKeysAreUnknown(t *testing.T) {
 		}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.check(t, c.must(t, 200, tc.method, tc.path, tc.body))
+			// The twin after the key it shadows, where encoding/json's
+			// case-insensitive match would let it win.
+			tc.check(t, c.must(t, 200, tc.method, tc.path, rawBody{"application/json", string(twinsLast(tc.body))}))
 		})
 	}
 }
@@ -450,4 +459,142 @@ func TestStateImportStructure(t *testing.T) {
 	if after := c.must(t, 200, "GET", "/_fake/state", nil).Raw; string(after) != string(before) {
 		t.Errorf("a refused import changed the state")
 	}
+}
+
+// TestCaseVariantKeysEveryWriteOperation (H3) proves, for every write
+// operation of the document, that case-variant twins of a body's keys
+// change nothing: two identical fakes (same seed, same frozen clock, same
+// seed data) get the same requests, the second with every key of the body,
+// at every level, doubled by an upper-case and a capitalised twin carrying
+// a poisoned value. Every answer and the final state must be byte for byte
+// the same.
+func TestCaseVariantKeysEveryWriteOperation(t *testing.T) {
+	at := fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	mk := func() (*fake.TestServer, *isoTenant) {
+		srv := fake.NewTestServer(t, fake.WithSeed(7), at, fake.WithAPIKey("key-acme", "acme"), fake.WithAPIKey(isoDMKey, fake.DMAdmin))
+		tn := &isoTenant{org: "acme", key: "key-acme", secret: "SECRET-ACME"}
+		isoSeed(t, srv, tn)
+		return srv, tn
+	}
+	plainSrv, plainTn := mk()
+	poisonSrv, _ := mk()
+	n := 0
+	for i, op := range spec.MustLoad().Operations() {
+		if op.Method == http.MethodGet || op.Op.RequestBody == nil {
+			continue
+		}
+		key := plainTn.key
+		if strings.HasPrefix(op.Op.OperationID, "catalog_licenses_") && (strings.HasSuffix(op.Op.OperationID, "_create_create") || strings.HasSuffix(op.Op.OperationID, "_update_create")) ||
+			strings.HasPrefix(op.Op.OperationID, "credentials_exim_") {
+			key = isoDMKey
+		}
+		// One request for both: the fakes hold the same ids.
+		method, url, body := isoRequest(rand.New(rand.NewPCG(uint64(i), 1)), plainSrv.URL, op, plainTn, plainTn)
+		purl, pbody := poisonSrv.URL+strings.TrimPrefix(url, plainSrv.URL), body
+		if obj, ok := body.(map[string]any); ok {
+			pbody = twinsLast(withCaseTwins(obj))
+		}
+		st1, raw1 := isoSend(t, method, url, key, body)
+		st2, raw2 := isoSend(t, method, purl, key, pbody)
+		a := strings.ReplaceAll(string(raw1), plainSrv.URL, "ROOT")
+		b := withoutTwinMetadata(strings.ReplaceAll(string(raw2), poisonSrv.URL, "ROOT"))
+		if st1 != st2 || a != b {
+			t.Errorf("%s (%s): case-variant twins changed the answer:\nplain:    %d %.400s\nwith twins: %d %.400s\nbody sent: %v",
+				op.Op.OperationID, method, st1, a, st2, b, pbody)
+		}
+		n++
+	}
+	s1, err := plainSrv.ExportState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := poisonSrv.ExportState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j1, _ := json.Marshal(s1)
+	j2, _ := json.Marshal(s2)
+	if string(j1) != withoutTwinMetadata(string(j2)) {
+		t.Errorf("case-variant twins changed the stored state")
+	}
+	if n < 38 {
+		t.Fatalf("only %d write operations sent; the test no longer covers them", n)
+	}
+	t.Logf("%d write operations: case-variant twins of every key changed nothing", n)
+}
+
+// withoutTwinMetadata removes the twins the invitation creates keep: they
+// store a body's unknown keys in the invitation's metadata, and a twin is
+// an unknown key. Seed metadata keys are lower-case; a twin is not.
+func withoutTwinMetadata(js string) string {
+	twin := regexp.MustCompile(`,?"[A-Z][A-Za-z_]*":"javascript:alert\(1\)"`)
+	js = twin.ReplaceAllString(js, "")
+	js = strings.ReplaceAll(js, `{,`, `{`)
+	escaped := regexp.MustCompile(`,?\\"[A-Z][A-Za-z_]*\\":\\"javascript:alert\(1\)\\"`)
+	return strings.ReplaceAll(escaped.ReplaceAllString(js, ""), `{,`, `{`)
+}
+
+// withCaseTwins returns obj with, beside every key, its upper-case and
+// capitalised spellings carrying a poisoned value, at every level.
+func withCaseTwins(obj map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		if m, ok := v.(map[string]any); ok {
+			v = withCaseTwins(m)
+		}
+		out[k] = v
+		for _, twin := range []string{strings.ToUpper(k), strings.ToUpper(k[:1]) + k[1:]} {
+			if _, taken := obj[twin]; !taken && twin != k {
+				out[twin] = poisoned(v)
+			}
+		}
+	}
+	return out
+}
+
+// twinsLast encodes v with every object's lower-case keys first: a twin
+// then comes after the key it shadows, where encoding/json's
+// case-insensitive match would let it win (json.Marshal sorts upper-case
+// keys first, which would hide the bug).
+func twinsLast(v any) json.RawMessage {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		raw, _ := json.Marshal(v)
+		return raw
+	}
+	keys := slices.Sorted(maps.Keys(obj))
+	sort.SliceStable(keys, func(i, j int) bool {
+		return keys[i] == strings.ToLower(keys[i]) && keys[j] != strings.ToLower(keys[j])
+	})
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kj, _ := json.Marshal(k)
+		b.Write(kj)
+		b.WriteByte(':')
+		b.Write(twinsLast(obj[k]))
+	}
+	b.WriteByte('}')
+	return json.RawMessage(b.String())
+}
+
+func poisoned(v any) any {
+	switch x := v.(type) {
+	case bool:
+		return !x
+	case int, int64, float64:
+		return 50
+	case []string, []any, []int64:
+		return []any{"javascript:alert(1)"}
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = poisoned(e)
+		}
+		return out
+	}
+	return "javascript:alert(1)"
 }
