@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -319,25 +320,106 @@ func jsonEqual(a, b any) bool {
 	return reflect.DeepEqual(na, nb)
 }
 
-// RenderBody fills {{entity.FIELD}} placeholders in a body from entity.
+// Body returns the bytes to send for the rule's body (nil when it has
+// none): a Raw string as written, the JSON Parse encoded, or the body
+// rendered from the decision's entity and encoded as the server encodes
+// answers. The bytes may be shared with other requests: never modify them.
+func (d *Decision) Body() ([]byte, error) {
+	rs := d.Respond
+	if rs == nil || !rs.HasBody {
+		return nil, nil
+	}
+	if s, isString := rs.Body.(string); rs.Raw && isString {
+		return []byte(s), nil
+	}
+	if rs.JSON != nil {
+		return rs.JSON, nil
+	}
+	return encodeJSON(RenderBody(rs.Body, d.Entity))
+}
+
+// encodeJSON encodes v as the server's answers are: without HTML escaping
+// (a body's "<" stays "<") and without the encoder's trailing newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// nextPlaceholder finds the first "{{entity.FIELD}}" in s (spaces allowed
+// inside the braces): where it starts and ends, and FIELD. Other text in
+// double braces is not a placeholder and is sent as written.
+func nextPlaceholder(s string) (start, end int, field string, ok bool) {
+	for off := 0; ; {
+		i := strings.Index(s[off:], "{{")
+		if i < 0 {
+			return 0, 0, "", false
+		}
+		i += off
+		j := strings.Index(s[i+2:], "}}")
+		if j < 0 {
+			return 0, 0, "", false
+		}
+		j += i + 2
+		if f, isEntity := strings.CutPrefix(strings.TrimSpace(s[i+2:j]), "entity."); isEntity {
+			return i, j + 2, f, true
+		}
+		off = i + 2
+	}
+}
+
+// hasPlaceholder reports whether any string in a body holds an entity
+// placeholder (mapping keys are never rendered, so they do not count).
+func hasPlaceholder(body any) bool {
+	switch t := body.(type) {
+	case string:
+		_, _, _, ok := nextPlaceholder(t)
+		return ok
+	case map[string]any:
+		for _, v := range t {
+			if hasPlaceholder(v) {
+				return true
+			}
+		}
+	case []any:
+		for _, v := range t {
+			if hasPlaceholder(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// RenderBody fills {{entity.FIELD}} placeholders in a body from entity. A
+// string that is only a placeholder becomes the field's value (a number
+// stays a number); placeholders inside text are replaced by the value as
+// text, or nothing when the entity lacks the field.
 func RenderBody(body any, entity map[string]any) any {
 	switch t := body.(type) {
 	case string:
 		trimmed := strings.TrimSpace(t)
-		if strings.HasPrefix(trimmed, "{{") && strings.HasSuffix(trimmed, "}}") && strings.Count(trimmed, "{{") == 1 {
-			if field, ok := strings.CutPrefix(strings.TrimSpace(trimmed[2:len(trimmed)-2]), "entity."); ok {
-				return entity[field]
-			}
+		if start, end, field, ok := nextPlaceholder(trimmed); ok && start == 0 && end == len(trimmed) {
+			return entity[field]
 		}
-		out := t
+		var b strings.Builder
+		rest := t
 		for {
-			i := strings.Index(out, "{{")
-			j := strings.Index(out, "}}")
-			if i < 0 || j < i {
-				return out
+			start, end, field, ok := nextPlaceholder(rest)
+			if !ok {
+				if len(rest) == len(t) {
+					return t // no placeholder: no copy
+				}
+				b.WriteString(rest)
+				return b.String()
 			}
-			field, _ := strings.CutPrefix(strings.TrimSpace(out[i+2:j]), "entity.")
-			out = out[:i] + fmt.Sprint(valueOr(entity[field], "")) + out[j+2:]
+			b.WriteString(rest[:start])
+			b.WriteString(fmt.Sprint(valueOr(entity[field], "")))
+			rest = rest[end:]
 		}
 	case map[string]any:
 		out := make(map[string]any, len(t))
