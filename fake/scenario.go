@@ -111,7 +111,10 @@ func (s *Server) applyScenario(c echo.Context, r *route) (bool, error) {
 			return nil, false
 		},
 	}
-	d := s.scen.Match(req)
+	d := s.scen.Match(req, scenarios.BeforeAuth)
+	if d == nil {
+		d = s.scen.Match(req, scenarios.AfterAuth)
+	}
 	if d == nil {
 		return false, nil
 	}

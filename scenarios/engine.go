@@ -22,11 +22,38 @@ type Request struct {
 	// Param returns a path, query or JSON body field.
 	Param func(name string) (string, bool)
 	// Entity returns the stored entity the path addresses, as the API
-	// renders it; called only when a rule has a when clause.
+	// renders it; called at most once per Match, and only in the AfterAuth
+	// phase, when a rule that reads state matches the rest of the request.
 	Entity func() (map[string]any, bool)
 	// Extra names scenarios to apply to this request only, before the active
 	// ones (the X-Fake-Scenario header).
 	Extra []string
+}
+
+// Phase is the point in a request's handling at which the server asks the
+// engine for a rule: a request is matched once in each, and each rule
+// belongs to one (see Rule.ReadsState), so it is counted once per request.
+type Phase int
+
+const (
+	// BeforeAuth considers the rules that read no stored state; they may
+	// answer before the request is authenticated, as an outage would.
+	BeforeAuth Phase = iota
+	// AfterAuth considers the rules that read stored state (a when clause
+	// or an {{entity.FIELD}} body), once the request is authenticated and
+	// authorised, so they never show a caller an entity it may not see.
+	AfterAuth
+	phases // how many there are
+)
+
+func (p Phase) String() string {
+	switch p {
+	case BeforeAuth:
+		return "before-auth"
+	case AfterAuth:
+		return "after-auth"
+	}
+	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
 // Decision is the rule that matched and what to do.
@@ -37,7 +64,8 @@ type Decision struct {
 	Fault    Fault
 	// Delay is drawn from the rule's delay.
 	Delay time.Duration
-	// Entity is the entity the when clause matched, for body templates.
+	// Entity is the entity the request addresses, for body templates; set
+	// only for a rule that reads state (AfterAuth).
 	Entity map[string]any
 }
 
@@ -48,24 +76,46 @@ type Engine struct {
 	mu        sync.Mutex // guards available, active and every state's counters
 	available map[string]*state
 	active    []string
-	// snapshot is the active states in order, swapped on every change, so
-	// Match checks rules (which never change) without taking mu.
-	snapshot atomic.Pointer[[]*state]
+	// snapshot is the active states in order, per phase, swapped on every
+	// change, so Match checks rules (which never change) without taking mu.
+	snapshot atomic.Pointer[snapshot]
+}
+
+// snapshot lists, for each phase, the active states that have rules in it.
+type snapshot [phases][]*state
+
+// compiled is a scenario with its rules sorted into phases (in file order
+// within each), shared by every state of the scenario.
+type compiled struct {
+	sc    *Scenario
+	rules [phases][]int
+}
+
+func compile(sc *Scenario) *compiled {
+	c := &compiled{sc: sc}
+	for i, r := range sc.Rules {
+		p := BeforeAuth
+		if r.ReadsState() {
+			p = AfterAuth
+		}
+		c.rules[p] = append(c.rules[p], i)
+	}
+	return c
 }
 
 type state struct {
-	sc      *Scenario
+	*compiled
 	seen    []int
 	applied []int
 	rng     *rand.Rand
 }
 
-func newState(sc *Scenario) *state {
-	seed := sc.Seed
+func newState(c *compiled) *state {
+	seed := c.sc.Seed
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &state{sc: sc, seen: make([]int, len(sc.Rules)), applied: make([]int, len(sc.Rules)),
+	return &state{compiled: c, seen: make([]int, len(c.sc.Rules)), applied: make([]int, len(c.sc.Rules)),
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
@@ -73,9 +123,9 @@ func newState(sc *Scenario) *state {
 // default-on ones active.
 func NewEngine() *Engine {
 	e := &Engine{available: map[string]*state{}}
-	e.snapshot.Store(&[]*state{})
+	e.snapshot.Store(&snapshot{})
 	for _, sc := range builtins() {
-		e.available[sc.Name] = newState(sc)
+		e.available[sc.Name] = newState(compile(sc))
 	}
 	for _, name := range DefaultOn {
 		_ = e.Activate(name)
@@ -85,11 +135,16 @@ func NewEngine() *Engine {
 
 // publishLocked rebuilds the lock-free snapshot of the active states.
 func (e *Engine) publishLocked() {
-	snap := make([]*state, 0, len(e.active))
+	snap := &snapshot{}
 	for _, name := range e.active {
-		snap = append(snap, e.available[name])
+		st := e.available[name]
+		for p := range snap {
+			if len(st.rules[p]) > 0 {
+				snap[p] = append(snap[p], st)
+			}
+		}
 	}
-	e.snapshot.Store(&snap)
+	e.snapshot.Store(snap)
 }
 
 // Add makes a scenario known (replacing one of the same name, whose counters
@@ -97,7 +152,7 @@ func (e *Engine) publishLocked() {
 func (e *Engine) Add(sc *Scenario) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.available[sc.Name] = newState(sc)
+	e.available[sc.Name] = newState(compile(sc))
 	e.publishLocked()
 }
 
@@ -139,7 +194,7 @@ func (e *Engine) ResetCounters() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for name, st := range e.available {
-		e.available[name] = newState(st.sc)
+		e.available[name] = newState(st.compiled)
 	}
 	e.publishLocked()
 }
@@ -204,11 +259,15 @@ func (e *Engine) List() []Info {
 	return out
 }
 
-// Match returns the decision of the first rule that applies to r, or nil.
-// Rules are checked without a lock; only a rule whose static part matches
-// takes the lock to load the entity (for when) and count.
-func (e *Engine) Match(r *Request) *Decision {
-	states := *e.snapshot.Load()
+// Match returns the decision of the first rule of the phase that applies
+// to r, or nil: the per-request scenarios' rules first, then the active
+// ones', each in file order. Rules are checked without a lock; only a rule
+// whose static part matches takes the lock to count.
+func (e *Engine) Match(r *Request, phase Phase) *Decision {
+	if phase < 0 || phase >= phases {
+		panic(fmt.Sprintf("scenarios: Match with %v", phase))
+	}
+	states := e.snapshot.Load()[phase]
 	if len(r.Extra) > 0 {
 		e.mu.Lock()
 		var extra []*state
@@ -220,26 +279,46 @@ func (e *Engine) Match(r *Request) *Decision {
 		e.mu.Unlock()
 		states = append(extra, states...)
 	}
-	var entity map[string]any
-	entityLoaded := false
+	var ent entityOnce
 	for _, st := range states {
-		for i, rule := range st.sc.Rules {
-			if !rule.Match.static(r) {
+		if d := e.first(r, phase, st, &ent); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// entityOnce loads the request's entity the first time a rule needs it.
+type entityOnce struct {
+	m      map[string]any
+	loaded bool
+}
+
+func (o *entityOnce) get(r *Request) map[string]any {
+	if !o.loaded && r.Entity != nil {
+		o.m, _ = r.Entity()
+	}
+	o.loaded = true
+	return o.m
+}
+
+// first returns the decision of st's first rule of the phase that applies.
+func (e *Engine) first(r *Request, phase Phase, st *state, ent *entityOnce) *Decision {
+	for _, i := range st.rules[phase] {
+		rule := st.sc.Rules[i]
+		if !rule.Match.static(r) {
+			continue
+		}
+		var entity map[string]any
+		if phase == AfterAuth {
+			entity = ent.get(r)
+			if len(rule.Match.When) > 0 && !whenHolds(rule.Match.When, entity) {
 				continue
 			}
-			if len(rule.Match.When) > 0 {
-				if !entityLoaded && r.Entity != nil {
-					entity, _ = r.Entity()
-					entityLoaded = true
-				}
-				if !whenHolds(rule.Match.When, entity) {
-					continue
-				}
-			}
-			if d := e.count(st, i, rule); d != nil {
-				d.Entity = entity
-				return d
-			}
+		}
+		if d := e.count(st, i, rule); d != nil {
+			d.Entity = entity
+			return d
 		}
 	}
 	return nil

@@ -97,10 +97,17 @@ func FuzzParse(f *testing.F) {
 		if err := e.Activate(sc.Name); err != nil {
 			t.Fatalf("activating a parsed scenario: %v", err)
 		}
-		e.Match(&Request{
+		r := &Request{
 			Method: "GET", Path: "/api/credentials/orgs/acme/users/u/", Operation: "credentials_orgs_users_retrieve", Tenant: "acme",
 			Param:  func(name string) (string, bool) { return "1", name == "page" },
 			Entity: func() (map[string]any, bool) { return entity, true },
-		})
+		}
+		for _, phase := range []Phase{BeforeAuth, AfterAuth} {
+			if d := e.Match(r, phase); d != nil {
+				if _, err := d.Body(); err != nil {
+					t.Fatalf("%v: rule %s/%s: the body does not encode: %v", phase, d.Scenario, d.Rule, err)
+				}
+			}
+		}
 	})
 }

@@ -47,6 +47,15 @@ type Rule struct {
 	Line int
 }
 
+// ReadsState reports whether the rule reads stored state: a when clause, or
+// an {{entity.FIELD}} placeholder anywhere in its body. Such a rule would
+// tell a caller what another tenant stores, so the server asks about it only
+// once the request is authenticated and authorised (AfterAuth); every other
+// rule may answer before (BeforeAuth), as an outage answers whoever asks.
+func (r *Rule) ReadsState() bool {
+	return len(r.Match.When) > 0 || r.Respond != nil && r.Respond.HasBody && hasPlaceholder(r.Respond.Body)
+}
+
 // Match says which requests a rule applies to; every set field must hold.
 type Match struct {
 	// Operation is an operationId; "*" in it matches any run of characters.

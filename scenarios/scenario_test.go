@@ -232,22 +232,22 @@ func TestTimesAfterAndCounters(t *testing.T) {
 	}
 	var got []bool
 	for i := 0; i < 5; i++ {
-		got = append(got, e.Match(req("op_a")) != nil)
+		got = append(got, e.Match(req("op_a"), BeforeAuth) != nil)
 	}
 	if want := []bool{false, true, true, false, false}; !equal(got, want) {
 		t.Fatalf("applied=%v, want %v", got, want)
 	}
-	if e.Match(req("other")) != nil {
+	if e.Match(req("other"), BeforeAuth) != nil {
 		t.Fatal("operation glob matched another operation")
 	}
 	e.ResetCounters()
-	if e.Match(req("op_a")) != nil || e.Match(req("op_a")) == nil {
+	if e.Match(req("op_a"), BeforeAuth) != nil || e.Match(req("op_a"), BeforeAuth) == nil {
 		t.Fatal("counters did not restart")
 	}
-	if err := e.Deactivate("t"); err != nil || e.Match(req("op_a")) != nil {
+	if err := e.Deactivate("t"); err != nil || e.Match(req("op_a"), BeforeAuth) != nil {
 		t.Fatal("deactivated scenario still applies")
 	}
-	if e.Match(&Request{Operation: "op_a", Param: req("").Param, Extra: []string{"t"}}) == nil {
+	if e.Match(&Request{Operation: "op_a", Param: req("").Param, Extra: []string{"t"}}, BeforeAuth) == nil {
 		t.Fatal("per-request scenario did not apply")
 	}
 }
@@ -261,7 +261,7 @@ func TestProbabilityIsSeededAndRoughlyRight(t *testing.T) {
 		_ = e.Activate("p")
 		var b strings.Builder
 		for i := 0; i < 400; i++ {
-			if e.Match(req("x")) != nil {
+			if e.Match(req("x"), BeforeAuth) != nil {
 				n++
 				b.WriteByte('x')
 			} else {
@@ -287,13 +287,13 @@ func TestWhenAndBodyTemplate(t *testing.T) {
 	_ = e.Activate("w")
 	r := req("x")
 	r.Entity = func() (map[string]any, bool) { return map[string]any{"revoked": false}, true }
-	if e.Match(r) != nil {
+	if e.Match(r, AfterAuth) != nil {
 		t.Fatal("when matched an unrevoked entity")
 	}
 	r.Entity = func() (map[string]any, bool) {
 		return map[string]any{"revoked": true, "revocationReason": "fraud"}, true
 	}
-	d := e.Match(r)
+	d := e.Match(r, AfterAuth)
 	if d == nil {
 		t.Fatal("when did not match")
 	}
@@ -309,7 +309,7 @@ func TestUniformDelayStaysInRange(t *testing.T) {
 	e.Add(sc)
 	_ = e.Activate("d")
 	for i := 0; i < 100; i++ {
-		d := e.Match(req("x"))
+		d := e.Match(req("x"), BeforeAuth)
 		if d.Delay < 10*time.Millisecond || d.Delay > 20*time.Millisecond {
 			t.Fatalf("delay %s out of range", d.Delay)
 		}
