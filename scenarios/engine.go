@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,8 +28,15 @@ type Request struct {
 	// phase, when a rule that reads state matches the rest of the request.
 	Entity func() (map[string]any, bool)
 	// Extra names scenarios to apply to this request only, before the active
-	// ones (the X-Fake-Scenario header).
+	// ones (the X-Fake-Scenario header). Their after/times counting and
+	// probability rolls are kept per Caller, so one test's throttling does
+	// not spend another's allowance. A name that is also active is the
+	// active scenario (evaluated once, with the shared counters), and a name
+	// given twice counts once.
 	Extra []string
+	// Caller is who sends the request: the server passes the API key, ""
+	// for none. Only per-request scenarios (Extra) use it.
+	Caller string
 }
 
 // Phase is the point in a request's handling at which the server asks the
@@ -46,6 +55,7 @@ const (
 	phases // how many there are
 )
 
+// String names the phase, for messages and test failures.
 func (p Phase) String() string {
 	switch p {
 	case BeforeAuth:
@@ -74,11 +84,50 @@ type Decision struct {
 // scenario, Match costs one atomic load.
 type Engine struct {
 	mu        sync.Mutex // guards available, active and every state's counters
-	available map[string]*state
+	available map[string]*entry
 	active    []string
 	// snapshot is the active states in order, per phase, swapped on every
 	// change, so Match checks rules (which never change) without taking mu.
 	snapshot atomic.Pointer[snapshot]
+	// callerSeed keys the hash callers are told apart by.
+	callerSeed maphash.Seed
+}
+
+// MaxCallers bounds the callers a scenario keeps their own counters for
+// when named per request: beyond it, further callers share one overflow
+// set, so requests with ever new keys cannot grow memory without limit.
+const MaxCallers = 4096
+
+// entry is a known scenario: its counters for the requests it applies to
+// as an active scenario (shared), and for each caller that names it per
+// request. Callers are told apart by a keyed 64-bit hash, so an API key is
+// neither kept nor shown; two callers sharing counters by a collision is a
+// one in 10^12 chance at the bound.
+type entry struct {
+	*compiled
+	active   bool
+	shared   *state
+	callers  map[uint64]*state
+	overflow *state
+}
+
+// callerLocked returns the caller's counters, created on first use.
+func (en *entry) callerLocked(caller uint64) *state {
+	if st := en.callers[caller]; st != nil {
+		return st
+	}
+	if len(en.callers) >= MaxCallers {
+		if en.overflow == nil {
+			en.overflow = newState(en.compiled)
+		}
+		return en.overflow
+	}
+	if en.callers == nil {
+		en.callers = map[uint64]*state{}
+	}
+	st := newState(en.compiled)
+	en.callers[caller] = st
+	return st
 }
 
 // snapshot lists, for each phase, the active states that have rules in it.
@@ -88,9 +137,17 @@ type snapshot [phases][]*state
 // within each), shared by every state of the scenario.
 type compiled struct {
 	sc    *Scenario
-	rules [phases][]int
+	rules [phases][]phaseRule
 }
 
+// phaseRule is a rule and its index in the scenario (and its counters).
+type phaseRule struct {
+	*Rule
+	i int
+}
+
+// compile sorts a scenario's rules into phases once, when it is added, so
+// Match never asks a rule whether it reads state.
 func compile(sc *Scenario) *compiled {
 	c := &compiled{sc: sc}
 	for i, r := range sc.Rules {
@@ -98,11 +155,13 @@ func compile(sc *Scenario) *compiled {
 		if r.ReadsState() {
 			p = AfterAuth
 		}
-		c.rules[p] = append(c.rules[p], i)
+		c.rules[p] = append(c.rules[p], phaseRule{r, i})
 	}
 	return c
 }
 
+// state is one set of counters for a scenario's rules. Everything but
+// compiled is guarded by Engine.mu.
 type state struct {
 	*compiled
 	seen    []int
@@ -110,22 +169,37 @@ type state struct {
 	rng     *rand.Rand
 }
 
+// newState returns fresh counters for a scenario.
 func newState(c *compiled) *state {
-	seed := c.sc.Seed
+	st := &state{compiled: c, seen: make([]int, len(c.sc.Rules)), applied: make([]int, len(c.sc.Rules))}
+	st.reseed()
+	return st
+}
+
+// reseed restarts the probability and delay rolls: from the scenario's seed,
+// so runs repeat, or from a random one.
+func (st *state) reseed() {
+	seed := st.sc.Seed
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &state{compiled: c, seen: make([]int, len(c.sc.Rules)), applied: make([]int, len(c.sc.Rules)),
-		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	st.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// newEntry returns a scenario as the engine keeps it, with fresh shared
+// counters and no caller's yet.
+func newEntry(sc *Scenario) *entry {
+	c := compile(sc)
+	return &entry{compiled: c, shared: newState(c)}
 }
 
 // NewEngine returns an engine that knows the built-in scenarios, with the
 // default-on ones active.
 func NewEngine() *Engine {
-	e := &Engine{available: map[string]*state{}}
+	e := &Engine{available: map[string]*entry{}, callerSeed: maphash.MakeSeed()}
 	e.snapshot.Store(&snapshot{})
 	for _, sc := range builtins() {
-		e.available[sc.Name] = newState(compile(sc))
+		e.available[sc.Name] = newEntry(sc)
 	}
 	for _, name := range DefaultOn {
 		_ = e.Activate(name)
@@ -137,22 +211,27 @@ func NewEngine() *Engine {
 func (e *Engine) publishLocked() {
 	snap := &snapshot{}
 	for _, name := range e.active {
-		st := e.available[name]
+		en := e.available[name]
 		for p := range snap {
-			if len(st.rules[p]) > 0 {
-				snap[p] = append(snap[p], st)
+			if len(en.rules[p]) > 0 {
+				snap[p] = append(snap[p], en.shared)
 			}
 		}
 	}
 	e.snapshot.Store(snap)
 }
 
-// Add makes a scenario known (replacing one of the same name, whose counters
-// restart). It does not activate it.
+// Add makes a scenario known, replacing one of the same name: its counters
+// restart, the per-caller ones are dropped, and it stays active if it was.
+// It does not activate a new one.
 func (e *Engine) Add(sc *Scenario) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.available[sc.Name] = newState(compile(sc))
+	en := newEntry(sc)
+	if old := e.available[sc.Name]; old != nil {
+		en.active = old.active
+	}
+	e.available[sc.Name] = en
 	e.publishLocked()
 }
 
@@ -160,14 +239,14 @@ func (e *Engine) Add(sc *Scenario) {
 func (e *Engine) Activate(name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.available[name] == nil {
+	en := e.available[name]
+	if en == nil {
 		return fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(e.namesLocked(), ", "))
 	}
-	for _, a := range e.active {
-		if a == name {
-			return nil
-		}
+	if en.active {
+		return nil
 	}
+	en.active = true
 	e.active = append(e.active, name)
 	e.publishLocked()
 	return nil
@@ -177,26 +256,29 @@ func (e *Engine) Activate(name string) error {
 func (e *Engine) Deactivate(name string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.available[name] == nil {
+	en := e.available[name]
+	if en == nil {
 		return fmt.Errorf("unknown scenario %q", name)
 	}
-	for i, a := range e.active {
-		if a == name {
-			e.active = append(e.active[:i], e.active[i+1:]...)
-		}
-	}
+	en.active = false
+	e.active = slices.DeleteFunc(e.active, func(a string) bool { return a == name })
 	e.publishLocked()
 	return nil
 }
 
-// ResetCounters restarts the times/after counting of every scenario.
+// ResetCounters restarts the times/after counting of every scenario, the
+// shared counters and every caller's (whose counters are dropped, to be
+// created again on their next request).
 func (e *Engine) ResetCounters() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for name, st := range e.available {
-		e.available[name] = newState(st.compiled)
+	for _, en := range e.available {
+		// In place, so a request already holding the state counts afresh.
+		clear(en.shared.seen)
+		clear(en.shared.applied)
+		en.shared.reseed()
+		en.callers, en.overflow = nil, nil
 	}
-	e.publishLocked()
 }
 
 // Known reports whether a scenario of that name exists.
@@ -217,34 +299,52 @@ func (e *Engine) namesLocked() []string {
 
 // Info describes a scenario for the admin surface.
 type Info struct {
-	Name        string     `json:"name"`
-	Description string     `json:"description,omitempty"`
-	Source      string     `json:"source"`
-	Active      bool       `json:"active"`
-	Rules       []RuleInfo `json:"rules"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Source      string `json:"source"`
+	Active      bool   `json:"active"`
+	// Callers is how many callers have their own counters, from naming the
+	// scenario per request (at most MaxCallers).
+	Callers int `json:"callers"`
+	// CallersOverflow says MaxCallers was reached: further callers share
+	// one set of counters, counted in the rules' Callers totals.
+	CallersOverflow bool       `json:"callers_overflow,omitempty"`
+	Rules           []RuleInfo `json:"rules"`
 }
 
 // RuleInfo is a rule's name and counters.
 type RuleInfo struct {
-	Name    string `json:"name"`
-	Matched int    `json:"matched"`
-	Applied int    `json:"applied"`
+	Name string `json:"name"`
+	// Matched and Applied count the requests the rule saw and answered as
+	// an active scenario's (the shared counters).
+	Matched int `json:"matched"`
+	Applied int `json:"applied"`
+	// CallersMatched and CallersApplied are the same totals across every
+	// caller's own counters (the scenario named per request).
+	CallersMatched int `json:"callers_matched"`
+	CallersApplied int `json:"callers_applied"`
 }
 
 // List describes every known scenario, active ones first in order.
 func (e *Engine) List() []Info {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	isActive := map[string]bool{}
-	for _, a := range e.active {
-		isActive[a] = true
-	}
 	var out []Info
 	add := func(name string) {
-		st := e.available[name]
-		in := Info{Name: name, Description: st.sc.Description, Source: st.sc.Source, Active: isActive[name]}
-		for i, r := range st.sc.Rules {
-			in.Rules = append(in.Rules, RuleInfo{r.Name, st.seen[i], st.applied[i]})
+		en := e.available[name]
+		in := Info{Name: name, Description: en.sc.Description, Source: en.sc.Source, Active: en.active,
+			Callers: len(en.callers), CallersOverflow: en.overflow != nil}
+		for i, r := range en.sc.Rules {
+			ri := RuleInfo{Name: r.Name, Matched: en.shared.seen[i], Applied: en.shared.applied[i]}
+			for _, st := range en.callers {
+				ri.CallersMatched += st.seen[i]
+				ri.CallersApplied += st.applied[i]
+			}
+			if st := en.overflow; st != nil {
+				ri.CallersMatched += st.seen[i]
+				ri.CallersApplied += st.applied[i]
+			}
+			in.Rules = append(in.Rules, ri)
 		}
 		out = append(out, in)
 	}
@@ -252,7 +352,7 @@ func (e *Engine) List() []Info {
 		add(a)
 	}
 	for _, n := range e.namesLocked() {
-		if !isActive[n] {
+		if !e.available[n].active {
 			add(n)
 		}
 	}
@@ -260,29 +360,65 @@ func (e *Engine) List() []Info {
 }
 
 // Match returns the decision of the first rule of the phase that applies
-// to r, or nil: the per-request scenarios' rules first, then the active
-// ones', each in file order. Rules are checked without a lock; only a rule
-// whose static part matches takes the lock to count.
+// to r, or nil: the per-request scenarios' rules first (with the caller's
+// counters), then the active ones' (with the shared counters), each in file
+// order. Rules are checked without a lock; only a rule whose static part
+// matches takes the lock to count.
 func (e *Engine) Match(r *Request, phase Phase) *Decision {
-	if phase < 0 || phase >= phases {
+	if uint(phase) >= uint(phases) {
 		panic(fmt.Sprintf("scenarios: Match with %v", phase))
 	}
-	states := e.snapshot.Load()[phase]
-	if len(r.Extra) > 0 {
-		e.mu.Lock()
-		var extra []*state
-		for _, name := range r.Extra {
-			if st := e.available[name]; st != nil {
-				extra = append(extra, st)
-			}
-		}
-		e.mu.Unlock()
-		states = append(extra, states...)
-	}
 	var ent entityOnce
+	if len(r.Extra) == 0 {
+		states := e.snapshot.Load()[phase]
+		if len(states) == 0 {
+			return nil // the idle path: one atomic load
+		}
+		return e.firstOf(r, phase, states, &ent)
+	}
+	var buf [4]*state
+	extra := buf[:0]
+	var caller uint64
+	hashed := false
+	e.mu.Lock()
+	// Under mu, the snapshot agrees with the entries' active flags.
+	active := e.snapshot.Load()[phase]
+	for i, name := range r.Extra {
+		en := e.available[name]
+		if en == nil || en.active || len(en.rules[phase]) == 0 || slices.Contains(r.Extra[:i], name) {
+			continue
+		}
+		if !hashed {
+			caller, hashed = maphash.String(e.callerSeed, r.Caller), true
+		}
+		extra = append(extra, en.callerLocked(caller))
+	}
+	e.mu.Unlock()
+	if d := e.firstOf(r, phase, extra, &ent); d != nil {
+		return d
+	}
+	return e.firstOf(r, phase, active, &ent)
+}
+
+// firstOf returns the decision of the first rule of the phase that applies
+// among states; ent loads the entity once across calls.
+func (e *Engine) firstOf(r *Request, phase Phase, states []*state, ent *entityOnce) *Decision {
 	for _, st := range states {
-		if d := e.first(r, phase, st, &ent); d != nil {
-			return d
+		for _, pr := range st.rules[phase] {
+			if !pr.Match.static(r) {
+				continue
+			}
+			var entity map[string]any
+			if phase == AfterAuth {
+				entity = ent.get(r)
+				if len(pr.Match.When) > 0 && !whenHolds(pr.Match.When, entity) {
+					continue
+				}
+			}
+			if d := e.count(st, pr.i, pr.Rule); d != nil {
+				d.Entity = entity
+				return d
+			}
 		}
 	}
 	return nil
@@ -300,28 +436,6 @@ func (o *entityOnce) get(r *Request) map[string]any {
 	}
 	o.loaded = true
 	return o.m
-}
-
-// first returns the decision of st's first rule of the phase that applies.
-func (e *Engine) first(r *Request, phase Phase, st *state, ent *entityOnce) *Decision {
-	for _, i := range st.rules[phase] {
-		rule := st.sc.Rules[i]
-		if !rule.Match.static(r) {
-			continue
-		}
-		var entity map[string]any
-		if phase == AfterAuth {
-			entity = ent.get(r)
-			if len(rule.Match.When) > 0 && !whenHolds(rule.Match.When, entity) {
-				continue
-			}
-		}
-		if d := e.count(st, i, rule); d != nil {
-			d.Entity = entity
-			return d
-		}
-	}
-	return nil
 }
 
 // count applies the rule's after, times and probability to one more match;

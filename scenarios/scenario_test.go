@@ -247,8 +247,10 @@ func TestTimesAfterAndCounters(t *testing.T) {
 	if err := e.Deactivate("t"); err != nil || e.Match(req("op_a"), BeforeAuth) != nil {
 		t.Fatal("deactivated scenario still applies")
 	}
-	if e.Match(&Request{Operation: "op_a", Param: req("").Param, Extra: []string{"t"}}, BeforeAuth) == nil {
-		t.Fatal("per-request scenario did not apply")
+	// Named per request it counts afresh, for this caller: after 1, then 2.
+	perRequest := &Request{Operation: "op_a", Param: req("").Param, Extra: []string{"t"}}
+	if e.Match(perRequest, BeforeAuth) != nil || e.Match(perRequest, BeforeAuth) == nil {
+		t.Fatal("per-request scenario did not apply after its own first match")
 	}
 }
 
