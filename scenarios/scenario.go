@@ -3,6 +3,30 @@
 // that matches a request and the server applies it before, or instead of,
 // the normal handler: a status and body, extra headers, a delay, or a
 // connection fault. See README.md's scenario cookbook for the format.
+//
+// The server asks the engine in two phases (Phase). Rules that read no
+// stored state may answer before the request is authenticated, as an
+// outage answers anyone; rules that read it (a when clause, or an
+// {{entity.FIELD}} placeholder in the body: Rule.ReadsState) are asked only
+// after the request is authenticated and authorised, so a rule never shows
+// a caller an entity another tenant stores.
+//
+// Parse refuses, with file, line and reason, what the server could not
+// serve: a body JSON cannot encode (a mapping key that is not a string, a
+// NaN or infinite number), a status outside 200-599 (an interim 1xx would
+// hang the connection or be followed by an empty 200), a body with 204 or
+// 304, and the headers that frame the answer on the connection
+// (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade,
+// Trailer, TE, Proxy-Connection). A body is sent as JSON, encoded once at
+// parse time when it has no placeholder (Respond.JSON), except a string
+// under a Content-Type the rule sets that is not JSON: that is sent as
+// written (Respond.Raw), as a front proxy's HTML error page is.
+//
+// Scenarios activated for every request share one set of counters.
+// Scenarios named for one request (Request.Extra: the X-Fake-Scenario
+// header) keep theirs per caller (Request.Caller: the API key), so tests
+// sharing a fake do not spend each other's "after" or "times"; at most
+// MaxCallers callers per scenario, beyond which callers share one set.
 package scenarios
 
 import (
