@@ -363,7 +363,8 @@ func (e *Engine) List() []Info {
 // to r, or nil: the per-request scenarios' rules first (with the caller's
 // counters), then the active ones' (with the shared counters), each in file
 // order. Rules are checked without a lock; only a rule whose static part
-// matches takes the lock to count.
+// matches takes the lock to count. A phase other than BeforeAuth and
+// AfterAuth is a programming error, and panics.
 func (e *Engine) Match(r *Request, phase Phase) *Decision {
 	if uint(phase) >= uint(phases) {
 		panic(fmt.Sprintf("scenarios: Match with %v", phase))
@@ -378,8 +379,7 @@ func (e *Engine) Match(r *Request, phase Phase) *Decision {
 	}
 	var buf [4]*state
 	extra := buf[:0]
-	var caller uint64
-	hashed := false
+	caller := maphash.String(e.callerSeed, r.Caller)
 	e.mu.Lock()
 	// Under mu, the snapshot agrees with the entries' active flags.
 	active := e.snapshot.Load()[phase]
@@ -387,9 +387,6 @@ func (e *Engine) Match(r *Request, phase Phase) *Decision {
 		en := e.available[name]
 		if en == nil || en.active || len(en.rules[phase]) == 0 || slices.Contains(r.Extra[:i], name) {
 			continue
-		}
-		if !hashed {
-			caller, hashed = maphash.String(e.callerSeed, r.Caller), true
 		}
 		extra = append(extra, en.callerLocked(caller))
 	}

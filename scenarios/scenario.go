@@ -100,8 +100,9 @@ type Match struct {
 // Respond is what a rule answers. Without a Status the normal handler runs
 // after the delay, and the headers are added to its answer.
 type Respond struct {
-	// Status is 200-599: Parse refuses interim (1xx) statuses, after which
-	// net/http would hang the connection or send an empty 200.
+	// Status is 0 (the handler answers) or 200-599: Parse refuses interim
+	// (1xx) statuses, after which net/http would hang the connection or
+	// send an empty 200.
 	Status int
 	// Headers never include the ones that frame the answer on the
 	// connection (Content-Length, Transfer-Encoding, Connection, ...): the
