@@ -125,7 +125,10 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarioPhase) (b
 			return nil, false
 		},
 	}
-	d := s.scen.Match(req)
+	d := s.scen.Match(req, scenarios.BeforeAuth)
+	if d == nil {
+		d = s.scen.Match(req, scenarios.AfterAuth)
+	}
 	if d == nil {
 		return false, nil
 	}

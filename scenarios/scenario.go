@@ -3,6 +3,30 @@
 // that matches a request and the server applies it before, or instead of,
 // the normal handler: a status and body, extra headers, a delay, or a
 // connection fault. See README.md's scenario cookbook for the format.
+//
+// The server asks the engine in two phases (Phase). Rules that read no
+// stored state may answer before the request is authenticated, as an
+// outage answers anyone; rules that read it (a when clause, or an
+// {{entity.FIELD}} placeholder in the body: Rule.ReadsState) are asked only
+// after the request is authenticated and authorised, so a rule never shows
+// a caller an entity another tenant stores.
+//
+// Parse refuses, with file, line and reason, what the server could not
+// serve: a body JSON cannot encode (a mapping key that is not a string, a
+// NaN or infinite number), a status outside 200-599 (an interim 1xx would
+// hang the connection or be followed by an empty 200), a body with 204 or
+// 304, and the headers that frame the answer on the connection
+// (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade,
+// Trailer, TE, Proxy-Connection). A body is sent as JSON, encoded once at
+// parse time when it has no placeholder (Respond.JSON), except a string
+// under a Content-Type the rule sets that is not JSON: that is sent as
+// written (Respond.Raw), as a front proxy's HTML error page is.
+//
+// Scenarios activated for every request share one set of counters.
+// Scenarios named for one request (Request.Extra: the X-Fake-Scenario
+// header) keep theirs per caller (Request.Caller: the API key), so tests
+// sharing a fake do not spend each other's "after" or "times"; at most
+// MaxCallers callers per scenario, beyond which callers share one set.
 package scenarios
 
 import (
@@ -47,6 +71,15 @@ type Rule struct {
 	Line int
 }
 
+// ReadsState reports whether the rule reads stored state: a when clause, or
+// an {{entity.FIELD}} placeholder anywhere in its body. Such a rule would
+// tell a caller what another tenant stores, so the server asks about it only
+// once the request is authenticated and authorised (AfterAuth); every other
+// rule may answer before (BeforeAuth), as an outage answers whoever asks.
+func (r *Rule) ReadsState() bool {
+	return len(r.Match.When) > 0 || r.Respond != nil && r.Respond.HasBody && hasPlaceholder(r.Respond.Body)
+}
+
 // Match says which requests a rule applies to; every set field must hold.
 type Match struct {
 	// Operation is an operationId; "*" in it matches any run of characters.
@@ -67,14 +100,31 @@ type Match struct {
 // Respond is what a rule answers. Without a Status the normal handler runs
 // after the delay, and the headers are added to its answer.
 type Respond struct {
-	Status  int
+	// Status is 0 (the handler answers) or 200-599: Parse refuses interim
+	// (1xx) statuses, after which net/http would hang the connection or
+	// send an empty 200.
+	Status int
+	// Headers never include the ones that frame the answer on the
+	// connection (Content-Length, Transfer-Encoding, Connection, ...): the
+	// server owns those.
 	Headers map[string]string
-	// Body is sent as JSON; a string containing "{{entity.FIELD}}" is filled
-	// from the matched entity (a string that is only the placeholder takes
-	// the field's JSON value).
+	// Body is the body as the file gives it. Unless Raw, it is sent as JSON;
+	// a string containing "{{entity.FIELD}}" is filled from the matched
+	// entity (a string that is only the placeholder takes the field's JSON
+	// value), see RenderBody.
 	Body    any
 	HasBody bool
-	Delay   Delay
+	// Raw says Body is a string to send byte for byte, under the rule's own
+	// Content-Type, which is not JSON: front proxies answer with HTML error
+	// pages, and a client must be tested against one as it is, not as a
+	// JSON string.
+	Raw bool
+	// JSON is Body encoded once by Parse as the server encodes answers (no
+	// HTML escaping, no trailing newline), so a rule answering every request
+	// costs no encoding. It is nil when the body has entity placeholders
+	// (rendered per request) or is Raw. It is shared: never modify it.
+	JSON  []byte
+	Delay Delay
 }
 
 // Delay is a fixed delay or one drawn uniformly from [Min, Max].
@@ -315,17 +365,10 @@ func (p *parser) respond(n *yaml.Node) *Respond {
 	f := p.fields(n, "respond", "status", "headers", "body", "delay")
 	r := &Respond{}
 	if v := f["status"]; v != nil {
-		r.Status = p.integer(v, "status", 100)
-		if r.Status > 599 {
-			p.fail(v, "status %d is not an HTTP status", r.Status)
-		}
+		r.Status = p.status(v)
 	}
 	if v := f["headers"]; v != nil {
-		hf := p.fields(v, "headers", keysOf(v)...)
-		r.Headers = map[string]string{}
-		for k, hv := range hf {
-			r.Headers[http.CanonicalHeaderKey(k)] = p.str(hv, "headers."+k)
-		}
+		r.Headers = p.headers(v)
 	}
 	if v := f["body"]; v != nil {
 		if err := v.Decode(&r.Body); err != nil {
@@ -334,12 +377,145 @@ func (p *parser) respond(n *yaml.Node) *Respond {
 		r.HasBody = true
 		if r.Status == 0 {
 			p.fail(v, "a body needs a status")
+		} else if r.Status == http.StatusNoContent || r.Status == http.StatusNotModified {
+			p.fail(v, "status %d has no body: HTTP does not send one", r.Status)
+		}
+		if p.err == nil {
+			p.body(r, v)
 		}
 	}
 	if v := f["delay"]; v != nil {
 		r.Delay = p.delay(v)
 	}
 	return r
+}
+
+// status reads a final HTTP status. An interim one (1xx) cannot end a
+// request: net/http leaves the connection hanging after 101 and follows the
+// others with an empty 200.
+func (p *parser) status(n *yaml.Node) int {
+	st, err := strconv.Atoi(n.Value)
+	switch {
+	case n.Kind != yaml.ScalarNode || err != nil:
+		p.fail(n, "status must be a whole number, not %q", n.Value)
+	case st >= 100 && st <= 199:
+		p.fail(n, "status %d is an interim answer, not a final one: use 200-599", st)
+	case st < 200 || st > 599:
+		p.fail(n, "status %d is not an HTTP status: use 200-599", st)
+	}
+	return st
+}
+
+// serverHeaders frame the answer on the connection; the server sets them
+// from what it sends, and a rule setting them would make it send a body of
+// the wrong length, or answer a protocol the connection is not speaking.
+var serverHeaders = map[string]bool{}
+
+func init() {
+	for _, h := range []string{"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
+		"Upgrade", "Trailer", "TE", "Proxy-Connection"} {
+		serverHeaders[http.CanonicalHeaderKey(h)] = true
+	}
+}
+
+// headers reads a rule's headers, named canonically (so case does not
+// matter), refusing those the server owns.
+func (p *parser) headers(n *yaml.Node) map[string]string {
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, "headers must be a mapping")
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name := http.CanonicalHeaderKey(p.str(k, "a header name"))
+		if serverHeaders[name] {
+			p.fail(k, "header %q is the server's to set: it frames the answer on the connection", k.Value)
+		}
+		if _, dup := out[name]; dup {
+			p.fail(k, "header %q is repeated in headers", k.Value)
+		}
+		out[name] = p.str(v, "headers."+k.Value)
+	}
+	return out
+}
+
+// body checks that the server can send r's body and encodes it once when
+// it can: a string under a Content-Type that is not JSON is Raw, anything
+// else must be a value JSON can encode.
+func (p *parser) body(r *Respond, n *yaml.Node) {
+	if s, isString := r.Body.(string); isString {
+		if ct, set := r.Headers["Content-Type"]; set && !isJSONType(ct) {
+			if hasPlaceholder(s) {
+				p.fail(n, "a %s body is sent as written: {{entity.FIELD}} is filled only in JSON bodies", ct)
+			}
+			r.Raw = true
+			return
+		}
+	}
+	data, err := encodeJSON(r.Body)
+	if err != nil {
+		bad, why := unencodable(n, true, map[*yaml.Node]bool{})
+		if bad == nil {
+			bad, why = n, err.Error()
+		}
+		p.fail(bad, "body: %s", why)
+		return
+	}
+	if !hasPlaceholder(r.Body) {
+		r.JSON = data
+	}
+}
+
+// isJSONType reports whether a Content-Type is JSON (application/json or
+// a +json type such as application/problem+json); an empty one is, since
+// the server then sends its own JSON type.
+func isJSONType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "" || mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// unencodable finds the node that makes a body unencodable, for its line:
+// a mapping key that is not a string (YAML then decodes the mapping to
+// map[interface{}]interface{}) or a NaN or infinite number. checkKeys is
+// false for a mapping merged with "<<", whose keys YAML converts to the
+// enclosing mapping's. It returns nil when it finds none; seen stops
+// aliases being walked more than once.
+func unencodable(n *yaml.Node, checkKeys bool, seen map[*yaml.Node]bool) (*yaml.Node, string) {
+	if seen[n] {
+		return nil, ""
+	}
+	seen[n] = true
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			return unencodable(n.Alias, checkKeys, seen)
+		}
+	case yaml.ScalarNode:
+		var f float64
+		if n.ShortTag() == "!!float" && n.Decode(&f) == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			return n, fmt.Sprintf("%s is not a number JSON can carry", n.Value)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if bad, why := unencodable(c, checkKeys, seen); bad != nil {
+				return bad, why
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			tag := k.ShortTag()
+			if checkKeys && tag != "!!str" && tag != "!!merge" {
+				return k, fmt.Sprintf("key %s is not a string (YAML reads it as %s), and JSON keys are strings: quote it", k.Value, strings.TrimPrefix(tag, "!!"))
+			}
+			if bad, why := unencodable(v, tag != "!!merge", seen); bad != nil {
+				return bad, why
+			}
+		}
+	}
+	return nil, ""
 }
 
 func (p *parser) delay(n *yaml.Node) Delay {
