@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 )
 
 // TestEveryAdminRouteNeedsTheToken walks every route registered under
@@ -48,4 +50,24 @@ func TestEveryAdminRouteNeedsTheToken(t *testing.T) {
 		t.Fatalf("walked %d admin routes; the walk no longer sees the admin surface", n)
 	}
 	t.Logf("%d admin routes refuse a request without the token", n)
+}
+
+// TestPanicIsJournaled: the journal is the outermost middleware, so a
+// request whose handler panics is answered 500 and still recorded.
+func TestPanicIsJournaled(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.echo.GET("/api/boom/", func(echo.Context) error { panic("boom") })
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/boom/", nil))
+	if rec.Code != 500 {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	entries := s.Journal().Entries()
+	if len(entries) != 1 || entries[0].Status != 500 || entries[0].Path != "/api/boom/" {
+		t.Fatalf("journal = %+v, want the 500", entries)
+	}
 }

@@ -74,6 +74,17 @@ var dmAdminOnly = map[string]bool{
 	"credentials_exim_credentials_course_import_create":   true,
 }
 
+// apiKey returns the key of an Authorization header in one of the
+// authSchemes ("" for none): who the caller is, for per-caller scenario
+// counters, whether or not the key turns out to be valid.
+func apiKey(r *http.Request) string {
+	fields := strings.Fields(r.Header.Get(echo.HeaderAuthorization))
+	if len(fields) != 2 || !knownScheme(fields[0]) {
+		return ""
+	}
+	return fields[1]
+}
+
 func knownScheme(s string) bool {
 	s = strings.ToLower(s)
 	for _, k := range authSchemes {

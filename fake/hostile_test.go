@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 )
 
@@ -597,4 +598,148 @@ func poisoned(v any) any {
 		return out
 	}
 	return "javascript:alert(1)"
+}
+
+// TestScenarioRulesThatReadStateRunAfterAuth (H1): a rule with a when
+// clause or an {{entity.FIELD}} template sees only what the caller may
+// see: without a key the answer is the 401, with another org's key the
+// 403, never the rule's answer with the entity's fields; a rule that reads
+// no state still answers anyone.
+func TestScenarioRulesThatReadStateRunAfterAuth(t *testing.T) {
+	c := newClient(t, fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"), fake.WithAdminToken("T0K"))
+	c.auth = "Api-Token a"
+	is := c.createIssuer(t, "orgA", "A")
+	cred := c.createCredential(t, "orgA", is, "Cred", nil)
+	as := c.issue(t, "orgA", cred, "bob", nil)
+	c.revoke(t, "orgA", as, "SECRET reason")
+	scenario := "name: revoked-read-404\nrules:\n  - match: {operation: credentials_orgs_users_assertions_retrieve_2, when: {revoked: true}}\n" +
+		"    respond: {status: 404, body: {detail: \"Not found.\", reason: \"{{entity.revocationReason}}\", who: \"{{entity.recipient}}\"}}\n" +
+		"  - name: outage\n    match: {operation: credentials_orgs_users_issuers_retrieve}\n    respond: {status: 503, body: {detail: down}}\n"
+	c.must(t, 200, "POST", "/_fake/scenarios", rawBody{"application/yaml", scenario}, "Authorization", "Bearer T0K")
+	path := "/api/credentials/orgs/orgA/users/admin/assertions/" + as
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{{"", 401}, {"Api-Token b", 403}, {"Api-Token nope", 401}} {
+		r := c.do(t, "GET", path, nil, "Authorization", tc.auth, fake.ScenarioHeader, "revoked-read-404")
+		if r.Status != tc.status || strings.Contains(string(r.Raw), "SECRET") {
+			t.Errorf("key %q: %d %s, want %d without the entity", tc.auth, r.Status, r.Raw, tc.status)
+		}
+	}
+	r := c.do(t, "GET", path, nil, fake.ScenarioHeader, "revoked-read-404")
+	if r.Status != 404 || !strings.Contains(string(r.Raw), "SECRET reason") {
+		t.Errorf("the owner's key: %d %s, want the rule's 404 with the reason", r.Status, r.Raw)
+	}
+	// The rule that reads no state answers before authentication.
+	r = c.do(t, "GET", "/api/credentials/orgs/orgA/users/admin/issuers/", nil, "Authorization", "", fake.ScenarioHeader, "revoked-read-404")
+	if r.Status != 503 {
+		t.Errorf("stateless outage rule without a key: %d %s, want 503", r.Status, r.Raw)
+	}
+}
+
+// TestHeaderScenariosCountPerCaller (M4, H1): a scenario named in
+// X-Fake-Scenario keeps its after/times counters per API key, so one
+// test's allowance is never spent by another's requests, and naming an
+// active scenario in the header does not evaluate it twice.
+func TestHeaderScenariosCountPerCaller(t *testing.T) {
+	c := newClient(t)
+	list := base("acme") + "issuers/"
+	for i := 0; i < 5; i++ {
+		c.must(t, 401, "GET", list, nil, "Authorization", "", fake.ScenarioHeader, "rate-limit")
+	}
+	if r := c.do(t, "GET", list, nil, "Authorization", "Api-Token other-team", fake.ScenarioHeader, "rate-limit"); r.Status != 200 {
+		t.Errorf("another caller's first request naming rate-limit: %d, want 200 (its own five)", r.Status)
+	}
+	for i := 0; i < 4; i++ {
+		c.must(t, 200, "GET", list, nil, "Authorization", "Api-Token other-team", fake.ScenarioHeader, "rate-limit")
+	}
+	c.must(t, 429, "GET", list, nil, "Authorization", "Api-Token other-team", fake.ScenarioHeader, "rate-limit")
+	c.must(t, 200, "GET", list, nil, fake.ScenarioHeader, "rate-limit")
+
+	// Active and named: evaluated once, so after: 5 still lets five through.
+	d := newClient(t, fake.WithScenario("rate-limit"))
+	for i := 0; i < 5; i++ {
+		d.must(t, 200, "GET", list, nil, fake.ScenarioHeader, "rate-limit")
+	}
+	d.must(t, 429, "GET", list, nil, fake.ScenarioHeader, "rate-limit")
+}
+
+// TestDelaysCannotStarveTheServer (M4): scenario delays hold at most
+// WithMaxDelayed requests; the next is answered at once with the journal
+// saying why, health stays reachable, and EndDelays releases the held ones.
+func TestDelaysCannotStarveTheServer(t *testing.T) {
+	slow := "name: slow\nrules:\n  - match: {operation: credentials_orgs_users_issuers_retrieve}\n    respond: {delay: 5m}\n"
+	sc, err := scenarios.Parse("slow.yaml", []byte(slow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, fake.WithScenarioDefinition(sc, true), fake.WithMaxDelayed(2))
+	list := base("acme") + "issuers/"
+	done := make(chan int, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			req, _ := http.NewRequest("GET", c.srv.URL+list, nil)
+			req.Header.Set("Authorization", testAuth)
+			resp, err := c.srv.Client.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	held := func() int {
+		for _, in := range c.srv.Scenarios().List() {
+			if in.Name == "slow" {
+				return in.Rules[0].Applied
+			}
+		}
+		return -1
+	}
+	for deadline := time.Now().Add(5 * time.Second); held() < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the slow rule applied %d times, want 2 requests held", held())
+		}
+	}
+	start := time.Now()
+	c.must(t, 200, "GET", list, nil)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the third delayed request took %s; it should be answered at once", took)
+	}
+	c.must(t, 200, "GET", "/_fake/health", nil)
+	entries := c.srv.Journal().Entries()
+	if last := entries[len(entries)-1]; !strings.Contains(last.Note, "delay skipped") {
+		t.Errorf("journal note = %q, want it to say the delay was skipped", last.Note)
+	}
+	c.srv.EndDelays()
+	for i := 0; i < 2; i++ {
+		select {
+		case st := <-done:
+			if st != 200 {
+				t.Errorf("a held request answered %d after EndDelays, want 200", st)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("EndDelays did not release the held requests")
+		}
+	}
+}
+
+// TestScenarioUploadsThatCannotBeServed (M7): a body JSON cannot carry or a
+// status that is no final answer is refused at upload with its line, not
+// accepted and then a 500 (or a hung connection) on every match.
+func TestScenarioUploadsThatCannotBeServed(t *testing.T) {
+	c := newClient(t)
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"NaN":       {"name: n\nrules:\n  - match: {operation: x}\n    respond: {status: 500, body: .nan}\n", "request body:4"},
+		"IntKeys":   {"name: n\nrules:\n  - match: {operation: x}\n    respond:\n      status: 500\n      body: {1: x}\n", "request body:6"},
+		"Status1xx": {"name: n\nrules:\n  - match: {operation: x}\n    respond: {status: 101}\n", "request body:4"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := c.do(t, "POST", "/_fake/scenarios", rawBody{"application/yaml", tc.yaml})
+			if r.Status != 400 || !strings.Contains(string(r.Raw), tc.want) {
+				t.Errorf("%d %s, want 400 naming %s", r.Status, r.Raw, tc.want)
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/scenarios"
 	"github.com/labstack/echo/v4"
 )
 
@@ -122,7 +123,7 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		s.setTenant(c)
-		if answered, err := s.applyScenario(c, r, beforeAuth); answered || err != nil {
+		if answered, err := s.applyScenario(c, r, scenarios.BeforeAuth); answered || err != nil {
 			return err
 		}
 		if !r.public {
@@ -135,7 +136,7 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 				return api.Detail(http.StatusForbidden, api.MsgForbidden)
 			}
 		}
-		if answered, err := s.applyScenario(c, r, afterAuth); answered || err != nil {
+		if answered, err := s.applyScenario(c, r, scenarios.AfterAuth); answered || err != nil {
 			return err
 		}
 		input, err := s.validateRequest(c, r)

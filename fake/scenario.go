@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,47 +89,19 @@ func (s *Server) setupScenarios() error {
 	return nil
 }
 
-// scenarioPhase says when in a request scenario rules are checked.
-type scenarioPhase int
-
-const (
-	beforeAuth scenarioPhase = iota
-	afterAuth
-)
-
-// applyScenario finds the rule that matches the request and applies it. It
-// reports whether the rule answered (so the normal handler must not run).
-func (s *Server) applyScenario(c echo.Context, r *route, phase scenarioPhase) (bool, error) {
-	if phase == beforeAuth {
-		return false, nil // TODO(i11): stateless rules before auth once the engine splits them
+// applyScenario finds the rule of phase that matches the request and
+// applies it; it reports whether the rule answered (so the normal handler
+// must not run). BeforeAuth considers only rules that read no stored state,
+// which may answer anyone (an outage is an outage); AfterAuth, called once
+// the request is authenticated and authorised for its tenant, the rules
+// with a when clause or {{entity.FIELD}} template, so a rule never shows a
+// caller what the caller may not see.
+func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) (bool, error) {
+	req, err := s.scenarioRequest(c, r)
+	if err != nil {
+		return true, err
 	}
-	var extra []string
-	if h := c.Request().Header.Get(ScenarioHeader); h != "" {
-		for _, n := range strings.Split(h, ",") {
-			if n = strings.TrimSpace(n); n == "" {
-				continue
-			} else if !s.scen.Known(n) {
-				return true, api.Detail(http.StatusBadRequest, fmt.Sprintf("Unknown scenario %q in %s.", n, ScenarioHeader))
-			}
-			extra = append(extra, n)
-		}
-	}
-	req := &scenarios.Request{
-		Operation: r.id, Method: c.Request().Method, Path: c.Request().URL.Path, Tenant: api.Tenant(c),
-		Param: paramLookup(c), Extra: extra,
-		Entity: func() (map[string]any, bool) {
-			for _, m := range s.modules {
-				if m, ok := m.Entity(c); ok {
-					return m, true
-				}
-			}
-			return nil, false
-		},
-	}
-	d := s.scen.Match(req, scenarios.BeforeAuth)
-	if d == nil {
-		d = s.scen.Match(req, scenarios.AfterAuth)
-	}
+	d := s.scen.Match(req, phase)
 	if d == nil {
 		return false, nil
 	}
@@ -154,7 +127,53 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarioPhase) (b
 	if !resp.HasBody {
 		return true, c.NoContent(resp.Status)
 	}
-	return true, api.JSON(c, resp.Status, scenarios.RenderBody(resp.Body, d.Entity))
+	body, err := d.Body()
+	if err != nil {
+		return true, fmt.Errorf("scenario %s/%s: %w", d.Scenario, d.Rule, err)
+	}
+	ct := echo.MIMEApplicationJSON
+	if resp.Raw {
+		ct = resp.Headers["Content-Type"]
+	}
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return true, c.Blob(resp.Status, ct, body)
+}
+
+const ctxScenarioRequest = "iblfake.scenario-request"
+
+// scenarioRequest is what the engine sees of the request, made once for
+// both phases: the scenarios the X-Fake-Scenario header names (a 400 for an
+// unknown one), and the caller (its API key), whose per-request scenarios
+// keep counters of their own.
+func (s *Server) scenarioRequest(c echo.Context, r *route) (*scenarios.Request, error) {
+	if req, ok := c.Get(ctxScenarioRequest).(*scenarios.Request); ok {
+		return req, nil
+	}
+	var extra []string
+	if h := c.Request().Header.Get(ScenarioHeader); h != "" {
+		for _, n := range strings.Split(h, ",") {
+			if n = strings.TrimSpace(n); n == "" {
+				continue
+			} else if !s.scen.Known(n) {
+				return nil, api.Detail(http.StatusBadRequest, fmt.Sprintf("Unknown scenario %q in %s.", n, ScenarioHeader))
+			}
+			extra = append(extra, n)
+		}
+	}
+	req := &scenarios.Request{
+		Operation: r.id, Method: c.Request().Method, Path: c.Request().URL.Path, Tenant: api.Tenant(c),
+		Param: paramLookup(c), Extra: extra, Caller: apiKey(c.Request()),
+		Entity: func() (map[string]any, bool) {
+			for _, m := range s.modules {
+				if m, ok := m.Entity(c); ok {
+					return m, true
+				}
+			}
+			return nil, false
+		},
+	}
+	c.Set(ctxScenarioRequest, req)
+	return req, nil
 }
 
 // fault breaks the connection the way the rule asks.
