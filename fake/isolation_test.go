@@ -272,6 +272,9 @@ func isoSend(t *testing.T, method, url, key string, body any) (int, []byte) {
 	if key != "" {
 		req.Header.Set("Authorization", "Api-Token "+key)
 	}
+	if adminToken != "" && strings.Contains(url, "/_fake/") {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
