@@ -186,11 +186,11 @@ func TestProcess(t *testing.T) {
 	// refused at once instead of hanging, and health answers again once
 	// the held requests have been answered.
 	t.Run("MaxConnections", func(t *testing.T) {
-		const delay = 1500 * time.Millisecond
+		const delay = 3 * time.Second
 		p := startFake(t, bin, "--scenario", delayScenario(t, delay.String()), "--max-connections", "2")
 		start := time.Now()
 		held := []<-chan error{p.hold(t), p.hold(t)}
-		time.Sleep(300 * time.Millisecond) // both read and delayed
+		time.Sleep(500 * time.Millisecond) // both read and delayed
 		refusedAt := time.Now()
 		code, err := p.health()
 		if time.Since(refusedAt) > time.Second {

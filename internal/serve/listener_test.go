@@ -226,13 +226,18 @@ func TestBusyConnectionsRefuse(t *testing.T) {
 // count as idle once the grace period has passed, so a flood of them
 // cannot keep the fake unreachable.
 func TestSilentConnectionsMakeRoom(t *testing.T) {
-	const max, grace = 3, 200 * time.Millisecond
+	const max, grace = 3, 500 * time.Millisecond
 	ts := startServer(t, limits(max), grace)
+	start := time.Now()
 	for i := 0; i < max; i++ {
 		dial(t, ts.addr)
 	}
 	ts.waitFor(t, "the silent connections admitted", func(s Stats) bool { return s.Open == max })
-	if code, _, err := dial(t, ts.addr).get("/_fake/health"); err == nil && code != http.StatusServiceUnavailable {
+	code, _, err := dial(t, ts.addr).get("/_fake/health")
+	switch {
+	case time.Since(start) >= grace:
+		t.Logf("the machine took %v to get here, past the grace period: not checking the refusal", time.Since(start))
+	case err == nil && code != http.StatusServiceUnavailable:
 		t.Fatalf("within the grace period: got %d, want the connection refused", code)
 	}
 	time.Sleep(grace)
