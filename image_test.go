@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/serve"
 	"github.com/iblfake/iblfake/spec"
 )
 
@@ -150,7 +151,7 @@ func runImage(t *testing.T, root string, env []string, use func(base string)) st
 	addr := strings.TrimPrefix(env[0], "IBLFAKE_ADDR=")
 	base := "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
-	for fake.CheckHealth(context.Background(), base) != nil {
+	for serve.CheckHealth(context.Background(), base) != nil {
 		if time.Now().After(deadline) {
 			t.Fatalf("not healthy after 15s; log:\n%s", logs.String())
 		}

@@ -4,10 +4,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,40 +16,46 @@ import (
 	_ "time/tzdata" // the image has no zoneinfo; TZ still works
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/config"
+	"github.com/iblfake/iblfake/internal/serve"
 	"github.com/iblfake/iblfake/spec"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		if fake.IsHelp(err) {
-			os.Exit(0)
-		}
+	cfg, err := config.Load(os.Args[1:], os.Getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		config.Usage(os.Stdout)
+		return
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "iblfake: %v\nrun iblfake -h for the flags\n", err)
+		os.Exit(1)
+	}
+	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "iblfake:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
-	cfg, err := fake.ParseConfig(args, os.Getenv, os.Stderr)
-	if err != nil {
-		return err
-	}
+// run does what cfg asks: print the version, check a running fake's
+// health, or serve until SIGINT or SIGTERM.
+func run(cfg *config.Config) error {
 	if cfg.Version {
 		fmt.Printf("iblfake %s (vendor spec %s@%s)\n", fake.Version, spec.VendorPackage, spec.VendorPackageVersion)
 		return nil
 	}
 	if cfg.HealthCheck {
 		// The container's HEALTHCHECK: the image has no shell or curl.
-		base, err := fake.HealthURL(cfg.Addr)
+		base, err := serve.HealthURL(cfg.Addr)
 		if err != nil {
 			return err
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		return fake.CheckHealth(ctx, base)
+		return serve.CheckHealth(ctx, base)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	srv, err := fake.New(cfg.Options(logger)...)
+	srv, err := cfg.NewServer(logger)
 	if err != nil {
 		return err
 	}
@@ -58,11 +64,11 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	hs := cfg.Limits.HTTPServer(srv.Handler())
+	hs := serve.New(ln, srv.Handler(), cfg.Limits, logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve() }()
 	// Parsing the OpenAPI document leaves a heap of short-lived garbage
 	// behind; hand it back to the OS now rather than idling on it (idle
 	// RSS drops from about 30 to about 20 MiB). Off the serving path.
@@ -79,10 +85,11 @@ func run(args []string) error {
 	if cfg.DB != "" {
 		state = cfg.DB
 	}
-	logger.Info("iblfake listening", "addr", ln.Addr().String(), "version", fake.Version, "state", state,
-		"auth", map[bool]string{true: "any key, any org", false: "keys bound to orgs"}[len(cfg.APIKeys) == 0])
+	logger.Info("iblfake listening", "addr", hs.Addr().String(), "version", fake.Version, "state", state,
+		"auth", map[bool]string{true: "any key, any org", false: "keys bound to orgs"}[len(cfg.APIKeys) == 0],
+		"max_connections", hs.Listener().Max())
 	if srv.AdminOpen() {
-		logger.Warn("the admin surface /_fake/ is open: anyone who can reach " + ln.Addr().String() +
+		logger.Warn("the admin surface /_fake/ is open: anyone who can reach " + hs.Addr().String() +
 			" can read, replace or reset all state; set --admin-token (IBLFAKE_ADMIN_TOKEN) to protect it")
 	}
 	select {
@@ -90,11 +97,12 @@ func run(args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
+	// From here a second signal kills the process at once, as if it had
+	// no handler: the way out of a drain nobody wants to wait for.
+	stop()
+	logger.Info("shutting down", "drain", cfg.Limits.ShutdownTimeout)
+	// Requests the drain cuts off are logged, not an error: the process
+	// was asked to stop and did, so it exits 0.
+	hs.Shutdown()
 	return nil
 }

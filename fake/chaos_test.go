@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/serve"
 )
 
 // chaosDir holds the malformed requests TestChaos sends, one per file.
@@ -56,8 +57,8 @@ type chaosCase struct {
 
 // chaosLimits are the default limits with short timeouts, so the slow cases
 // take about a second.
-func chaosLimits() fake.Limits {
-	l := fake.DefaultLimits()
+func chaosLimits() serve.Limits {
+	l := serve.DefaultLimits()
 	l.ReadHeaderTimeout = 500 * time.Millisecond
 	l.ReadTimeout = time.Second
 	return l

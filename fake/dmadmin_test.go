@@ -1,12 +1,6 @@
 package fake_test
 
-import (
-	"io"
-	"log/slog"
-	"testing"
-
-	"github.com/iblfake/iblfake/fake"
-)
+import "testing"
 
 // TestDMAdminOnly: with keys bound, license create/update are a DM admin's
 // alone (SKILL-CI), refused to a platform key with DRF's 403 before the
@@ -28,17 +22,4 @@ func TestDMAdminOnly(t *testing.T) {
 	// A DM admin reaches every org, as with no keys bound.
 	c.auth = "Api-Token key-dm"
 	c.must(t, 200, "POST", base("globex")+"issuers/", map[string]any{"name": "G"})
-}
-
-// TestDMAdminFromFlag: --api-key KEY=* binds a DM admin.
-func TestDMAdminFromFlag(t *testing.T) {
-	cfg, err := fake.ParseConfig([]string{"--api-key", "root=*", "--api-key", "k=acme"}, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := newClient(t, cfg.Options(slog.New(slog.DiscardHandler))...)
-	c.auth = "Api-Token k"
-	c.must(t, 403, "POST", licBase+"user/create/", map[string]any{"platform_key": "acme"})
-	c.auth = "Api-Token root"
-	c.must(t, 200, "POST", licBase+"user/create/", map[string]any{"platform_key": "acme"})
 }

@@ -272,24 +272,6 @@ func TestFixtureProgress(t *testing.T) {
 	equal(t, "an entity", string(st.Buckets["big"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
 }
 
-func TestFixtureConfig(t *testing.T) {
-	env := map[string]string{"IBLFAKE_FIXTURES": "a.yaml, b.json", "IBLFAKE_DEMO": "true"}
-	cfg, err := fake.ParseConfig([]string{"--fixture", "c.yaml", "--seed", "42"}, func(k string) string { return env[k] }, new(bytes.Buffer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	equal(t, "fixtures", cfg.Fixtures, []string{"a.yaml", "b.json", "c.yaml"})
-	equal(t, "demo", cfg.Demo, true)
-	cfg, err = fake.ParseConfig([]string{"--demo=false"}, func(k string) string { return env[k] }, new(bytes.Buffer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	equal(t, "demo", cfg.Demo, false)
-	if _, err := fake.ParseConfig(nil, func(k string) string { return map[string]string{"IBLFAKE_DEMO": "sure"}[k] }, new(bytes.Buffer)); err == nil {
-		t.Fatal("IBLFAKE_DEMO=sure accepted")
-	}
-}
-
 func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {
 	// A --db file reopened with the same --seed, or a fixture made by a
 	// fake with that seed: the generator must not hand out stored ids again.

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// issuers is the operation the test scenarios delay.
+const issuers = "/api/credentials/orgs/acme/users/admin/issuers/"
+
+// delayScenario is a scenario file delaying every issuer list by delay.
+func delayScenario(t *testing.T, delay string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "slow.yaml")
+	doc := "name: slow\nrules:\n  - match: {operation: \"credentials_orgs_users_issuers_retrieve\"}\n    respond: {delay: " + delay + "}\n"
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// fakeProc is a running iblfake binary.
+type fakeProc struct {
+	cmd  *exec.Cmd
+	addr string
+	mu   sync.Mutex
+	log  bytes.Buffer
+	done chan struct{} // closed once it has exited; then err is its exit
+	err  error
+}
+
+var listeningRE = regexp.MustCompile(`msg="iblfake listening" addr=(\S+)`)
+
+// startFake runs bin with args on a free loopback port and waits until it
+// listens.
+func startFake(t *testing.T, bin string, args ...string) *fakeProc {
+	t.Helper()
+	p := &fakeProc{cmd: exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...), done: make(chan struct{})}
+	p.cmd.Env = []string{} // no IBLFAKE_* from the test's environment
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.log.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	})
+	select {
+	case p.addr = <-addr:
+	case <-p.done:
+		t.Fatalf("iblfake exited before listening (%v):\n%s", p.err, p.logs())
+	case <-time.After(15 * time.Second):
+		t.Fatalf("iblfake did not listen within 15s:\n%s", p.logs())
+	}
+	return p
+}
+
+func (p *fakeProc) logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+// hold opens a connection and sends an issuer list on it, which the delay
+// scenario holds; the answer (or the connection's end) arrives on the
+// returned channel.
+func (p *fakeProc) hold(t *testing.T) <-chan error {
+	t.Helper()
+	c, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if _, err := fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: fake\r\nAuthorization: Api-Token k\r\n\r\n", issuers); err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan error, 1)
+	go func() {
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err == nil && resp.StatusCode != 200 {
+				err = fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}
+		res <- err
+	}()
+	return res
+}
+
+// health GETs /_fake/health on a new connection, waiting at most 2 s.
+func (p *fakeProc) health() (int, error) {
+	hc := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Get("http://" + p.addr + "/_fake/health")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+// TestProcess runs the built command: how it stops, and how it bounds its
+// connections.
+func TestProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "iblfake")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	// SIGTERM with a request held open by a 5-minute scenario delay: the
+	// drain runs out, the request is cut off and logged, and the process
+	// exits 0 within the bound rather than failing with a bare
+	// "context deadline exceeded".
+	t.Run("SIGTERMCutsOffHeldRequest", func(t *testing.T) {
+		const drain = time.Second
+		p := startFake(t, bin, "--scenario", delayScenario(t, "5m"), "--shutdown-timeout", drain.String())
+		held := p.hold(t)
+		// The drain counts the request only once the fake has read it.
+		time.Sleep(300 * time.Millisecond)
+		start := time.Now()
+		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-p.done:
+		case <-time.After(drain + 5*time.Second):
+			t.Fatalf("still running %v after SIGTERM:\n%s", drain+5*time.Second, p.logs())
+		}
+		elapsed := time.Since(start)
+		if p.err != nil {
+			t.Errorf("got exit %v, want 0; log:\n%s", p.err, p.logs())
+		}
+		if elapsed < drain {
+			t.Errorf("exited %v after SIGTERM, want it to drain for %v first", elapsed, drain)
+		}
+		for _, want := range []string{`msg="shutting down"`, "cut_off=1"} {
+			if !strings.Contains(p.logs(), want) {
+				t.Errorf("log lacks %s:\n%s", want, p.logs())
+			}
+		}
+		if strings.Contains(p.logs(), "deadline exceeded") {
+			t.Errorf("log reports the drain deadline as an error:\n%s", p.logs())
+		}
+		if err := <-held; err == nil {
+			t.Error("the held request was answered, want its connection closed")
+		}
+	})
+
+	// --max-connections 2 with both connections mid-request: a third is
+	// refused at once instead of hanging, and health answers again once
+	// the held requests have been answered.
+	t.Run("MaxConnections", func(t *testing.T) {
+		const delay = 3 * time.Second
+		p := startFake(t, bin, "--scenario", delayScenario(t, delay.String()), "--max-connections", "2")
+		start := time.Now()
+		held := []<-chan error{p.hold(t), p.hold(t)}
+		time.Sleep(500 * time.Millisecond) // both read and delayed
+		refusedAt := time.Now()
+		code, err := p.health()
+		if time.Since(refusedAt) > time.Second {
+			t.Errorf("the refusal took %v, want it at once", time.Since(refusedAt))
+		}
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout():
+			t.Errorf("health at the limit hung (%v), want it refused", err)
+		case err == nil && code != http.StatusServiceUnavailable:
+			t.Errorf("health at the limit: got %d, want 503 or a closed connection", code)
+		}
+		if time.Since(start) >= delay {
+			t.Fatalf("the check ran after the held requests finished (%v); the machine is too slow for this test", time.Since(start))
+		}
+		for i, h := range held {
+			if err := <-h; err != nil {
+				t.Fatalf("held request %d: %v", i, err)
+			}
+		}
+		if code, err := p.health(); err != nil || code != 200 {
+			t.Errorf("health once the requests finished: got %d, %v; want 200", code, err)
+		}
+		if !strings.Contains(p.logs(), "connection limit reached") || !strings.Contains(p.logs(), "max_connections=2") {
+			t.Errorf("log lacks the limit and its warning:\n%s", p.logs())
+		}
+	})
+}
