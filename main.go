@@ -101,8 +101,10 @@ func run(cfg *config.Config) error {
 	// no handler: the way out of a drain nobody wants to wait for.
 	stop()
 	logger.Info("shutting down", "drain", cfg.Limits.ShutdownTimeout)
-	// Requests the drain cuts off are logged, not an error: the process
-	// was asked to stop and did, so it exits 0.
+	// Scenario delays end now, so the requests they hold are answered
+	// within the drain. Requests the drain cuts off are logged, not an
+	// error: the process was asked to stop and did, so it exits 0.
+	srv.EndDelays()
 	hs.Shutdown()
 	return nil
 }

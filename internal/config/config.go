@@ -46,6 +46,10 @@ type Config struct {
 	DB          string              // bbolt file; empty: state in memory
 	APIKeys     map[string][]string // key -> orgs
 	CORSOrigins []string            // empty: CORS off
+	// AdminCORSOrigins may call /_fake/ from a browser (none by default).
+	AdminCORSOrigins []string
+	// MaxDelayed bounds the requests scenario delays hold at once.
+	MaxDelayed  int
 	LogLevel    slog.Level
 	JournalSize int
 	Seed        uint64
@@ -125,6 +129,15 @@ func options() []option {
 					c.CORSOrigins = splitList(v)
 				}
 				return nil
+			})},
+		{name: "admin-cors-origins", env: "IBLFAKE_ADMIN_CORS_ORIGINS", usage: "comma-separated `origins` whose pages may call /_fake/ from a browser; none by default, so no web page can read or reset the fake",
+			apply: one(func(c *Config, v string) error { c.AdminCORSOrigins = splitList(v); return nil })},
+		{name: "max-delayed", env: "IBLFAKE_MAX_DELAYED", def: strconv.Itoa(fake.DefaultMaxDelayed),
+			usage: "hold at most `n` requests in scenario delays at once; past it a delayed request is answered at once and the journal says so",
+			apply: one(func(c *Config, v string) error {
+				n, err := intIn(v, 1, MaxConnections)
+				c.MaxDelayed = int(n)
+				return err
 			})},
 		{name: "log-level", env: "IBLFAKE_LOG_LEVEL", def: "info", usage: "`level` of the structured log on stderr: debug, info, warn or error",
 			apply: one(func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })},
@@ -371,6 +384,12 @@ func boolOf(v string) (bool, error) {
 // store: NewServer opens DB.
 func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	opts := []fake.Option{fake.WithCORS(c.CORSOrigins...), fake.WithJournalSize(c.JournalSize), fake.WithSeed(c.Seed), fake.WithLogger(logger)}
+	if len(c.AdminCORSOrigins) > 0 {
+		opts = append(opts, fake.WithAdminCORS(c.AdminCORSOrigins...))
+	}
+	if c.MaxDelayed > 0 {
+		opts = append(opts, fake.WithMaxDelayed(c.MaxDelayed))
+	}
 	if c.MaxBodyBytes > 0 {
 		opts = append(opts, fake.WithMaxBodyBytes(c.MaxBodyBytes))
 	}

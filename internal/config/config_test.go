@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/config"
 	"github.com/iblfake/iblfake/internal/serve"
@@ -22,6 +23,7 @@ func defaults() config.Config {
 	return config.Config{
 		Addr: "127.0.0.1:8080", APIKeys: map[string][]string{}, CORSOrigins: []string{"*"},
 		LogLevel: slog.LevelInfo, JournalSize: 1000, MaxBodyBytes: 10 << 20, Limits: serve.DefaultLimits(),
+		MaxDelayed: fake.DefaultMaxDelayed,
 	}
 }
 
@@ -88,6 +90,9 @@ func TestLoad(t *testing.T) {
 		{name: "EmptyEnvIsUnset", env: map[string]string{"IBLFAKE_ADDR": "", "IBLFAKE_JOURNAL_SIZE": ""}, want: defaults()},
 		{name: "LastSingleFlagWins", args: []string{"--addr", ":1", "--addr", ":2"}, want: with(func(c *config.Config) { c.Addr = ":2" })},
 		{name: "CORSOff", env: map[string]string{"IBLFAKE_CORS_ORIGINS": "off"}, want: with(func(c *config.Config) { c.CORSOrigins = nil })},
+		{name: "AdminCORS", args: []string{"--admin-cors-origins", "https://dash.test, https://b.test"},
+			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
+		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
 		{name: "DemoFlag", args: []string{"--demo"}, want: with(func(c *config.Config) { c.Demo = true })},
 		{name: "LimitsAtTheirMaxima", args: []string{"--journal-size", "1000000", "--max-body-bytes", "1073741824",
 			"--max-header-bytes", "67108864", "--max-connections", "1048576", "--seed", "18446744073709551615", "--read-timeout", "2562047h"},
