@@ -23,6 +23,10 @@ type Entry struct {
 	// Note says what the fake did differently from what was asked (a
 	// scenario delay skipped because too many requests were held).
 	Note string `json:"note,omitempty"`
+	// Violations are where the request or the answer departs from the
+	// corrected document (a proxied real answer, say), one line each:
+	// "response body /result/name: want string, got number".
+	Violations []string `json:"violations,omitempty"`
 }
 
 // Journal keeps the last N requests in a ring.
