@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -252,7 +252,7 @@ func TestDurabilityKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st fake.State
+	var st state.State
 	err = json.NewDecoder(resp.Body).Decode(&st)
 	resp.Body.Close()
 	if err != nil {

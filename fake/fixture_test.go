@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/state"
 )
 
 var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/fixtures/small.yaml from the HTTP API")
@@ -88,7 +89,7 @@ func TestFixtureSmallIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	y, err := fake.MarshalFixtureYAML(st)
+	y, err := state.MarshalYAML(st)
 	if err != nil {
 		t.Fatalf("MarshalFixtureYAML: %v", err)
 	}
@@ -137,7 +138,7 @@ func TestFixtureLoad(t *testing.T) {
 		src := smallTenant(t)
 		want := exportJSON(t, src.srv.Server)
 		st, _ := src.srv.ExportState()
-		y, err := fake.MarshalFixtureYAML(st)
+		y, err := state.MarshalYAML(st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,9 +163,9 @@ func TestFixtureLoad(t *testing.T) {
 
 func TestFixtureMalformed(t *testing.T) {
 	_, err := fake.New(fake.WithFixture(fixtureDir + "malformed.yaml"))
-	var fe *fake.FixtureError
+	var fe *state.FixtureError
 	if !errors.As(err, &fe) {
-		t.Fatalf("New = %v, want a *fake.FixtureError", err)
+		t.Fatalf("New = %v, want a *state.FixtureError", err)
 	}
 	equal(t, "line", fe.Line, 8)
 	equal(t, "field", fe.Field, "buckets.cred.issuers.Hn2xv5b0Sg6b3e2sVq0xQw")
@@ -193,10 +194,10 @@ func TestFixtureMalformed(t *testing.T) {
 		{"NegativeSequence", "format: iblfake-state/1\nsequences:\n  b: -1\n", 3, "sequences.b", "non-negative integer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := fake.ParseFixture("t.yaml", []byte(tc.doc))
-			var fe *fake.FixtureError
+			_, err := state.ParseFixture("t.yaml", []byte(tc.doc))
+			var fe *state.FixtureError
 			if !errors.As(err, &fe) {
-				t.Fatalf("ParseFixture = %v, want a *fake.FixtureError", err)
+				t.Fatalf("ParseFixture = %v, want a *state.FixtureError", err)
 			}
 			if fe.Line != tc.line || fe.Field != tc.field || !strings.Contains(fe.Reason, tc.text) {
 				t.Fatalf("error = line %d field %q reason %q, want line %d field %q reason containing %q",

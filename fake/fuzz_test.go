@@ -16,6 +16,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/state"
 )
 
 // fuzzServer is one fake shared by a fuzz target's inputs: building one per
@@ -146,7 +147,7 @@ func checkVendorShaped(t *testing.T, srv *fake.Server, req *http.Request, rec *h
 func FuzzImportState(f *testing.F) {
 	srv := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		var st fake.State
+		var st state.State
 		dec := json.NewDecoder(bytes.NewReader(doc))
 		dec.DisallowUnknownFields()
 		if dec.Decode(&st) != nil || dec.More() {
@@ -158,13 +159,13 @@ func FuzzImportState(f *testing.F) {
 
 // checkImport imports st into srv: refused, it must be a 400 *api.Error
 // that changed nothing; accepted, exporting must give st back.
-func checkImport(t *testing.T, srv *fake.Server, st *fake.State) {
+func checkImport(t *testing.T, srv *fake.Server, st *state.State) {
 	t.Helper()
 	before, err := srv.ExportState()
 	if err != nil {
 		t.Fatal(err)
 	}
-	beforeTenant := &fake.State{}
+	beforeTenant := &state.State{}
 	if st.Tenant != "" {
 		if beforeTenant, err = srv.ExportTenantState(st.Tenant); err != nil {
 			t.Fatal(err)
@@ -201,7 +202,7 @@ func checkImport(t *testing.T, srv *fake.Server, st *fake.State) {
 // tenant's export gives back, every other tenant's entry is as it was
 // (before, beforeTenant: the whole store and the tenant before the
 // import), and no sequence went back.
-func checkTenantImport(t *testing.T, srv *fake.Server, st, before, beforeTenant *fake.State) {
+func checkTenantImport(t *testing.T, srv *fake.Server, st, before, beforeTenant *state.State) {
 	t.Helper()
 	got, err := srv.ExportTenantState(st.Tenant)
 	if err != nil {
@@ -225,7 +226,7 @@ func checkTenantImport(t *testing.T, srv *fake.Server, st, before, beforeTenant 
 }
 
 // othersOf is all's entries (normState) that mine does not hold.
-func othersOf(all, mine *fake.State) map[string]map[string]string {
+func othersOf(all, mine *state.State) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for b, items := range normState(all)["buckets"].(map[string]map[string]string) {
 		for k, v := range items {
@@ -258,9 +259,9 @@ func FuzzFixture(f *testing.F) {
 	srv := newFuzzServer(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.yaml"
-		st, err := fake.ParseFixture(name, data)
+		st, err := state.ParseFixture(name, data)
 		if err != nil {
-			var fe *fake.FixtureError
+			var fe *state.FixtureError
 			if !errors.As(err, &fe) || fe.File != name || fe.Reason == "" {
 				t.Fatalf("error %T %v, want a *FixtureError naming %s and a reason", err, err, name)
 			}
@@ -277,7 +278,7 @@ func FuzzFixture(f *testing.F) {
 // normState is st as the bytes it stores (a JSON string's text, other
 // values compacted), without what an export leaves out (empty buckets, zero
 // sequences), for comparing documents.
-func normState(st *fake.State) map[string]any {
+func normState(st *state.State) map[string]any {
 	buckets := map[string]map[string]string{}
 	for name, items := range st.Buckets {
 		for k, raw := range items {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -50,11 +51,11 @@ func TestStateExportResetImport(t *testing.T) {
 			list := c.must(t, 200, "GET", base("acme")+cred+"/assertions/?include_revoked=true", nil).Raw
 
 			exported := c.must(t, 200, "GET", "/_fake/state", nil).Raw
-			var st fake.State
+			var st state.State
 			if err := json.Unmarshal(exported, &st); err != nil {
 				t.Fatal(err)
 			}
-			equal(t, "format", st.Format, fake.StateFormat)
+			equal(t, "format", st.Format, state.Format)
 			if st.Sequences["cred.credentials"] != 3 {
 				t.Errorf("sequences[cred.credentials]=%d, want 3 (one deleted)", st.Sequences["cred.credentials"])
 			}
@@ -158,7 +159,7 @@ func TestStateValueEncoding(t *testing.T) {
 		`{"format":"iblfake-state/1","buckets":{"x":{"a\u0000001":"id-1","num":"42","obj":{"k":[1,"<&>"]},"quoted":"\"s\"","sp":"{ \"a\": 1 }"}},"sequences":{"x":7}}`)
 }
 
-func countKeys(st fake.State) int {
+func countKeys(st state.State) int {
 	n := 0
 	for _, items := range st.Buckets {
 		n += len(items)

@@ -11,6 +11,7 @@ import (
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -28,9 +29,9 @@ func seedEveryBucket(t *testing.T, c *client) {
 	c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
 }
 
-func exportOf(t *testing.T, c *client, query string) fake.State {
+func exportOf(t *testing.T, c *client, query string) state.State {
 	t.Helper()
-	var st fake.State
+	var st state.State
 	if err := json.Unmarshal(c.must(t, 200, "GET", "/_fake/state"+query, nil).Raw, &st); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/demo"
+	"github.com/iblfake/iblfake/fake/state"
 )
 
 // day is the fixed "today" the tests build the demo tenant for.
@@ -194,11 +195,11 @@ func TestDemoAsFixture(t *testing.T) {
 	// to the very same state.
 	srv, want := build(t, 11)
 	st, _ := srv.ExportState()
-	y, err := fake.MarshalFixtureYAML(st)
+	y, err := state.MarshalYAML(st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	parsed, err := fake.ParseFixture("demo.yaml", y)
+	parsed, err := state.ParseFixture("demo.yaml", y)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,23 +1,19 @@
-package fake
+package state
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/demo"
-	"github.com/iblfake/iblfake/fake/store"
 	"gopkg.in/yaml.v3"
 )
 
@@ -52,34 +48,12 @@ func (e *FixtureError) Error() string {
 // after, besides once a second.
 const fixtureProgressEvery = 10000
 
-// WithFixture loads seed state from path, a YAML or JSON file in the State
-// format that GET /_fake/state answers, when the server starts over an
-// empty store (a --db file that already holds state is left as it is).
-// Repeatable: the fixtures are merged (a key two files give different
-// values is an error) and imported in one transaction, through the same
-// path as PUT /_fake/state. A malformed file makes New fail with a
-// *FixtureError naming the file, line and field.
-func WithFixture(path string) Option {
-	return func(o *options) error {
-		if path == "" {
-			return errors.New("WithFixture: empty path")
-		}
-		o.fixtures = append(o.fixtures, path)
-		return nil
-	}
-}
-
-// LoadFixture reads and parses the fixture at path (see ParseFixture).
-func LoadFixture(path string) (*State, error) {
-	return loadFixture(path, nil)
-}
-
-// maxFixtureBytes bounds a fixture file as PUT /_fake/state bounds its
-// body, so a wrong path (/dev/zero, a disk image) is a clear error, not a
+// LoadFixture reads and parses the fixture at path (see ParseFixture),
+// logging progress on log (nil for none). The file is bounded as PUT
+// /_fake/state bounds its body (MaxBytes), and a device is refused at
+// once, so a wrong path (/dev/zero, a disk image) is a clear error, not a
 // fake that reads until it runs out of memory.
-const maxFixtureBytes = maxStateBytes
-
-func loadFixture(path string, log *slog.Logger) (*State, error) {
+func LoadFixture(path string, log *slog.Logger) (*State, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
@@ -88,12 +62,12 @@ func loadFixture(path string, log *slog.Logger) (*State, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0 {
 		return nil, &FixtureError{File: path, Reason: "a device, not a file"}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFixtureBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
-	if len(data) > maxFixtureBytes {
-		return nil, &FixtureError{File: path, Reason: fmt.Sprintf("the file is larger than %d MiB, the most a fixture may be", maxFixtureBytes>>20)}
+	if len(data) > MaxBytes {
+		return nil, &FixtureError{File: path, Reason: fmt.Sprintf("the file is larger than %d MiB, the most a fixture may be", MaxBytes>>20)}
 	}
 	return parseFixture(path, data, log)
 }
@@ -151,7 +125,7 @@ func parseJSONFixture(data []byte) (*State, bool) {
 	var st State
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&st); err != nil || dec.More() || st.Format != StateFormat {
+	if err := dec.Decode(&st); err != nil || dec.More() || st.Format != Format {
 		return nil, false
 	}
 	for name, items := range st.Buckets {
@@ -251,7 +225,7 @@ func (p *fixtureParser) mapping(n *yaml.Node, field string) [][2]*yaml.Node {
 func (p *fixtureParser) document(doc *yaml.Node) *State {
 	st := &State{Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		p.err = &FixtureError{File: p.file, Line: 1, Reason: "the file is empty; an empty tenant is {format: " + StateFormat + "}"}
+		p.err = &FixtureError{File: p.file, Line: 1, Reason: "the file is empty; an empty tenant is {format: " + Format + "}"}
 		return nil
 	}
 	top := p.mapping(doc.Content[0], "")
@@ -264,10 +238,10 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 		switch k.Value {
 		case "format":
 			hasFormat = true
-			if v.Kind != yaml.ScalarNode || v.Value != StateFormat {
-				p.fail(v, "format", "want %q, got %s", StateFormat, describe(v))
+			if v.Kind != yaml.ScalarNode || v.Value != Format {
+				p.fail(v, "format", "want %q, got %s", Format, describe(v))
 			}
-			st.Format = StateFormat
+			st.Format = Format
 		case "tenant":
 			// A tenant's export (GET /_fake/state?tenant=); as a fixture it
 			// loads into the empty store like any other.
@@ -305,7 +279,7 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 		}
 	}
 	if p.err == nil && !hasFormat {
-		p.fail(doc.Content[0], "format", "missing; want %q", StateFormat)
+		p.fail(doc.Content[0], "format", "missing; want %q", Format)
 	}
 	if p.err != nil {
 		return nil
@@ -476,11 +450,11 @@ func describe(n *yaml.Node) string {
 	}
 }
 
-// mergeFixtures merges parsed fixtures in order. A key two fixtures give
+// MergeFixtures merges parsed fixtures in order (files names them). A key two fixtures give
 // different values is an error naming the later file; sequences take the
 // larger value.
-func mergeFixtures(files []string, states []*State) (*State, error) {
-	out := &State{Format: StateFormat, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
+func MergeFixtures(files []string, states []*State) (*State, error) {
+	out := &State{Format: Format, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
 	from := map[string]string{} // bucket + "\x00" + key -> file
 	for i, st := range states {
 		for b, items := range st.Buckets {
@@ -503,20 +477,20 @@ func mergeFixtures(files []string, states []*State) (*State, error) {
 	return out, nil
 }
 
-// MarshalFixtureYAML renders st as a readable YAML fixture: buckets and keys
+// MarshalYAML renders st as a readable YAML fixture: buckets and keys
 // sorted, entity values as YAML mappings in their stored field order.
 // ParseFixture reads it back to the same state.
-func MarshalFixtureYAML(st *State) ([]byte, error) {
+func MarshalYAML(st *State) ([]byte, error) {
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	root := &yaml.Node{Kind: yaml.MappingNode}
-	root.Content = append(root.Content, str("format"), str(StateFormat))
+	root.Content = append(root.Content, str("format"), str(Format))
 	if st.Tenant != "" {
 		root.Content = append(root.Content, str("tenant"), str(st.Tenant))
 	}
 	buckets := &yaml.Node{Kind: yaml.MappingNode}
-	for _, b := range sortedKeys(st.Buckets) {
+	for _, b := range slices.Sorted(maps.Keys(st.Buckets)) {
 		items := &yaml.Node{Kind: yaml.MappingNode}
-		for _, k := range sortedKeys(st.Buckets[b]) {
+		for _, k := range slices.Sorted(maps.Keys(st.Buckets[b])) {
 			v, err := jsonToYAML(json.NewDecoder(bytes.NewReader(st.Buckets[b][k])))
 			if err != nil {
 				return nil, fmt.Errorf("%s/%q: %w", b, k, err)
@@ -530,7 +504,7 @@ func MarshalFixtureYAML(st *State) ([]byte, error) {
 	}
 	root.Content = append(root.Content, str("buckets"), buckets)
 	seqs := &yaml.Node{Kind: yaml.MappingNode}
-	for _, b := range sortedKeys(st.Sequences) {
+	for _, b := range slices.Sorted(maps.Keys(st.Sequences)) {
 		seqs.Content = append(seqs.Content, str(b), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatUint(st.Sequences[b], 10)})
 	}
 	if len(seqs.Content) == 0 {
@@ -598,166 +572,4 @@ func jsonToYAML(dec *json.Decoder) (*yaml.Node, error) {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	}
 	return nil, fmt.Errorf("unexpected JSON token %v", tok)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// loadFixtures parses and merges the server's fixtures, logging progress.
-func (s *Server) loadFixtures() (*State, error) {
-	states := make([]*State, 0, len(s.opts.fixtures))
-	for _, f := range s.opts.fixtures {
-		st, err := loadFixture(f, s.log)
-		if err != nil {
-			return nil, err
-		}
-		states = append(states, st)
-	}
-	return mergeFixtures(s.opts.fixtures, states)
-}
-
-// storeEmpty reports whether the store holds no bucket at all.
-func (s *Server) storeEmpty() (bool, error) {
-	empty := false
-	err := s.deps.Store.View(func(tx store.Tx) error {
-		empty = len(tx.Buckets()) == 0
-		return nil
-	})
-	return empty, err
-}
-
-// seedState loads the fixtures and builds the demo tenant (WithFixture,
-// WithDemo) when the store is empty. Fixtures are parsed either way, so a
-// malformed one is refused even over a store that already holds state.
-//
-// All of it reaches the store in one transaction, so a kill part-way
-// leaves either nothing (and the same command builds it again) or all of
-// it: the demo is built on a server of its own over a memory store that
-// starts from the fixtures (so their ids and the demo's never collide),
-// then that whole state is imported.
-func (s *Server) seedState() error {
-	if len(s.opts.fixtures) == 0 && !s.opts.demo {
-		return s.reseedIDs()
-	}
-	var fix *State
-	if len(s.opts.fixtures) > 0 {
-		var err error
-		if fix, err = s.loadFixtures(); err != nil {
-			return err
-		}
-	}
-	empty, err := s.storeEmpty()
-	if err != nil {
-		return err
-	}
-	if !empty {
-		s.log.Info("the store already holds state: fixtures and demo tenant not loaded", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo)
-		return s.reseedIDs()
-	}
-	if s.opts.demo {
-		if fix, err = s.buildDemo(fix); err != nil {
-			return err
-		}
-	}
-	start := time.Now()
-	n := 0
-	for _, items := range fix.Buckets {
-		n += len(items)
-	}
-	s.log.Info("importing seed state", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo, "entries", n)
-	if err := s.ImportState(fix); err != nil {
-		return fmt.Errorf("fixture: %w", err)
-	}
-	msg := "fixtures loaded"
-	if s.opts.demo {
-		msg = "demo tenant loaded"
-	}
-	s.log.Info(msg, "fixtures", len(s.opts.fixtures), "entries", n, "took", time.Since(start).Round(time.Millisecond))
-	return s.reseedIDs()
-}
-
-// reseedIDs makes a seeded id generator safe over a store that already
-// holds state (a --db file reopened, a fixture made by a fake with the same
-// seed): restarted from the bare seed it would hand out the ids it handed
-// out before. The new seed mixes the seed with the store's buckets and
-// sequence counters, so it stays reproducible for the same state. Without
-// a seed, or over an empty store, nothing changes.
-func (s *Server) reseedIDs() error {
-	if s.opts.seed == 0 {
-		return nil
-	}
-	h := fnv.New64a()
-	err := s.deps.Store.View(func(tx store.Tx) error {
-		for _, b := range tx.Buckets() {
-			fmt.Fprintf(h, "%s\x00%d\x00", b, tx.Sequence(b))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if h.Sum64() == fnv.New64a().Sum64() {
-		return nil // empty store
-	}
-	mixed := s.opts.seed ^ h.Sum64()
-	if mixed == 0 {
-		mixed = 1 // 0 would mean "random"
-	}
-	s.deps.IDs = api.NewIDs(mixed)
-	return nil
-}
-
-// buildDemo builds the demo tenant over base (the fixtures, or nil) and
-// returns the whole resulting state. It runs on a server made for it: a
-// memory store, the same seed and clock start, no keys, no admin token,
-// only the default scenarios, no log; so nothing of this server is
-// swapped for the duration, and nothing reaches its store until the
-// caller imports the result in one transaction.
-func (s *Server) buildDemo(base *State) (*State, error) {
-	if s.opts.keys != nil {
-		bound := false
-		for _, orgs := range s.opts.keys {
-			bound = bound || orgs[demo.Org] || orgs[DMAdmin]
-		}
-		if !bound {
-			return nil, fmt.Errorf("demo: the demo tenant is org %q: bind an API key to it (--api-key KEY=%s)", demo.Org, demo.Org)
-		}
-	}
-	opts := []Option{WithSeed(s.opts.seed), withSpec(s.spec)}
-	if s.deps.Clock.Frozen() {
-		opts = append(opts, WithClockAt(s.deps.Clock.Now()))
-	} else {
-		opts = append(opts, WithClockOffset(s.deps.Clock.Offset()))
-	}
-	b, err := New(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	defer b.Close()
-	if base != nil {
-		if err := b.ImportState(base); err != nil {
-			return nil, fmt.Errorf("fixture: %w", err)
-		}
-		if err := b.reseedIDs(); err != nil {
-			return nil, err
-		}
-	}
-	stats, err := demo.Build(b.Handler(), b.Clock(), demo.Options{
-		// The build creates licenses, which only DM admins may: the
-		// builder binds no keys, so its every key is one.
-		Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: "Api-Token iblfake-demo", Log: s.log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	for _, part := range stats.Skipped {
-		s.log.Warn("demo: part skipped", "part", part)
-	}
-	return b.ExportState()
 }
