@@ -7,7 +7,6 @@ import (
 
 	"net/http"
 	"net/http/httptest"
-	"testing"
 
 	"github.com/iblfake/iblfake/fake/store"
 )
@@ -21,10 +20,22 @@ type TestServer struct {
 	Client *http.Client
 }
 
+// TB is what NewTestServer needs of a test: *testing.T, *testing.B and
+// testing.TB have it. Declared here so that the package, and so the
+// production binary, does not link the testing package (httptest does not
+// either).
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+	TempDir() string
+}
+
 // testStore opens the backend IBLFAKE_TEST_STORE names ("memory" or
 // "bolt", a file in the test's temporary directory), so one run of the
 // suite covers each backend.
-func testStore(t testing.TB, name string) (store.Backend, error) {
+func testStore(t TB, name string) (store.Backend, error) {
 	switch name {
 	case "memory":
 		return store.NewMemory(), nil
@@ -38,7 +49,7 @@ func testStore(t testing.TB, name string) (store.Backend, error) {
 // it sends on a vendor route is validated against the corrected document; a
 // mismatch fails t. Options are those of New. The environment variable
 // IBLFAKE_TEST_STORE=bolt runs it on a bbolt file instead of memory.
-func NewTestServer(t testing.TB, opts ...Option) *TestServer {
+func NewTestServer(t TB, opts ...Option) *TestServer {
 	t.Helper()
 	check := WithResponseValidation(func(r *http.Request, op string, status int, err error) {
 		if err != nil {

@@ -3,7 +3,9 @@ package fake_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +75,20 @@ func TestManyTestServersLeakNothing(t *testing.T) {
 	}
 	if h1 > h0+8<<20 {
 		t.Errorf("heap grew from %.1f to %.1f MiB over %d servers", float64(h0)/(1<<20), float64(h1)/(1<<20), n)
+	}
+}
+
+// TestBinaryDoesNotLinkTesting: the command's dependencies leave out the
+// testing package, which NewTestServer would otherwise pull into every
+// production binary (fake.TB stands in for testing.TB).
+func TestBinaryDoesNotLinkTesting(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/iblfake/iblfake").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if p == "testing" {
+			t.Fatal("the iblfake command links the testing package")
+		}
 	}
 }
