@@ -743,3 +743,26 @@ func TestScenarioUploadsThatCannotBeServed(t *testing.T) {
 		})
 	}
 }
+
+// TestEmailFieldsAndFilters: a body's email field (format email) is
+// refused by the request validator as Django's EmailValidator refuses it,
+// while an email query parameter stays a filter (no match, not a 400) and
+// the public checks keep their own refusal.
+func TestEmailFieldsAndFilters(t *testing.T) {
+	c := newClient(t)
+	for _, path := range []string{"/api/catalog/invitations/platform/", "/api/catalog/invitations/platform/redeem/"} {
+		r := c.do(t, "POST", path, map[string]any{"platform_key": "acme", "email": "not-an-email", "source": "x"})
+		if r.Status != 400 || !strings.Contains(string(r.Raw), `"email":["Enter a valid email address."]`) {
+			t.Errorf("POST %s with a malformed email: %d %s", path, r.Status, r.Raw)
+		}
+	}
+	lic := c.must(t, 200, "POST", "/api/catalog/licenses/program/create/", map[string]any{"platform_key": "acme", "program_id": "acme+P1", "count": 2}).obj(t)["id"]
+	r := c.must(t, 200, "GET", fmt.Sprintf("/api/catalog/licenses/program/assignment/?platform_key=acme&license_id=%v&email=not-an-email", lic), nil)
+	if n := r.obj(t)["count"]; n != 0.0 {
+		t.Errorf("filter by a malformed email: count %v, want 0", n)
+	}
+	r = c.do(t, "GET", "/api/catalog/invitations/platform/check/?platform_key=acme&email=not-an-email", nil)
+	if r.Status != 400 {
+		t.Errorf("platform check with a malformed email: %d %s, want 400", r.Status, r.Raw)
+	}
+}

@@ -28,7 +28,7 @@ var validationOptions = &openapi3filter.Options{
 	MultiError:          true,
 	SkipSettingDefaults: true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidators(stringFormats),
+		openapi3.WithStringFormatValidators(paramFormats),
 	},
 }
 
@@ -46,6 +46,16 @@ var validationOptionsNoBody = func() *openapi3filter.Options {
 // takes the naive date-times the vendor's Python SDK sends. The map form:
 // the single-validator option allocates a map on every schema it checks.
 var stringFormats = map[string]openapi3.StringFormatValidator{
+	"uri":       urlFormat{},
+	"date-time": dateTimeFormat{},
+	"email":     emailFormat{},
+}
+
+// paramFormats are the formats checked in query and path parameters:
+// stringFormats but email. The catalog's email query parameters are
+// filters (a list filtered by a malformed email is simply empty), not
+// EmailFields, and the public checks word their own refusal.
+var paramFormats = map[string]openapi3.StringFormatValidator{
 	"uri":       urlFormat{},
 	"date-time": dateTimeFormat{},
 }

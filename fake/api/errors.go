@@ -61,3 +61,6 @@ func Empty(status int) *Error { return &Error{Status: status} }
 // HTML is an Error body sent as a text/html page rather than JSON: Django's
 // own pages, for what fails before DRF's view runs.
 type HTML string
+
+// MsgInvalidEmail is Django's EmailValidator message.
+const MsgInvalidEmail = "Enter a valid email address."

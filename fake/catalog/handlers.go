@@ -3,7 +3,6 @@ package catalog
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -105,22 +104,12 @@ func parseTime(field, s string) (time.Time, error) {
 	return t, nil
 }
 
-// msgInvalidEmail is Django's EmailValidator message. The request
-// validator does not check `format: email` (kin-openapi knows no email
-// format), so the handlers call validEmail on every email a body carries
-// and on the public checks' email parameter.
-const msgInvalidEmail = "Enter a valid email address."
+// msgInvalidEmail is Django's EmailValidator message (api.MsgInvalidEmail).
+const msgInvalidEmail = api.MsgInvalidEmail
 
-// validEmail is Django's EmailValidator in short: one @, a non-empty local
-// part, and a dotted domain without spaces.
-func validEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || strings.ContainsAny(s, " \t\r\n<>,;") || strings.Contains(domain, "@") {
-		return false
-	}
-	dot := strings.LastIndex(domain, ".")
-	return dot > 0 && dot < len(domain)-1
-}
+// validEmail is api.ValidEmail, for the emails no request schema types:
+// the public checks' query parameter and the admin directory's users.
+func validEmail(s string) bool { return api.ValidEmail(s) }
 
 // idParam reads the integer id named param from the body value (POST) or
 // the query string, refusing a body and query that disagree.

@@ -241,6 +241,8 @@ func (h *Handlers) upsertInvitation(tx store.Tx, t target, w *invitationWrite) (
 	if email == "" && username == "" {
 		return nil, api.Field("email", api.MsgRequired)
 	}
+	// The single create's email was checked by the request validator; a
+	// bulk item's is checked here, to be that item's error code.
 	if email != "" && !validEmail(email) {
 		return nil, api.Field("email", msgInvalidEmail)
 	}
@@ -514,9 +516,7 @@ func (h *Handlers) redeem(kind string) echo.HandlerFunc {
 		if email == "" && username == "" {
 			return api.Field("email", api.MsgRequired)
 		}
-		if email != "" && !validEmail(email) {
-			return api.Field("email", msgInvalidEmail)
-		}
+		// A malformed email was refused by the request validator.
 		t, err := targetOf(c, kind, &w, api.Tenant(c))
 		if err != nil {
 			return err

@@ -170,11 +170,6 @@ func (h *Handlers) assign(kind string) echo.HandlerFunc {
 		if !ok {
 			return api.Field("license_id", api.MsgRequired)
 		}
-		if w.Email.Has() && w.Email.V != "" && !validEmail(w.Email.V) {
-			// DRF's EmailField (format email in the schema), which the
-			// request validator does not check.
-			return api.Field("email", msgInvalidEmail)
-		}
 		if !w.UserID.Has() && !(w.Email.Has() && w.Email.V != "") && !(kind == kindProgram && w.Username.Has() && w.Username.V != "") {
 			return api.NonField("Either user_id or email is required.")
 		}
