@@ -106,11 +106,11 @@ func Slice[T any](p Page, items []T) []T {
 }
 
 // QueryBool reads a boolean query parameter as DRF's BooleanField does
-// (true/1/yes/on, case-insensitive); absent or anything else is false.
-func QueryBool(c echo.Context, name string) bool {
-	switch c.QueryParam(name) {
-	case "true", "True", "TRUE", "1", "yes", "on":
-		return true
-	}
-	return false
+// (ParseBool); absent or anything else is false.
+func QueryBool(c echo.Context, name string) bool { return True(c.QueryParam(name)) }
+
+// True reports whether s is one of DRF's BooleanField true spellings.
+func True(s string) bool {
+	v, ok := ParseBool(s)
+	return ok && v
 }

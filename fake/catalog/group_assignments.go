@@ -51,7 +51,7 @@ func groupAssignmentView(g *GroupAssignment, l *License, members int, as []*Assi
 			}
 		}
 		name := programName(l.ProgramKey)
-		created, modified := timestamp(g.Created), timestamp(g.Modified)
+		created, modified := api.FormatDateTime(g.Created), api.FormatDateTime(g.Modified)
 		v.Created, v.Modified, v.ProgramKey, v.ProgramName = &created, &modified, &l.ProgramKey, &name
 		v.UserCount, v.AssignedCount = &members, &assigned
 	}
@@ -88,8 +88,8 @@ func (h *Handlers) listGroupAssignments(kind string) echo.HandlerFunc {
 						continue
 					}
 				}
-				if hasQuery(c, "active") && g.Active != isTrue(c.QueryParam("active")) ||
-					hasQuery(c, "fulfilled") && g.Fulfilled != isTrue(c.QueryParam("fulfilled")) ||
+				if hasQuery(c, "active") && g.Active != api.True(c.QueryParam("active")) ||
+					hasQuery(c, "fulfilled") && g.Fulfilled != api.True(c.QueryParam("fulfilled")) ||
 					!matchesMetadata(g.Metadata, meta) {
 					continue
 				}
@@ -315,7 +315,7 @@ func (h *Handlers) coverMembers(tx store.Tx, l *License, g *GroupAssignment, grp
 func (h *Handlers) unassignGroup(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, _ := queryInt64(c, "assignment_id")
-		remove := !hasQuery(c, "remove_user_assignments") || isTrue(c.QueryParam("remove_user_assignments"))
+		remove := !hasQuery(c, "remove_user_assignments") || api.True(c.QueryParam("remove_user_assignments"))
 		err := h.d.Store.Update(func(tx store.Tx) error {
 			g, err := getGroupAssignment(tx, kind, id)
 			if err != nil {

@@ -31,7 +31,7 @@ type InvitationView struct {
 
 func invitationView(iv *Invitation) InvitationView {
 	v := InvitationView{ID: iv.ID, UserID: iv.UserID, Username: iv.Username, Email: iv.Email,
-		Created: timestamp(iv.Created), Started: timestampPtr(iv.Started), Source: iv.Source,
+		Created: api.FormatDateTime(iv.Created), Started: timestampPtr(iv.Started), Source: iv.Source,
 		RedirectTo: iv.RedirectTo, Expired: timestampPtr(iv.Expired), Active: iv.Active,
 		Metadata: nonNilMap(iv.Metadata)}
 	switch iv.Kind {
@@ -181,7 +181,7 @@ func invitationMatches(c echo.Context, iv *Invitation) bool {
 	if !eq("username", ptrString(iv.Username)) || !eq("source", ptrString(iv.Source)) {
 		return false
 	}
-	if hasQuery(c, "active") && iv.Active != isTrue(c.QueryParam("active")) {
+	if hasQuery(c, "active") && iv.Active != api.True(c.QueryParam("active")) {
 		return false
 	}
 	if iv.Kind == kindCourse && !eq("course_id", iv.CourseID) {

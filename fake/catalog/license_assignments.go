@@ -48,7 +48,7 @@ func assignmentView(a *Assignment, l *License) AssignmentView {
 		name := a.Name
 		v.Name = &name
 		direct := a.Direct
-		created, modified := timestamp(a.Created), timestamp(a.Modified)
+		created, modified := api.FormatDateTime(a.Created), api.FormatDateTime(a.Modified)
 		v.Direct, v.Created, v.Modified, v.ProgramKey = &direct, &created, &modified, &l.ProgramKey
 	}
 	return v
@@ -116,10 +116,10 @@ func assignmentMatches(c echo.Context, a *Assignment) bool {
 	if hasQuery(c, "email") && !strings.EqualFold(c.QueryParam("email"), ptrString(a.Email)) {
 		return false
 	}
-	if hasQuery(c, "active") && a.Active != isTrue(c.QueryParam("active")) {
+	if hasQuery(c, "active") && a.Active != api.True(c.QueryParam("active")) {
 		return false
 	}
-	if hasQuery(c, "fulfilled") && a.Fulfilled != isTrue(c.QueryParam("fulfilled")) {
+	if hasQuery(c, "fulfilled") && a.Fulfilled != api.True(c.QueryParam("fulfilled")) {
 		return false
 	}
 	return true

@@ -55,7 +55,7 @@ func summarize(as []*Assignment) Summary {
 }
 
 func licenseView(l *License, as []*Assignment, verbose bool) LicenseView {
-	v := LicenseView{ID: l.ID, Created: timestamp(l.Created), Started: timestamp(l.Started),
+	v := LicenseView{ID: l.ID, Created: api.FormatDateTime(l.Created), Started: api.FormatDateTime(l.Started),
 		Expired: timestampPtr(l.Expired), Name: l.Name, Count: l.Count, Active: l.Active,
 		Metadata: nonNilMap(l.Metadata), Source: l.Source, ExternalID: l.ExternalID, PlatformKey: l.Platform}
 	switch l.Kind {
@@ -151,7 +151,7 @@ func licenseMatches(l *License, q map[string][]string, meta map[string]string) b
 	if v, ok := val("source"); ok && l.Source != v {
 		return false
 	}
-	if v, ok := val("active"); ok && l.Active != isTrue(v) {
+	if v, ok := val("active"); ok && l.Active != api.True(v) {
 		return false
 	}
 	if v, ok := val("external_id"); ok && (l.ExternalID == nil || *l.ExternalID != v) {
@@ -176,14 +176,6 @@ func programMatches(l *License, v string) bool {
 	}
 	key, ok := programKeyOf(v)
 	return ok && l.ProgramID == "" && key == l.ProgramKey
-}
-
-func isTrue(s string) bool {
-	switch strings.ToLower(s) {
-	case "true", "1", "yes", "on":
-		return true
-	}
-	return false
 }
 
 // licenseWrite is the body of every license create and update.

@@ -9,6 +9,8 @@ package catalog
 import (
 	"strings"
 	"time"
+
+	"github.com/iblfake/iblfake/fake/api"
 )
 
 // Kinds of licenses, assignments and invitations.
@@ -139,21 +141,11 @@ type Group struct {
 	Members []User `json:"members"`
 }
 
-// timestamp formats t as Django REST Framework does: ISO 8601, UTC as "Z",
-// microseconds only when there are some.
-func timestamp(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
-	}
-	return t.Format("2006-01-02T15:04:05.000000Z")
-}
-
 func timestampPtr(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := timestamp(*t)
+	s := api.FormatDateTime(*t)
 	return &s
 }
 

@@ -29,9 +29,10 @@ const (
 	bktUsers             = "catalog.users"                  // tenant|user id
 )
 
-// sep separates the parts of an index key; it sorts before every printable
-// character, so "a|..." never interleaves with "ab|...".
-const sep = "\x00"
+// sep separates the parts of an index key (store.KeySep, which the tenant
+// scopes split on too); it sorts before every printable character, so
+// "a|..." never interleaves with "ab|...".
+const sep = store.KeySep
 
 func key(parts ...string) string { return strings.Join(parts, sep) }
 

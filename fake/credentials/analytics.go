@@ -43,14 +43,9 @@ func parseDay(field, s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(dayLayout, s); err == nil {
-		return &t, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			d := day(t)
-			return &d, nil
-		}
+	if t, err := api.ParseDateTime(s); err == nil {
+		d := day(t)
+		return &d, nil
 	}
 	return nil, api.Field(field, "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
 }

@@ -127,7 +127,7 @@ func userAssignmentView(tx store.Tx, av *assertionViews, ua *UserAssignment) Use
 	v := UserAssignmentView{
 		EntityID: ua.EntityID, CredentialID: ua.CredentialID, CredentialName: credentialName(tx, ua.CredentialID),
 		UserID: ua.UserID, Username: ua.Username, Email: ua.Email, Name: ua.Name, Status: ua.Status,
-		GroupAssignmentID: ua.GroupAssignmentID, AssignedBy: ua.AssignedBy, CreatedAt: Timestamp(ua.CreatedAt),
+		GroupAssignmentID: ua.GroupAssignmentID, AssignedBy: ua.AssignedBy, CreatedAt: api.FormatDateTime(ua.CreatedAt),
 	}
 	if ua.AssertionID != nil {
 		if a, _ := getAssertion(tx, *ua.AssertionID); a != nil {
@@ -142,10 +142,10 @@ func groupAssignmentView(tx store.Tx, ga *GroupAssignment) GroupAssignmentView {
 	v := GroupAssignmentView{
 		EntityID: ga.EntityID, CredentialID: ga.CredentialID, CredentialName: credentialName(tx, ga.CredentialID),
 		GroupID: ga.GroupID, GroupName: ga.GroupName, Status: ga.Status, AssignedBy: ga.AssignedBy,
-		CreatedAt: Timestamp(ga.CreatedAt), UserCount: ga.UserCount, Successful: ga.Successful, Failed: ga.Failed,
+		CreatedAt: api.FormatDateTime(ga.CreatedAt), UserCount: ga.UserCount, Successful: ga.Successful, Failed: ga.Failed,
 	}
 	if ga.CompletedAt != nil {
-		s := Timestamp(*ga.CompletedAt)
+		s := api.FormatDateTime(*ga.CompletedAt)
 		v.CompletedAt = &s
 	}
 	return v

@@ -198,13 +198,3 @@ func refName(id string) *string {
 	}
 	return &name
 }
-
-// Timestamp formats t as Django REST Framework does: ISO 8601, UTC as "Z",
-// microseconds only when there are some.
-func Timestamp(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
-	}
-	return t.Format("2006-01-02T15:04:05.000000Z")
-}

@@ -27,9 +27,10 @@ const (
 	bktAssertionsByCred   = "cred.assertions_by_credential" // credential|seq
 )
 
-// sep separates the parts of an index key; it sorts before every printable
-// character, so "a|..." never interleaves with "ab|...".
-const sep = "\x00"
+// sep separates the parts of an index key (store.KeySep, which the tenant
+// scopes split on too); it sorts before every printable character, so
+// "a|..." never interleaves with "ab|...".
+const sep = store.KeySep
 
 func key(parts ...string) string {
 	n := 0

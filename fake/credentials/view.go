@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -133,7 +134,7 @@ func credentialView(tx store.Tx, cr *Credential) *CredentialView {
 	v := &CredentialView{
 		EntityID: cr.EntityID, Name: cr.Name, NameOverride: cr.NameOverride,
 		Description: cr.Description, CriteriaURL: cr.CriteriaURL,
-		CriteriaNarrative: cr.CriteriaNarrative, CreatedAt: Timestamp(cr.CreatedAt),
+		CriteriaNarrative: cr.CriteriaNarrative, CreatedAt: api.FormatDateTime(cr.CreatedAt),
 		IconImage: cr.IconImage, BackgroundImage: cr.BackgroundImage, ThumbnailImage: cr.ThumbnailImage,
 		CatalogItems: nonNil(cr.CatalogItems), Courses: []courseView{}, Programs: []programView{},
 		Pathways: []pathwayView{}, HTMLTemplate: cr.HTMLTemplate, CSSTemplate: cr.CSSTemplate,
@@ -179,7 +180,7 @@ func (av *assertionViews) view(a *Assertion) AssertionView {
 		av.creds[a.CredentialID] = cv
 	}
 	v := AssertionView{
-		EntityID: a.EntityID, IssuedOn: Timestamp(a.IssuedOn), CredentialDetails: cv,
+		EntityID: a.EntityID, IssuedOn: api.FormatDateTime(a.IssuedOn), CredentialDetails: cv,
 		Recipient: a.Recipient, Metadata: a.Metadata, Narrative: a.Narrative,
 		Revoked: a.Revoked, RevocationReason: a.RevocationReason, Acceptance: a.Acceptance,
 	}
@@ -193,7 +194,7 @@ func (av *assertionViews) view(a *Assertion) AssertionView {
 		v.Program = &programView{a.Program.Name, a.Program.ID}
 	}
 	if a.ExpiresAt != nil {
-		s := Timestamp(*a.ExpiresAt)
+		s := api.FormatDateTime(*a.ExpiresAt)
 		v.Expires = &s
 	}
 	return v
