@@ -71,3 +71,33 @@ func TestPanicIsJournaled(t *testing.T) {
 		t.Fatalf("journal = %+v, want the 500", entries)
 	}
 }
+
+// TestEveryServedOperationIsInTheDocument: each operationId a module
+// serves names an operation of the corrected document (New refuses one
+// that does not), and none is served by two modules.
+func TestEveryServedOperationIsInTheDocument(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	known := map[string]bool{}
+	for _, op := range s.spec.Operations() {
+		known[op.Op.OperationID] = true
+	}
+	seen := map[string]bool{}
+	for _, m := range s.modules {
+		for id := range m.Operations() {
+			if !known[id] {
+				t.Errorf("%T serves %q, which is no operation of the document", m, id)
+			}
+			if seen[id] {
+				t.Errorf("%q is served twice", id)
+			}
+			seen[id] = true
+		}
+	}
+	if len(seen) < 81 {
+		t.Errorf("the modules serve %d operations, want at least 81", len(seen))
+	}
+}

@@ -1,7 +1,10 @@
 package fake
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -73,6 +76,16 @@ func echoPath(tpl string) string {
 func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) error {
 	s.routes = &routeTable{}
 	paths := map[string]*pathMethods{}
+	known := map[string]bool{}
+	for _, op := range s.spec.Operations() {
+		known[op.Op.OperationID] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(handlers)) {
+		if !known[id] {
+			// A typo must fail at start-up, not leave the operation a 501.
+			return fmt.Errorf("a module serves %q, which is no operation of the document", id)
+		}
+	}
 	for _, op := range s.spec.Operations() {
 		r := &route{
 			id:       op.Op.OperationID,
