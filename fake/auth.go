@@ -9,7 +9,7 @@ import (
 )
 
 // authSchemes are the Authorization keywords the real service's clients use
-// (decisions.md 1): Api-Token (Python SDK, vendor docs), Api-Key (spec
+// (FIDELITY.md, auth): Api-Token (Python SDK, vendor docs), Api-Key (spec
 // text), Token (web data layer) and Bearer (older scripts, and the generated
 // TS client's OpenAPI.TOKEN).
 var authSchemes = []string{"api-token", "api-key", "token", "bearer"}

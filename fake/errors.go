@@ -12,7 +12,7 @@ import (
 )
 
 // djangoNotFound is the page Django (DEBUG off) answers for a URL that
-// matches no route (decisions.md).
+// matches no route (FIDELITY.md).
 const djangoNotFound = `<!doctype html>
 <html lang="en">
 <head>

@@ -1,11 +1,9 @@
 package fake
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -65,9 +63,4 @@ func (r *recorder) WriteHeader(code int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
 	return r.body.Write(b)
-}
-
-// Hijack lets fault injection reach the connection under validation too.
-func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return nil, nil, http.ErrNotSupported
 }

@@ -143,7 +143,7 @@ func correct(vendor []byte, files fs.FS) ([]byte, []Correction, error) {
 		}
 	}
 	// The vendor's server is the real host; serving on loopback must not miss
-	// every route (decisions.md, kin-openapi facts).
+	// every route (measured on the vendor document with kin-openapi).
 	delete(doc, "servers")
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

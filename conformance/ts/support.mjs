@@ -102,7 +102,7 @@ export const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/;
 /**
  * assertCatalogPage checks the catalog list envelope: count, both pairs of
  * link keys (next/previous and the spec's next_page/previous_page, which
- * agree; decisions.md 3) and results. It returns the results.
+ * agree; FIDELITY.md, catalog-page-links) and results. It returns the results.
  */
 export function assertCatalogPage(env, { count, next = null, previous = null }) {
   assert.deepEqual(Object.keys(env).sort(), ['count', 'next', 'next_page', 'previous', 'previous_page', 'results']);

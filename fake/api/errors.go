@@ -8,7 +8,7 @@ import (
 )
 
 // Error is an error the client sees: a status and a body in the shape Django
-// REST Framework gives it (decisions.md). The server's error handler is the
+// REST Framework gives it (FIDELITY.md). The server's error handler is the
 // one place that writes it.
 type Error struct {
 	Status int

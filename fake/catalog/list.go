@@ -28,7 +28,7 @@ var pagingParams = []string{"page", "page_size", "sort", "verbose"}
 
 // Envelope is the catalog list envelope. Sources disagree on the link keys
 // (the spec's next_page/previous_page, the descriptions' and SKILL-CI's
-// next/previous), so both pairs are sent (decisions.md 3).
+// next/previous), so both pairs are sent (FIDELITY.md, catalog-page-links).
 type Envelope struct {
 	Count        int     `json:"count"`
 	Next         *string `json:"next"`

@@ -13,7 +13,7 @@ import (
 
 // credentialWrite is the body of credential create and update. Both the
 // camelCase names the vendor's scripts send and the snake_case names the
-// operation description lists are accepted (decisions.md 5); when both are
+// operation description lists are accepted (FIDELITY.md, credential-create-body); when both are
 // sent the camelCase one wins.
 type credentialWrite struct {
 	Name              *string         `json:"name"`

@@ -5,7 +5,7 @@ import (
 	"github.com/iblfake/iblfake/fake/store"
 )
 
-// The *View types are the JSON the real service answers with (facts.md §6).
+// The *View types are the JSON the real service answers with.
 
 // SignatoryView is a signatory as issuers and credentials list it.
 type SignatoryView struct {

@@ -3,7 +3,8 @@
 // catalog-invitations prefixes, plus every component they reference, with the
 // prose (descriptions, summaries, examples) dropped. The output is the
 // vendor's contract as published; the fake's corrections live apart in
-// corrections.json and are applied when the document is loaded.
+// spec/corrections/*.yaml, which go generate ./spec (spec/gen/corrected)
+// applies to write spec/openapi.json.
 //
 // Usage: go run ./spec/gen -in sdk_schema.yml -out spec/vendor.json
 //
