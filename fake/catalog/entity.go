@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -41,13 +40,5 @@ func (h *Handlers) Entity(c echo.Context) (map[string]any, bool) {
 	if view == nil {
 		return nil, false
 	}
-	raw, err := json.Marshal(view)
-	if err != nil {
-		return nil, false
-	}
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil {
-		return nil, false
-	}
-	return m, true
+	return api.AsObject(view)
 }

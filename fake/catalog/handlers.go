@@ -3,9 +3,11 @@ package catalog
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -137,4 +139,25 @@ func cloneMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// publicCheck answers one of the public "check by email" endpoints: 400
+// for a malformed email, else 200 when holds finds what is asked for the
+// lower-cased email, 404 when not. Neither answer has a body (the spec
+// declares none).
+func (h *Handlers) publicCheck(c echo.Context, holds func(tx store.Tx, email string, now time.Time) (bool, error)) error {
+	email := c.QueryParam("email")
+	if !validEmail(email) {
+		return api.Field("email", msgInvalidEmail)
+	}
+	found, err := api.Read(h.d.Store, func(tx store.Tx) (bool, error) {
+		return holds(tx, strings.ToLower(email), h.d.Clock.Now())
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return api.Empty(http.StatusNotFound)
+	}
+	return c.NoContent(http.StatusOK)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -583,33 +584,18 @@ func (h *Handlers) deleteInvitations(c echo.Context) error {
 }
 
 // checkPlatformInvitation is the public check: 200 when the email has a
-// pending platform invitation on any platform, 404 when not, 400 for a
-// malformed email. Neither answer has a body (the spec declares none).
+// pending platform invitation on any platform, 404 when not (publicCheck).
 func (h *Handlers) checkPlatformInvitation(c echo.Context) error {
-	email := c.QueryParam("email")
-	if !validEmail(email) {
-		return api.Field("email", msgInvalidEmail)
-	}
-	found := false
-	err := h.d.Store.View(func(tx store.Tx) error {
-		now := h.d.Clock.Now()
-		for _, id := range indexIDs(tx, bktInvitationsByMail+kindPlatform, strings.ToLower(email)) {
+	return h.publicCheck(c, func(tx store.Tx, email string, now time.Time) (bool, error) {
+		for _, id := range indexIDs(tx, bktInvitationsByMail+kindPlatform, email) {
 			iv, err := getInvitation(tx, kindPlatform, id)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if iv != nil && iv.Pending(now) {
-				found = true
-				return nil
+				return true, nil
 			}
 		}
-		return nil
+		return false, nil
 	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return api.Empty(http.StatusNotFound)
-	}
-	return c.NoContent(http.StatusOK)
 }

@@ -338,40 +338,26 @@ func (h *Handlers) unassign(kind string) echo.HandlerFunc {
 }
 
 // checkUserAssignment is the public check: 200 when the email holds an
-// active assignment of an active, unexpired user license, 404 when not, 400
-// for a malformed email. Neither answer has a body (the spec declares none).
+// active assignment of an active, unexpired user license, 404 when not
+// (publicCheck).
 func (h *Handlers) checkUserAssignment(c echo.Context) error {
-	email := c.QueryParam("email")
-	if !validEmail(email) {
-		return api.Field("email", msgInvalidEmail)
-	}
-	found := false
-	err := h.d.Store.View(func(tx store.Tx) error {
-		now := h.d.Clock.Now()
-		for _, id := range indexIDs(tx, bktAssignmentsByMail+kindUser, strings.ToLower(email)) {
+	return h.publicCheck(c, func(tx store.Tx, email string, now time.Time) (bool, error) {
+		for _, id := range indexIDs(tx, bktAssignmentsByMail+kindUser, email) {
 			a, err := getAssignment(tx, kindUser, id)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if a == nil || !a.Active {
 				continue
 			}
 			l, err := getLicense(tx, kindUser, a.LicenseID)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if l != nil && l.Active && (l.Expired == nil || l.Expired.After(now)) {
-				found = true
-				return nil
+				return true, nil
 			}
 		}
-		return nil
+		return false, nil
 	})
-	if err != nil {
-		return err
-	}
-	if !found {
-		return api.Empty(http.StatusNotFound)
-	}
-	return c.NoContent(http.StatusOK)
 }

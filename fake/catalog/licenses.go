@@ -326,23 +326,21 @@ func (h *Handlers) createLicense(kind string) echo.HandlerFunc {
 		if _, err := w.apply(l); err != nil {
 			return err
 		}
-		var view LicenseView
-		err := h.d.Store.Update(func(tx store.Tx) error {
+		view, err := api.Write(h.d.Store, func(tx store.Tx) (view LicenseView, err error) {
 			if err := setExternalID(tx, l, w.ExternalID); err != nil {
-				return err
+				return view, err
 			}
 			id, err := nextID(tx, bktLicenses+kind)
 			if err != nil {
-				return err
+				return view, err
 			}
 			l.ID = id
 			l.History = []Change{{At: now, ChangeType: changeType(w.ChangeType, "create"),
 				TransactionID: w.TransactionID.V, Fields: []string{"*"}}}
 			if err := putLicense(tx, l, true, nil); err != nil {
-				return err
+				return view, err
 			}
-			view = licenseView(l, nil, false)
-			return nil
+			return licenseView(l, nil, false), nil
 		})
 		if err != nil {
 			return err
@@ -371,51 +369,48 @@ func (h *Handlers) updateLicense(kind string) echo.HandlerFunc {
 		if !w.LicenseID.Has() && !(w.ExternalID.Has() && w.ExternalID.V != "") {
 			return api.NonField("Either license_id or external_id is required.")
 		}
-		var view LicenseView
-		err := h.d.Store.Update(func(tx store.Tx) error {
+		view, err := api.Write(h.d.Store, func(tx store.Tx) (view LicenseView, err error) {
 			var l *License
-			var err error
 			if w.LicenseID.Has() {
 				l, err = getLicense(tx, kind, w.LicenseID.V)
 			} else {
 				l, err = licenseByExternalID(tx, kind, w.ExternalID.V)
 			}
 			if err != nil {
-				return err
+				return view, err
 			}
 			if l == nil || !visible(c, l.Platform) {
-				return api.NotFound()
+				return view, api.NotFound()
 			}
 			if err := immutable(l, &w); err != nil {
-				return err
+				return view, err
 			}
 			prevExt := l.ExternalID
 			changed, err := w.apply(l)
 			if err != nil {
-				return err
+				return view, err
 			}
 			if w.LicenseID.Has() && w.ExternalID.Set {
 				if err := setExternalID(tx, l, w.ExternalID); err != nil {
-					return err
+					return view, err
 				}
 				changed = append(changed, "external_id")
 			}
 			var as []*Assignment
 			if kind != kindPlatform {
 				if as, err = assignmentsOf(tx, l); err != nil {
-					return err
+					return view, err
 				}
 				if used := summarize(as).Active; l.Count < used {
-					return api.Field("count", fmt.Sprintf("Ensure this value is greater than or equal to %d, the seats in use.", used))
+					return view, api.Field("count", fmt.Sprintf("Ensure this value is greater than or equal to %d, the seats in use.", used))
 				}
 			}
 			l.History = append(l.History, Change{At: h.d.Clock.Now(), ChangeType: changeType(w.ChangeType, "update"),
 				TransactionID: w.TransactionID.V, Fields: changed})
 			if err := putLicense(tx, l, false, prevExt); err != nil {
-				return err
+				return view, err
 			}
-			view = licenseView(l, as, false)
-			return nil
+			return licenseView(l, as, false), nil
 		})
 		if err != nil {
 			return err

@@ -77,22 +77,20 @@ func (h *Handlers) issueAssertion(c echo.Context) error {
 	if body.Recipient.Identity == "" {
 		return api.Fields(map[string]any{"recipient": map[string]any{"identity": []string{api.MsgRequired}}})
 	}
-	var view AssertionView
-	err := h.d.Store.Update(func(tx store.Tx) error {
+	view, err := api.Write(h.d.Store, func(tx store.Tx) (view AssertionView, err error) {
 		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
 		if err != nil {
-			return err
+			return view, err
 		}
 		a, err := h.newAssertion(cr, Recipient{body.Recipient.Identity, body.Recipient.Email, body.Recipient.Name}, &body.earnedFor)
 		if err != nil {
-			return err
+			return view, err
 		}
 		a.Narrative = body.Narrative
 		if err := putAssertion(tx, a, true); err != nil {
-			return err
+			return view, err
 		}
-		view = newAssertionViews(tx).view(a)
-		return nil
+		return newAssertionViews(tx).view(a), nil
 	})
 	if err != nil {
 		return err
@@ -221,22 +219,20 @@ func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx, keep fu
 	f := parseAssertionFilter(c)
 	now := h.d.Clock.Now().UnixMicro()
 	keep := func(v []byte) bool { return f.keepRaw(v, now) }
-	var body api.PageNumberBody
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
 		kept, err := load(tx, keep)
 		if err != nil {
-			return err
+			return body, err
 		}
 		p, err := api.ParsePage(c, len(kept), 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		ids := make([]string, 0, p.Size)
 		for _, x := range api.Slice(p, kept) {
 			ids = append(ids, x.id)
 		}
-		body, err = renderAssertionPage(c, tx, p, ids)
-		return err
+		return renderAssertionPage(c, tx, p, ids)
 	})
 	if err != nil {
 		return err
@@ -252,11 +248,10 @@ func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx, keep fu
 func (h *Handlers) pageIndexedAssertions(c echo.Context, bucket string, prefix func(tx store.Tx) (string, error)) error {
 	f := parseAssertionFilter(c)
 	now := h.d.Clock.Now().UnixMicro()
-	var body api.PageNumberBody
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
 		pre, err := prefix(tx)
 		if err != nil {
-			return err
+			return body, err
 		}
 		n := 0
 		tx.Scan(bucket, pre+sep, true, func(_ string, v []byte) bool {
@@ -267,7 +262,7 @@ func (h *Handlers) pageIndexedAssertions(c echo.Context, bucket string, prefix f
 		})
 		p, err := api.ParsePage(c, n, 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		lo, hi := p.Bounds()
 		ids, i := make([]string, 0, hi-lo), 0
@@ -283,8 +278,7 @@ func (h *Handlers) pageIndexedAssertions(c echo.Context, bucket string, prefix f
 				return i < hi
 			})
 		}
-		body, err = renderAssertionPage(c, tx, p, ids)
-		return err
+		return renderAssertionPage(c, tx, p, ids)
 	})
 	if err != nil {
 		return err
@@ -353,14 +347,12 @@ func tenantAssertion(c echo.Context, tx store.Tx) (*Assertion, error) {
 // with revoked: true (an authenticated read; only the public endpoint hides
 // revoked assertions).
 func (h *Handlers) getAssertion(c echo.Context) error {
-	var view AssertionView
-	err := h.d.Store.View(func(tx store.Tx) error {
+	view, err := api.Read(h.d.Store, func(tx store.Tx) (view AssertionView, err error) {
 		a, err := tenantAssertion(c, tx)
 		if err != nil {
-			return err
+			return view, err
 		}
-		view = newAssertionViews(tx).view(a)
-		return nil
+		return newAssertionViews(tx).view(a), nil
 	})
 	if err != nil {
 		return err
@@ -382,20 +374,19 @@ func (h *Handlers) updateAssertion(c echo.Context) error {
 	if err := api.Bind(c, &body); err != nil {
 		return err
 	}
-	var view AssertionView
-	err := h.d.Store.Update(func(tx store.Tx) error {
+	view, err := api.Write(h.d.Store, func(tx store.Tx) (view AssertionView, err error) {
 		a, err := tenantAssertion(c, tx)
 		if err != nil {
-			return err
+			return view, err
 		}
 		if body.Revoked != nil {
 			switch {
 			case *body.Revoked && (body.RevocationReason == nil || *body.RevocationReason == ""):
-				return api.Field("revocationReason", api.MsgRequired)
+				return view, api.Field("revocationReason", api.MsgRequired)
 			case *body.Revoked:
 				a.Revoked, a.RevocationReason = true, body.RevocationReason
 			case a.Revoked:
-				return api.Field("revoked", "A revoked assertion cannot be restored.")
+				return view, api.Field("revoked", "A revoked assertion cannot be restored.")
 			}
 		} else if body.RevocationReason != nil {
 			// A reason alone rewords a revoked assertion's reason; on one
@@ -403,10 +394,10 @@ func (h *Handlers) updateAssertion(c echo.Context) error {
 			// answering 200 while changing nothing would hide the mistake
 			// (FIDELITY.md, "Revocation reason alone").
 			if !a.Revoked {
-				return api.Field("revocationReason", "Send revoked: true to revoke; a reason alone only rewords a revoked assertion's reason.")
+				return view, api.Field("revocationReason", "Send revoked: true to revoke; a reason alone only rewords a revoked assertion's reason.")
 			}
 			if *body.RevocationReason == "" {
-				return api.Field("revocationReason", "This field may not be blank.")
+				return view, api.Field("revocationReason", "This field may not be blank.")
 			}
 			a.RevocationReason = body.RevocationReason
 		}
@@ -420,10 +411,9 @@ func (h *Handlers) updateAssertion(c echo.Context) error {
 			a.Acceptance = *body.Acceptance
 		}
 		if err := putAssertion(tx, a, false); err != nil {
-			return err
+			return view, err
 		}
-		view = newAssertionViews(tx).view(a)
-		return nil
+		return newAssertionViews(tx).view(a), nil
 	})
 	if err != nil {
 		return err

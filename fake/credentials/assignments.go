@@ -472,22 +472,21 @@ func (h *Handlers) process(tx store.Tx, d *Directory, ga *GroupAssignment, now t
 func (h *Handlers) listUserAssignments(c echo.Context) error {
 	tenant, caller := api.Tenant(c), c.Param("user_id")
 	search := strings.ToLower(c.QueryParam("search"))
-	var body api.PageNumberBody
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
 		d, err := getDirectory(tx, tenant)
 		if err != nil {
-			return err
+			return body, err
 		}
 		admin := d.isAdmin(caller)
 		if admin && len(d.Users) == 0 {
-			return api.Detail(http.StatusForbidden, msgAssignmentsForbidden)
+			return body, api.Detail(http.StatusForbidden, msgAssignmentsForbidden)
 		}
 		self := d.caller(caller)
 		var kept []*UserAssignment
 		for _, id := range ids(tx, bktUserAssignByTenant, tenant, true) {
 			ua, err := getUserAssignment(tx, id)
 			if err != nil {
-				return err
+				return body, err
 			}
 			if ua == nil || ua.Status != statusCompleted || ua.AssertionID == nil ||
 				(!admin && (self == nil || ua.UserID != self.UserID)) {
@@ -495,7 +494,7 @@ func (h *Handlers) listUserAssignments(c echo.Context) error {
 			}
 			a, err := getAssertion(tx, *ua.AssertionID)
 			if err != nil {
-				return err
+				return body, err
 			}
 			if a == nil || a.Revoked {
 				continue
@@ -509,15 +508,14 @@ func (h *Handlers) listUserAssignments(c echo.Context) error {
 		}
 		p, err := api.ParsePage(c, len(kept), 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		av := newAssertionViews(tx)
 		views := []UserAssignmentView{}
 		for _, ua := range api.Slice(p, kept) {
 			views = append(views, userAssignmentView(tx, av, ua))
 		}
-		body = p.Body(c, views)
-		return nil
+		return p.Body(c, views), nil
 	})
 	if err != nil {
 		return err
@@ -530,16 +528,15 @@ func (h *Handlers) listUserAssignments(c echo.Context) error {
 // them.
 func (h *Handlers) listGroupAssignments(c echo.Context) error {
 	tenant, group := api.Tenant(c), c.QueryParam("group_id")
-	var body api.PageNumberBody
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
 		if _, err := callerDirectory(c, tx); err != nil {
-			return err
+			return body, err
 		}
 		var kept []*GroupAssignment
 		for _, id := range ids(tx, bktGroupAssignByTenant, tenant, true) {
 			ga, err := getGroupAssignment(tx, id)
 			if err != nil {
-				return err
+				return body, err
 			}
 			if ga != nil && (group == "" || ga.GroupID == group) {
 				kept = append(kept, ga)
@@ -547,14 +544,13 @@ func (h *Handlers) listGroupAssignments(c echo.Context) error {
 		}
 		p, err := api.ParsePage(c, len(kept), 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		views := []GroupAssignmentView{}
 		for _, ga := range api.Slice(p, kept) {
 			views = append(views, groupAssignmentView(tx, ga))
 		}
-		body = p.Body(c, views)
-		return nil
+		return p.Body(c, views), nil
 	})
 	if err != nil {
 		return err

@@ -34,15 +34,14 @@ type resultsPage struct {
 func (h *Handlers) listCourseCredentials(c echo.Context) error {
 	tenant := api.Tenant(c)
 	search := strings.ToLower(c.QueryParam("search"))
-	var body resultsPage
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body resultsPage, err error) {
 		var courses []*CourseCredentialsView
 		byID := map[string]int{} // course id -> index in courses
 		var creds [][]*Credential
 		for _, id := range ids(tx, bktCredsByTenant, tenant, true) {
 			cr, err := getCredential(tx, tenant, id)
 			if err != nil {
-				return err
+				return body, err
 			}
 			for _, r := range cr.Courses {
 				if search != "" && !strings.Contains(strings.ToLower(r.ID), search) &&
@@ -61,7 +60,7 @@ func (h *Handlers) listCourseCredentials(c echo.Context) error {
 		}
 		p, err := api.ParsePage(c, len(courses), 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		lo, hi := p.Bounds()
 		out := []*CourseCredentialsView{}
@@ -76,7 +75,7 @@ func (h *Handlers) listCourseCredentials(c echo.Context) error {
 		next, prev := p.Links(c)
 		body = resultsPage{Next: next, Previous: prev, Count: p.Count, NumPages: p.NumPages,
 			PageNumber: p.Number, MaxPageSize: p.MaxSize, Results: out}
-		return nil
+		return body, nil
 	})
 	if err != nil {
 		return err

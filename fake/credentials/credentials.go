@@ -172,8 +172,7 @@ func (h *Handlers) listCredentials(c echo.Context) error {
 	tenant := api.Tenant(c)
 	search := strings.ToLower(c.QueryParam("search"))
 	course, program := c.QueryParam("course"), c.QueryParam("program")
-	var body api.PageNumberBody
-	err := h.d.Store.View(func(tx store.Tx) error {
+	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
 		// Filter on the tenant index alone; only the page's credentials are
 		// decoded and rendered.
 		// The ids point into the store's values, valid for the transaction
@@ -187,18 +186,17 @@ func (h *Handlers) listCredentials(c echo.Context) error {
 		})
 		p, err := api.ParsePage(c, len(kept), 10, 100)
 		if err != nil {
-			return err
+			return body, err
 		}
 		views := []*CredentialView{}
 		for _, id := range api.Slice(p, kept) {
 			cr, err := readCredential(tx, tenant, string(id))
 			if err != nil {
-				return err
+				return body, err
 			}
 			views = append(views, credentialView(tx, cr))
 		}
-		body = p.Body(c, views)
-		return nil
+		return p.Body(c, views), nil
 	})
 	if err != nil {
 		return err
@@ -221,18 +219,16 @@ func (h *Handlers) createCredential(c echo.Context) error {
 	if err := w.applyTo(cr, h.d.Clock.Now()); err != nil {
 		return err
 	}
-	var view *CredentialView
-	err := h.d.Store.Update(func(tx store.Tx) error {
+	view, err := api.Write(h.d.Store, func(tx store.Tx) (view *CredentialView, err error) {
 		if _, err := getIssuer(tx, tenant, *w.Issuer); err != nil {
 			// DRF's SlugRelatedField message.
-			return api.Field("issuer", "Object with entityId="+*w.Issuer+" does not exist.")
+			return view, api.Field("issuer", "Object with entityId="+*w.Issuer+" does not exist.")
 		}
 		cr.IssuerID = *w.Issuer
 		if err := putCredential(tx, cr, true); err != nil {
-			return err
+			return view, err
 		}
-		view = credentialView(tx, cr)
-		return nil
+		return credentialView(tx, cr), nil
 	})
 	if err != nil {
 		return err
@@ -241,14 +237,12 @@ func (h *Handlers) createCredential(c echo.Context) error {
 }
 
 func (h *Handlers) getCredential(c echo.Context) error {
-	var view *CredentialView
-	err := h.d.Store.View(func(tx store.Tx) error {
+	view, err := api.Read(h.d.Store, func(tx store.Tx) (view *CredentialView, err error) {
 		cr, err := readCredential(tx, api.Tenant(c), c.Param("entity_id"))
 		if err != nil {
-			return err
+			return view, err
 		}
-		view = credentialView(tx, cr)
-		return nil
+		return credentialView(tx, cr), nil
 	})
 	if err != nil {
 		return err
@@ -262,25 +256,23 @@ func (h *Handlers) updateCredential(c echo.Context) error {
 		return err
 	}
 	tenant := api.Tenant(c)
-	var view *CredentialView
-	err := h.d.Store.Update(func(tx store.Tx) error {
+	view, err := api.Write(h.d.Store, func(tx store.Tx) (view *CredentialView, err error) {
 		cr, err := getCredential(tx, tenant, c.Param("entity_id"))
 		if err != nil {
-			return err
+			return view, err
 		}
 		if err := w.applyTo(cr, h.d.Clock.Now()); err != nil {
-			return err
+			return view, err
 		}
 		if w.Issuer != nil && *w.Issuer != cr.IssuerID {
 			// Moving a credential to another issuer would orphan its index
 			// entry; the sources list no such update (SKILL-C updatable fields).
-			return api.Field("issuer", "The issuer of a credential cannot be changed.")
+			return view, api.Field("issuer", "The issuer of a credential cannot be changed.")
 		}
 		if err := putCredential(tx, cr, false); err != nil {
-			return err
+			return view, err
 		}
-		view = credentialView(tx, cr)
-		return nil
+		return credentialView(tx, cr), nil
 	})
 	if err != nil {
 		return err

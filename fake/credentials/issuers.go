@@ -134,17 +134,16 @@ func (h *Handlers) updateIssuer(c echo.Context) error {
 	if err := api.Bind(c, &w); err != nil {
 		return err
 	}
-	var views []IssuerView
-	err := h.d.Store.Update(func(tx store.Tx) error {
+	views, err := api.Write(h.d.Store, func(tx store.Tx) (views []IssuerView, err error) {
 		found, err := h.findIssuers(c, tx)
 		for _, is := range found {
 			w.applyTo(is)
 			if err := putIssuer(tx, is, false); err != nil {
-				return err
+				return views, err
 			}
 			views = append(views, issuerView(tx, is))
 		}
-		return err
+		return views, err
 	})
 	if err != nil {
 		return err
