@@ -69,12 +69,7 @@ func allIDs(tx store.Tx, bucket string) []int64 {
 
 // get loads entity id of bucket; nil when there is none.
 func get[T any](tx store.Tx, bucket string, id int64) (*T, error) {
-	var v T
-	ok, err := store.GetJSON(tx, bucket, idKey(id), &v)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &v, nil
+	return store.Get[T](tx, bucket, idKey(id))
 }
 
 func nextID(tx store.Tx, bucket string) (int64, error) {

@@ -152,21 +152,11 @@ func groupAssignmentView(tx store.Tx, ga *GroupAssignment) GroupAssignmentView {
 }
 
 func getUserAssignment(tx store.Tx, id string) (*UserAssignment, error) {
-	var ua UserAssignment
-	ok, err := store.GetJSON(tx, bktUserAssignments, id, &ua)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &ua, nil
+	return store.Get[UserAssignment](tx, bktUserAssignments, id)
 }
 
 func getGroupAssignment(tx store.Tx, id string) (*GroupAssignment, error) {
-	var ga GroupAssignment
-	ok, err := store.GetJSON(tx, bktGroupAssignments, id, &ga)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &ga, nil
+	return store.Get[GroupAssignment](tx, bktGroupAssignments, id)
 }
 
 func putUserAssignment(tx store.Tx, ua *UserAssignment) error {

@@ -129,17 +129,30 @@ func credIndexMatch(v []byte, search, course, program string) ([]byte, bool) {
 	return f[0], true
 }
 
+// getIssuer returns tenant's issuer id as a private copy the caller may
+// change; 404 for none or another tenant's.
 func getIssuer(tx store.Tx, tenant, id string) (*Issuer, error) {
-	var is Issuer
-	ok, err := store.GetJSON(tx, bktIssuers, id, &is)
+	return getOwned[Issuer](tx, bktIssuers, tenant, id)
+}
+
+// getOwned loads entity id of bucket as a private copy, or DRF's 404 when
+// there is none or it is another tenant's (to the caller, not there).
+func getOwned[T any, P interface {
+	*T
+	owner() string
+}](tx store.Tx, bucket, tenant, id string) (P, error) {
+	v, err := store.Get[T](tx, bucket, id)
 	if err != nil {
 		return nil, err
 	}
-	if !ok || is.Tenant != tenant {
+	if v == nil || P(v).owner() != tenant {
 		return nil, api.NotFound()
 	}
-	return &is, nil
+	return v, nil
 }
+
+func (is *Issuer) owner() string     { return is.Tenant }
+func (cr *Credential) owner() string { return cr.Tenant }
 
 func putIssuer(tx store.Tx, is *Issuer, isNew bool) error {
 	if isNew {
@@ -194,16 +207,10 @@ func readIssuer(tx store.Tx, id string) *Issuer {
 	return is
 }
 
+// getCredential returns tenant's credential id as a private copy the
+// caller may change; 404 for none or another tenant's.
 func getCredential(tx store.Tx, tenant, id string) (*Credential, error) {
-	var cr Credential
-	ok, err := store.GetJSON(tx, bktCredentials, id, &cr)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || cr.Tenant != tenant {
-		return nil, api.NotFound()
-	}
-	return &cr, nil
+	return getOwned[Credential](tx, bktCredentials, tenant, id)
 }
 
 func putCredential(tx store.Tx, cr *Credential, isNew bool) error {
@@ -270,15 +277,7 @@ func deleteSignatory(tx store.Tx, id string) error {
 
 // getAssertion returns the assertion id, whichever tenant it belongs to.
 func getAssertion(tx store.Tx, id string) (*Assertion, error) {
-	var a Assertion
-	ok, err := store.GetJSON(tx, bktAssertions, id, &a)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, nil
-	}
-	return &a, nil
+	return store.Get[Assertion](tx, bktAssertions, id)
 }
 
 func putAssertion(tx store.Tx, a *Assertion, isNew bool) error {

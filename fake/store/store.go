@@ -153,6 +153,17 @@ func GetJSON(tx Tx, bucket, key string, v any) (bool, error) {
 	return true, nil
 }
 
+// Get decodes the value of key in bucket into a new T; nil (and no error)
+// when there is none.
+func Get[T any](tx Tx, bucket, key string) (*T, error) {
+	var v T
+	ok, err := GetJSON(tx, bucket, key, &v)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // PutJSON encodes v and stores it under key.
 func PutJSON(tx Tx, bucket, key string, v any) error {
 	raw, err := json.Marshal(v)
