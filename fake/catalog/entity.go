@@ -25,11 +25,7 @@ func (h *Handlers) Entity(c echo.Context) (map[string]any, bool) {
 	}
 	var view *LicenseView
 	_ = h.d.Store.View(func(tx store.Tx) error {
-		l, err := licenseFor(c, tx, kind, id)
-		if err != nil {
-			return err
-		}
-		as, err := assignmentsOf(tx, l)
+		l, as, err := licenseSeats(c, tx, kind, id)
 		if err != nil {
 			return err
 		}

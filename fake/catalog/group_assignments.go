@@ -327,11 +327,7 @@ func (h *Handlers) unassignGroup(kind string) echo.HandlerFunc {
 			if lid, ok := queryInt64(c, "license_id"); hasQuery(c, "license_id") && (!ok || lid != g.LicenseID) {
 				return api.NotFound()
 			}
-			l, err := licenseFor(c, tx, kind, g.LicenseID)
-			if err != nil {
-				return err
-			}
-			as, err := assignmentsOf(tx, l)
+			_, as, err := licenseSeats(c, tx, kind, g.LicenseID)
 			if err != nil {
 				return err
 			}

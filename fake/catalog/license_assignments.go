@@ -68,6 +68,20 @@ func licenseFor(c echo.Context, tx store.Tx, kind string, id int64) (*License, e
 	return l, nil
 }
 
+// licenseSeats is licenseFor with the license's assignments: the prologue
+// of every handler that works on one license's seats.
+func licenseSeats(c echo.Context, tx store.Tx, kind string, id int64) (*License, []*Assignment, error) {
+	l, err := licenseFor(c, tx, kind, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	as, err := assignmentsOf(tx, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, as, nil
+}
+
 var assignmentList = newListQuery("id",
 	[]string{"id", "user_id", "username", "email", "active", "fulfilled", "created", "modified"},
 	"license_id", "user_id", "email", "active", "fulfilled")
@@ -80,11 +94,7 @@ func (h *Handlers) listAssignments(kind string) echo.HandlerFunc {
 		meta := assignmentList.metadataFilters(c)
 		var rows []row
 		err := h.d.Store.View(func(tx store.Tx) error {
-			l, err := licenseFor(c, tx, kind, id)
-			if err != nil {
-				return err
-			}
-			as, err := assignmentsOf(tx, l)
+			l, as, err := licenseSeats(c, tx, kind, id)
 			if err != nil {
 				return err
 			}
