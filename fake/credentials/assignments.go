@@ -263,16 +263,7 @@ func (h *Handlers) createUserAssignments(c echo.Context) error {
 	}
 	by := c.Param("user_id")
 	now := h.d.Clock.Now()
-	res := assignResult{Successful: []any{}, Failed: []assignFailure{}}
-	err := h.d.Store.Update(func(tx store.Tx) error {
-		d, err := callerDirectory(c, tx)
-		if err != nil {
-			return err
-		}
-		cr, err := credentialField(tx, api.Tenant(c), body.CredentialID)
-		if err != nil {
-			return err
-		}
+	return h.assignEach(c, body.CredentialID, "Created", "%d assignment(s) created, %d failed.", func(tx store.Tx, d *Directory, cr *Credential, res *assignResult) error {
 		av := newAssertionViews(tx)
 		seen := map[int64]bool{}
 		for _, id := range body.UserIDs {
@@ -299,11 +290,6 @@ func (h *Handlers) createUserAssignments(c echo.Context) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	res.Message = fmt.Sprintf("%d assignment(s) created, %d failed.", len(res.Successful), len(res.Failed))
-	return api.Wrapped(c, "Created", res)
 }
 
 // createGroupAssignments accepts group assignments: each known group gets a
@@ -318,16 +304,7 @@ func (h *Handlers) createGroupAssignments(c echo.Context) error {
 	}
 	by := c.Param("user_id")
 	now := h.d.Clock.Now()
-	res := assignResult{Successful: []any{}, Failed: []assignFailure{}}
-	err := h.d.Store.Update(func(tx store.Tx) error {
-		d, err := callerDirectory(c, tx)
-		if err != nil {
-			return err
-		}
-		cr, err := credentialField(tx, api.Tenant(c), body.CredentialID)
-		if err != nil {
-			return err
-		}
+	return h.assignEach(c, body.CredentialID, "Accepted", "%d group assignment(s) accepted for processing, %d failed.", func(tx store.Tx, d *Directory, cr *Credential, res *assignResult) error {
 		assigned := map[string]bool{}
 		for _, id := range ids(tx, bktGroupAssignByTenant, cr.Tenant, false) {
 			if ga, err := getGroupAssignment(tx, id); err != nil {
@@ -372,11 +349,31 @@ func (h *Handlers) createGroupAssignments(c echo.Context) error {
 		}
 		return nil
 	})
+}
+
+// assignEach is what both assignment creates share: in one transaction,
+// the caller's directory and the credential the body names, then each's
+// work on the result; the answer is the result, wrapped with description,
+// its message made from message and the success and failure counts.
+func (h *Handlers) assignEach(c echo.Context, credentialID, description, message string,
+	each func(tx store.Tx, d *Directory, cr *Credential, res *assignResult) error) error {
+	res := assignResult{Successful: []any{}, Failed: []assignFailure{}}
+	err := h.d.Store.Update(func(tx store.Tx) error {
+		d, err := callerDirectory(c, tx)
+		if err != nil {
+			return err
+		}
+		cr, err := credentialField(tx, api.Tenant(c), credentialID)
+		if err != nil {
+			return err
+		}
+		return each(tx, d, cr, &res)
+	})
 	if err != nil {
 		return err
 	}
-	res.Message = fmt.Sprintf("%d group assignment(s) accepted for processing, %d failed.", len(res.Successful), len(res.Failed))
-	return api.Wrapped(c, "Accepted", res)
+	res.Message = fmt.Sprintf(message, len(res.Successful), len(res.Failed))
+	return api.Wrapped(c, description, res)
 }
 
 // settle processes the tenant's pending group assignments whose delay has
