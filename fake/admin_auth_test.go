@@ -11,6 +11,7 @@ import (
 )
 
 func TestAdminToken(t *testing.T) {
+	t.Parallel()
 	const token = "s3cret-admin"
 	srv := fake.NewTestServer(t, fake.WithAdminToken(token))
 	if srv.AdminOpen() {
@@ -83,6 +84,7 @@ func TestAdminToken(t *testing.T) {
 }
 
 func TestAdminOpenByDefault(t *testing.T) {
+	t.Parallel()
 	srv := fake.NewTestServer(t)
 	if !srv.AdminOpen() {
 		t.Fatal("AdminOpen() = false without a token")

@@ -16,6 +16,7 @@ import (
 // /_fake/health. A route a module adds later is covered without being
 // named here (finding C1: /_fake/groups was mounted beside the token).
 func TestEveryAdminRouteNeedsTheToken(t *testing.T) {
+	t.Parallel()
 	s, err := New(WithAdminToken("T0K"))
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +56,7 @@ func TestEveryAdminRouteNeedsTheToken(t *testing.T) {
 // TestPanicIsJournaled: the journal is the outermost middleware, so a
 // request whose handler panics is answered 500 and still recorded.
 func TestPanicIsJournaled(t *testing.T) {
+	t.Parallel()
 	s, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +78,7 @@ func TestPanicIsJournaled(t *testing.T) {
 // serves names an operation of the corrected document (New refuses one
 // that does not), and none is served by two modules.
 func TestEveryServedOperationIsInTheDocument(t *testing.T) {
+	t.Parallel()
 	s, err := New()
 	if err != nil {
 		t.Fatal(err)

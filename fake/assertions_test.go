@@ -10,6 +10,7 @@ import (
 func public(id string) string { return "/api/credentials/public/assertions/" + id + "/" }
 
 func TestAssertionIssue(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	cred := c.createCredential(t, "acme", is, "Badge", map[string]any{"expires": map[string]any{"amount": 30, "duration": "days"}})
@@ -69,6 +70,7 @@ func TestAssertionIssue(t *testing.T) {
 }
 
 func TestAssertionBulk(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	cred := c.createCredential(t, "acme", is, "Badge", nil)
@@ -113,6 +115,7 @@ func usernames(items []map[string]any) []map[string]any {
 }
 
 func TestAssertionRevoke(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	cred := c.createCredential(t, "acme", is, "Badge", nil)
@@ -150,6 +153,7 @@ func TestAssertionRevoke(t *testing.T) {
 }
 
 func TestAssertionOtherOrg(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-other"
 	is := c.createIssuer(t, "other", "Other U")
@@ -165,6 +169,7 @@ func TestAssertionOtherOrg(t *testing.T) {
 }
 
 func TestPublicAssertion(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-acme"
 	is := c.createIssuer(t, "acme", "Acme U")
@@ -229,6 +234,7 @@ func (f *assertionFixture) list(t *testing.T, path string) []string {
 }
 
 func TestUserAssertionList(t *testing.T) {
+	t.Parallel()
 	f := newAssertionFixture(t)
 	path := "/api/credentials/orgs/acme/users/alice/assertions/"
 	for _, tc := range []struct {
@@ -269,6 +275,7 @@ func TestUserAssertionList(t *testing.T) {
 }
 
 func TestCredentialAssertionList(t *testing.T) {
+	t.Parallel()
 	f := newAssertionFixture(t)
 	path := base("acme") + f.cred + "/assertions/"
 	bob := f.list(t, path)[0]
@@ -296,6 +303,7 @@ func TestCredentialAssertionList(t *testing.T) {
 }
 
 func TestAssertionListPaging(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	cred := c.createCredential(t, "acme", is, "Badge", nil)

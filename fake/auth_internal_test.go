@@ -9,6 +9,7 @@ import (
 // TestDMAdminOnlyNamesOperations: every id in dmAdminOnly is an operation
 // of the document, so a typo cannot silently leave one open.
 func TestDMAdminOnlyNamesOperations(t *testing.T) {
+	t.Parallel()
 	ops := map[string]bool{}
 	for _, op := range spec.MustLoad().Operations() {
 		ops[op.Op.OperationID] = true

@@ -37,6 +37,7 @@ func assignPath(kind string, licenseID int) string {
 }
 
 func TestCatalogAssignments(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	lid := id(t, c.createLicense(t, "user", "acme", map[string]any{"name": "Seats", "count": 2}))
@@ -103,6 +104,7 @@ func TestCatalogAssignments(t *testing.T) {
 }
 
 func TestCatalogCourseAndProgramAssignments(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	cl := id(t, c.createLicense(t, "course", "acme", map[string]any{"course_id": "course-v1:acme+C1+T1", "count": 1}))
@@ -122,6 +124,7 @@ func TestCatalogCourseAndProgramAssignments(t *testing.T) {
 // once: exactly count succeed, and the license never holds more. It runs
 // on both backends.
 func TestCatalogSeatsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	t.Run("Memory", func(t *testing.T) { seatsUnderConcurrency(t, newClient(t)) })
 	t.Run("Bolt", func(t *testing.T) {
 		b, err := store.OpenBolt(filepath.Join(t.TempDir(), "fake.db"))
@@ -187,6 +190,7 @@ func seatsUnderConcurrency(t *testing.T, c *client) {
 }
 
 func TestCatalogGroupAssignments(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	lid := id(t, c.createLicense(t, "program", "acme", map[string]any{"program_key": "acme+mba", "count": 4}))
@@ -253,6 +257,7 @@ func TestCatalogGroupAssignments(t *testing.T) {
 // TestCatalogTenantIsolation: a key for one org never reads or changes
 // another org's licenses, assignments or invitations.
 func TestCatalogTenantIsolation(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	acme := func(h ...string) []string { return append([]string{"Authorization", "Api-Token key-acme"}, h...) }
 	other := []string{"Authorization", "Api-Token key-other"}
@@ -298,6 +303,7 @@ func TestCatalogTenantIsolation(t *testing.T) {
 }
 
 func TestCatalogDirectoryAdmin(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	dir := c.must(t, 200, "GET", "/_fake/groups?platform_key=acme", nil).obj(t)
@@ -320,6 +326,7 @@ func TestCatalogDirectoryAdmin(t *testing.T) {
 // EmailField (format email in every *LicenseAssignmentCreate schema), so a
 // malformed one is a 400 on the field, and no email-only seat is taken.
 func TestCatalogAssignmentEmailValidated(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range []struct{ kind, field, value string }{
 		{"user", "", ""},

@@ -10,6 +10,7 @@ import (
 // TestCatalogEveryOperationModelled sends each catalog operation of the
 // document a bare request: none may answer 501 (not modelled) or 5xx.
 func TestCatalogEveryOperationModelled(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	n := 0
 	for _, op := range spec.MustLoad().Operations() {
@@ -31,6 +32,7 @@ func TestCatalogEveryOperationModelled(t *testing.T) {
 
 // TestCatalogOddInputs: malformed requests are DRF-shaped 4xx, never 5xx.
 func TestCatalogOddInputs(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range []struct {
 		name, method, path string

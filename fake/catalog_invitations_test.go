@@ -7,6 +7,7 @@ import (
 )
 
 func TestCatalogPlatformInvitations(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	// The web containers' invite: email, platform_key, redirect_to, source;
@@ -58,6 +59,7 @@ func TestCatalogPlatformInvitations(t *testing.T) {
 }
 
 func TestCatalogBlankAndRedeem(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
@@ -86,6 +88,7 @@ func TestCatalogBlankAndRedeem(t *testing.T) {
 }
 
 func TestCatalogBulkInvitations(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	t.Run("Platform", func(t *testing.T) {
 		r := c.must(t, 200, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
@@ -130,6 +133,7 @@ func TestCatalogBulkInvitations(t *testing.T) {
 }
 
 func TestCatalogCourseAndProgramInvitations(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	civ := c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"}).obj(t)
 	equal(t, "course_id", civ["course_id"], any("course-v1:acme+C1+T1"))
@@ -157,6 +161,7 @@ func TestCatalogCourseAndProgramInvitations(t *testing.T) {
 // malformed one is a 400 on the field and leaves the blank invitation
 // for a real redemption.
 func TestCatalogRedeemEmailValidated(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
@@ -173,6 +178,7 @@ func TestCatalogRedeemEmailValidated(t *testing.T) {
 // (format uri in every *InvitationCreate schema), so a value Django's
 // URLValidator refuses is a 400 on the field and creates nothing.
 func TestCatalogInvitationRedirectValidated(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range invitationKinds {
 		t.Run(tc.kind, func(t *testing.T) {
@@ -201,6 +207,7 @@ var invitationKinds = []struct{ kind, target, value string }{
 // body {platform_key, email}, Api-Token), a mount the spec does not list;
 // it is the same catalog.
 func TestCatalogIBLPrefix(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	iv := c.must(t, 200, "POST", "/api/ibl/catalog/invitations/platform/", map[string]any{"platform_key": "acme", "email": "sdk@ext.test"}).obj(t)
 	equal(t, "email", iv["email"], any("sdk@ext.test"))

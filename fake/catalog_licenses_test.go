@@ -55,6 +55,7 @@ func results(t *testing.T, env map[string]any) []map[string]any {
 }
 
 func TestCatalogLicenseCreateAndUpdate(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	l := c.createLicense(t, "user", "acme", map[string]any{"name": "Seats", "count": 2, "external_id": "ext-1",
 		"metadata": map[string]any{"tier": "gold"}})
@@ -134,6 +135,7 @@ func TestCatalogLicenseCreateAndUpdate(t *testing.T) {
 }
 
 func TestCatalogLicenseList(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for i, name := range []string{"Alpha", "Beta", "Gamma"} {
 		c.createLicense(t, "platform", "acme", map[string]any{"name": name, "count": 10 * (i + 1),
@@ -180,6 +182,7 @@ func TestCatalogLicenseList(t *testing.T) {
 }
 
 func TestCatalogLicenseVerboseSummary(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	l := c.createLicense(t, "user", "acme", map[string]any{"count": 5})
 	lid := id(t, l)
@@ -199,6 +202,7 @@ func TestCatalogLicenseVerboseSummary(t *testing.T) {
 // TestCatalogScenarioWhenLicense: scenario when clauses see the license a
 // request's license_id names.
 func TestCatalogScenarioWhenLicense(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	full := id(t, c.createLicense(t, "user", "acme", map[string]any{"count": 1}))
 	empty := id(t, c.createLicense(t, "user", "acme", map[string]any{"count": 1}))

@@ -187,6 +187,7 @@ func (cc chaosCase) send(t *testing.T, addr string) (*http.Response, []byte) {
 }
 
 func TestChaos(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join(chaosDir, "*.http"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no chaos cases in %s (%v)", chaosDir, err)

@@ -51,6 +51,7 @@ func multipartBody(t *testing.T, field, filename string, file []byte, fields ...
 }
 
 func TestImageUploadServeAndSearch(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	img := pngBytes(t, 4, 3)
 	r := c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "Acme Logo.png", img, "name", "Acme Logo"))
@@ -135,6 +136,7 @@ func userBase(org, user string) string {
 }
 
 func TestUserAssignments(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	iss := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", iss, "Python Basics", nil)
@@ -202,6 +204,7 @@ func TestUserAssignments(t *testing.T) {
 }
 
 func TestGroupAssignmentPendingThenCompleted(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	iss := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", iss, "Cohort Badge", nil)
@@ -243,6 +246,7 @@ func TestGroupAssignmentPendingThenCompleted(t *testing.T) {
 }
 
 func TestCredentialGroupsAdmin(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.must(t, 400, "PUT", "/_fake/credential-groups", map[string]any{"users": []any{}})
 	c.must(t, 400, "PUT", "/_fake/credential-groups", map[string]any{"org": "acme",
@@ -255,6 +259,7 @@ func TestCredentialGroupsAdmin(t *testing.T) {
 }
 
 func TestCourseCredentials(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	iss := c.createIssuer(t, "acme", "Acme")
 	ds, ml := "course-v1:acme+DS101+2024", "course-v1:acme+ML200+2024"
@@ -284,6 +289,7 @@ func TestCourseCredentials(t *testing.T) {
 }
 
 func TestOverTimeAnalytics(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithClockAt(time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)))
 	iss := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", iss, "Badge", nil)
@@ -323,6 +329,7 @@ func TestOverTimeAnalytics(t *testing.T) {
 }
 
 func TestCourseExportImport(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	course := "course-v1:acme+DS101+2024"
 	iss := c.createIssuer(t, "acme", "Acme")
@@ -373,6 +380,7 @@ func TestCourseExportImport(t *testing.T) {
 }
 
 func TestClockAdmin(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	before := time.Now()
 	r := c.must(t, 200, "POST", "/_fake/clock", map[string]any{"offset": "720h"}).obj(t)
@@ -410,6 +418,7 @@ func TestClockAdmin(t *testing.T) {
 }
 
 func TestExpiryFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithClockAt(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
 	iss := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", iss, "Day pass", map[string]any{"expires": map[string]any{"amount": 1, "duration": "days"}})
@@ -427,6 +436,7 @@ func TestExpiryFollowsTheClock(t *testing.T) {
 }
 
 func TestImageSurvivesStateExportImport(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	img := pngBytes(t, 2, 2)
 	up := c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "a.png", img)).obj(t)
@@ -444,6 +454,7 @@ func TestImageSurvivesStateExportImport(t *testing.T) {
 // (SKILL-C exim), so with keys bound a platform key gets 403 for both, even
 // for its own org, and a DM admin's export spans every org.
 func TestCourseExportImportKeyScope(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithAPIKey("k-all", "acme", "beta"), fake.WithAPIKey("k-dm", fake.DMAdmin))
 	c.auth = "Api-Token k-all"
 	course := "course-v1:acme+DS101+2024"
@@ -462,6 +473,7 @@ func TestCourseExportImportKeyScope(t *testing.T) {
 }
 
 func TestGroupAssignmentFailsWhenGroupIsGone(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	iss := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", iss, "Badge", nil)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCredentialCreate(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 
@@ -49,6 +50,7 @@ func TestCredentialCreate(t *testing.T) {
 }
 
 func TestCredentialCreateValidation(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	other := c.createIssuer(t, "other", "Other U")
@@ -79,6 +81,7 @@ func TestCredentialCreateValidation(t *testing.T) {
 }
 
 func TestCredentialGetUpdate(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-acme"
 	is := c.createIssuer(t, "acme", "Acme U")
@@ -129,6 +132,7 @@ func TestCredentialGetUpdate(t *testing.T) {
 }
 
 func TestCredentialDelete(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 
@@ -162,6 +166,7 @@ func TestCredentialDelete(t *testing.T) {
 }
 
 func TestCredentialList(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	mk := func(name string, extra map[string]any) string { return c.createCredential(t, "acme", is, name, extra) }
@@ -203,6 +208,7 @@ func TestCredentialList(t *testing.T) {
 }
 
 func TestCredentialListPaging(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme U")
 	for i := range 105 {

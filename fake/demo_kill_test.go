@@ -14,6 +14,7 @@ import (
 // the --db file either without the demo or with all of it, never a part;
 // the same command afterwards builds it whole.
 func TestDemoBuildIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}

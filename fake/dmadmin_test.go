@@ -6,6 +6,7 @@ import "testing"
 // alone (SKILL-CI), refused to a platform key with DRF's 403 before the
 // body is looked at; reads and assignments stay the platform's.
 func TestDMAdminOnly(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-acme"
 	for _, kind := range []string{"user", "platform", "course", "program"} {

@@ -132,6 +132,7 @@ func getStatus(t *testing.T, hc *http.Client, url string) int {
 // restarts it on the same file and checks that every write that was
 // answered 200 is there, and that no operation is half there.
 func TestDurabilityKill9(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

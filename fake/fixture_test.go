@@ -84,6 +84,7 @@ func exportJSON(t *testing.T, s *fake.Server) []byte {
 }
 
 func TestFixtureSmallIsCurrent(t *testing.T) {
+	t.Parallel()
 	c := smallTenant(t)
 	st, err := c.srv.ExportState()
 	if err != nil {
@@ -110,6 +111,7 @@ func TestFixtureSmallIsCurrent(t *testing.T) {
 }
 
 func TestFixtureLoad(t *testing.T) {
+	t.Parallel()
 	t.Run("Empty", func(t *testing.T) {
 		c := newClient(t, fake.WithFixture(fixtureDir+"empty.yaml"))
 		equal(t, "state", string(exportJSON(t, c.srv.Server)), `{"format":"iblfake-state/1","buckets":{},"sequences":{}}`)
@@ -162,6 +164,7 @@ func TestFixtureLoad(t *testing.T) {
 }
 
 func TestFixtureMalformed(t *testing.T) {
+	t.Parallel()
 	_, err := fake.New(fake.WithFixture(fixtureDir + "malformed.yaml"))
 	var fe *state.FixtureError
 	if !errors.As(err, &fe) {
@@ -208,6 +211,7 @@ func TestFixtureMalformed(t *testing.T) {
 }
 
 func TestFixtureMerge(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, doc string) string {
 		p := filepath.Join(dir, name)
@@ -230,6 +234,7 @@ func TestFixtureMerge(t *testing.T) {
 }
 
 func TestFixtureKeepsAFilledStore(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.createIssuer(t, "acme", "Already here")
 	before := exportJSON(t, c.srv.Server)
@@ -246,6 +251,7 @@ func TestFixtureKeepsAFilledStore(t *testing.T) {
 }
 
 func TestFixtureProgress(t *testing.T) {
+	t.Parallel()
 	const n = 25000
 	var doc strings.Builder
 	doc.WriteString("format: iblfake-state/1\nbuckets:\n  big:\n")
@@ -274,6 +280,7 @@ func TestFixtureProgress(t *testing.T) {
 }
 
 func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {
+	t.Parallel()
 	// A --db file reopened with the same --seed, or a fixture made by a
 	// fake with that seed: the generator must not hand out stored ids again.
 	first := newClient(t, fake.WithSeed(9))

@@ -5,6 +5,7 @@ import "testing"
 // TestURLFormat pins urlFormat to Django's URLValidator on the cases that
 // tell it apart from a plain url.Parse.
 func TestURLFormat(t *testing.T) {
+	t.Parallel()
 	cases := map[string]bool{
 		"":                                 true, // blank: see urlFormat
 		"https://acme.test/welcome":        true,

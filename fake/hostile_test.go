@@ -27,6 +27,7 @@ import (
 // TestAdminGroupsNeedTheToken (C1): the catalog directory is behind the
 // admin token like every admin route, and its body is size-limited.
 func TestAdminGroupsNeedTheToken(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithAdminToken("T0K"))
 	dir := map[string]any{"platform_key": "acme", "users": []any{map[string]any{"user_id": 1, "username": "evil", "email": "evil@x.test"}}, "groups": []any{}}
 	c.must(t, 401, "PUT", "/_fake/groups", dir, "Authorization", "")
@@ -44,6 +45,7 @@ func TestAdminGroupsNeedTheToken(t *testing.T) {
 // unknown key, as DRF's serializers match keys exactly; it can no longer
 // override the validated field after validation.
 func TestCaseVariantKeysAreUnknown(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme")
 	long := strings.Repeat("n", 1000)
@@ -121,6 +123,7 @@ func TestCaseVariantKeysAreUnknown(t *testing.T) {
 // in UTC, an offset that leaves years 1-9999 is DRF's "out of range", and
 // nothing is a 500.
 func TestDateTimesAsDjangoReadsThem(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	cases := []struct {
 		value, want string // want: the stored value, or the error message
@@ -165,6 +168,7 @@ func TestDateTimesAsDjangoReadsThem(t *testing.T) {
 // never accepted and then a 500 at every issue; the clock moved millennia
 // ahead makes issues a 400, not a 500.
 func TestCredentialExpiryPastYear9999(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme")
 	for _, e := range []map[string]any{
@@ -200,6 +204,7 @@ func TestCredentialExpiryPastYear9999(t *testing.T) {
 // the real models hold are 400s on their field before they reach the
 // store, on every backend; whitespace-only names are blank.
 func TestNulAndLongIdentifiers(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", is, "Cred", nil)
@@ -244,6 +249,7 @@ func TestNulAndLongIdentifiers(t *testing.T) {
 // reset neither the admin surface nor, by preflight, write to it, unless
 // the operator names an origin for it; the vendor API keeps its CORS.
 func TestAdminSurfaceNeverCORS(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	evil := "https://evil.example"
 	r := c.must(t, 200, "GET", "/_fake/state", nil, "Origin", evil)
@@ -272,6 +278,7 @@ func TestAdminSurfaceNeverCORS(t *testing.T) {
 // TestDRFWording (L2): failures are worded as DRF and Python word them,
 // never as Go does.
 func TestDRFWording(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	lic := c.must(t, 200, "POST", "/api/catalog/licenses/user/create/", map[string]any{"platform_key": "acme", "count": 2}).obj(t)["id"]
 	cases := []struct {
@@ -311,6 +318,7 @@ func TestDRFWording(t *testing.T) {
 // is its 400 (never silently read as another tenant's list), and a
 // parameter given twice is its last value, as QueryDict.get reads it.
 func TestQueryFields(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"))
 	junk := strings.Repeat("&x=1", 10001)
 	r := c.do(t, "GET", "/api/catalog/licenses/user/?platform_key=orgA"+junk, nil, "Authorization", "Api-Token b")
@@ -333,6 +341,7 @@ func TestQueryFields(t *testing.T) {
 // TestRedirectKeepsEscapes (L5): the trailing-slash redirect is built from
 // the path as sent, so an escaped ? or # in a segment stays escaped.
 func TestRedirectKeepsEscapes(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	r := c.must(t, 301, "GET", "/api/credentials/orgs/a%3Fb%23c/users/x", nil)
 	if got, want := r.Header.Get("Location"), "/api/credentials/orgs/a%3Fb%23c/users/x/"; got != want {
@@ -343,6 +352,7 @@ func TestRedirectKeepsEscapes(t *testing.T) {
 // TestAdminMethods (L6): HEAD answers as GET without a body, another method
 // on an admin path is DRF's 405 with Allow, OPTIONS states Allow.
 func TestAdminMethods(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithAdminToken("T0K"))
 	r := c.must(t, 200, "HEAD", "/_fake/health", nil, "Authorization", "")
 	if len(r.Raw) != 0 {
@@ -364,6 +374,7 @@ func TestAdminMethods(t *testing.T) {
 // TestFixtureFromADevice (L8): a device (--fixture /dev/zero) is refused at
 // once with the file named, instead of read until memory runs out.
 func TestFixtureFromADevice(t *testing.T) {
+	t.Parallel()
 	_, err := fake.New(fake.WithFixture("/dev/zero"))
 	if err == nil || !strings.Contains(err.Error(), "/dev/zero") || !strings.Contains(err.Error(), "device") {
 		t.Fatalf("New(WithFixture(/dev/zero)) = %v, want a clear error naming the file", err)
@@ -373,6 +384,7 @@ func TestFixtureFromADevice(t *testing.T) {
 // TestClockCannotWrap (L9): moving the clock past what its offset holds is
 // refused and leaves it where it was.
 func TestClockCannotWrap(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "2562047h"})
 	before := c.must(t, 200, "GET", "/_fake/clock", nil).obj(t)["offset"]
@@ -393,6 +405,7 @@ func TestClockCannotWrap(t *testing.T) {
 // an active assertion (it used to answer 200 and change nothing) and
 // rewords a revoked one's reason.
 func TestRevocationReasonAlone(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "Acme")
 	cred := c.createCredential(t, "acme", is, "Cred", nil)
@@ -411,6 +424,7 @@ func TestRevocationReasonAlone(t *testing.T) {
 // TestImagesServedNosniff (L12): uploaded images carry nosniff, so a
 // polyglot cannot be run as a page.
 func TestImagesServedNosniff(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	up := c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
 	u, err := url.Parse(up.obj(t)["image"].(string))
@@ -426,6 +440,7 @@ func TestImagesServedNosniff(t *testing.T) {
 // TestScenarioUploadOverLimit (M6): an upload over the admin body limit is
 // a 413, never silently cut to what fits.
 func TestScenarioUploadOverLimit(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	var b strings.Builder
 	b.WriteString("name: big\nrules:\n")
@@ -442,6 +457,7 @@ func TestScenarioUploadOverLimit(t *testing.T) {
 // meta bucket, or a key over the store's limit, is a 400 on both backends,
 // and changes nothing.
 func TestStateImportStructure(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	c.createIssuer(t, "acme", "Acme")
 	before := c.must(t, 200, "GET", "/_fake/state", nil).Raw
@@ -470,6 +486,7 @@ func TestStateImportStructure(t *testing.T) {
 // a poisoned value. Every answer and the final state must be byte for byte
 // the same.
 func TestCaseVariantKeysEveryWriteOperation(t *testing.T) {
+	t.Parallel()
 	at := fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	mk := func() (*fake.TestServer, *isoTenant) {
 		srv := fake.NewTestServer(t, fake.WithSeed(7), at, fake.WithAPIKey("key-acme", "acme"), fake.WithAPIKey(isoDMKey, fake.DMAdmin))
@@ -606,6 +623,7 @@ func poisoned(v any) any {
 // 403, never the rule's answer with the entity's fields; a rule that reads
 // no state still answers anyone.
 func TestScenarioRulesThatReadStateRunAfterAuth(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"), fake.WithAdminToken("T0K"))
 	c.auth = "Api-Token a"
 	is := c.createIssuer(t, "orgA", "A")
@@ -642,6 +660,7 @@ func TestScenarioRulesThatReadStateRunAfterAuth(t *testing.T) {
 // test's allowance is never spent by another's requests, and naming an
 // active scenario in the header does not evaluate it twice.
 func TestHeaderScenariosCountPerCaller(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	list := base("acme") + "issuers/"
 	for i := 0; i < 5; i++ {
@@ -668,6 +687,7 @@ func TestHeaderScenariosCountPerCaller(t *testing.T) {
 // WithMaxDelayed requests; the next is answered at once with the journal
 // saying why, health stays reachable, and EndDelays releases the held ones.
 func TestDelaysCannotStarveTheServer(t *testing.T) {
+	t.Parallel()
 	slow := "name: slow\nrules:\n  - match: {operation: credentials_orgs_users_issuers_retrieve}\n    respond: {delay: 5m}\n"
 	sc, err := scenarios.Parse("slow.yaml", []byte(slow))
 	if err != nil {
@@ -729,6 +749,7 @@ func TestDelaysCannotStarveTheServer(t *testing.T) {
 // status that is no final answer is refused at upload with its line, not
 // accepted and then a 500 (or a hung connection) on every match.
 func TestScenarioUploadsThatCannotBeServed(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for name, tc := range map[string]struct{ yaml, want string }{
 		"NaN":       {"name: n\nrules:\n  - match: {operation: x}\n    respond: {status: 500, body: .nan}\n", "request body:4"},
@@ -749,6 +770,7 @@ func TestScenarioUploadsThatCannotBeServed(t *testing.T) {
 // while an email query parameter stays a filter (no match, not a 400) and
 // the public checks keep their own refusal.
 func TestEmailFieldsAndFilters(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, path := range []string{"/api/catalog/invitations/platform/", "/api/catalog/invitations/platform/redeem/"} {
 		r := c.do(t, "POST", path, map[string]any{"platform_key": "acme", "email": "not-an-email", "source": "x"})

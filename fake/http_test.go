@@ -10,6 +10,7 @@ import (
 )
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	path := base("acme") + "issuers/"
 	const (
@@ -67,6 +68,7 @@ func TestAuth(t *testing.T) {
 // TestEveryOperationAuth sends every credentials operation without a key
 // and with another org's key.
 func TestEveryOperationAuth(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	b := base("acme")
 	ops := []struct{ op, method, path string }{
@@ -116,6 +118,7 @@ func TestEveryOperationAuth(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	t.Run("TrailingSlashRedirect", func(t *testing.T) {
 		for _, tc := range []struct{ path, location string }{
@@ -210,6 +213,7 @@ func TestRouting(t *testing.T) {
 }
 
 func TestRequestBodies(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, fake.WithMaxBodyBytes(1024))
 	path := base("acme") + "issuers/"
 	t.Run("UnsupportedMediaType", func(t *testing.T) {
@@ -271,6 +275,7 @@ func TestRequestBodies(t *testing.T) {
 }
 
 func TestAdminEndpoints(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-acme"
 	t.Run("Health", func(t *testing.T) {
@@ -354,6 +359,7 @@ func jsonNum(v any) string {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	preflight := func(t *testing.T, c *client, origin string) response {
 		t.Helper()
 		return c.do(t, "OPTIONS", base("acme")+"issuers/", nil, "Authorization", "",

@@ -38,6 +38,7 @@ type isoTenant struct {
 // answer to an authenticated operation may carry the other org's data, and
 // the other org's stored state must be byte for byte what it was.
 func TestTenantIsolationRandomized(t *testing.T) {
+	t.Parallel()
 	iterations := 1500
 	if v := os.Getenv("IBLFAKE_ISOLATION_ITERATIONS"); v != "" {
 		iterations, _ = strconv.Atoi(v)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestIssuerLifecycle(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	r := c.must(t, 200, "POST", base("acme")+"issuers/", map[string]any{
 		"name": "Acme University", "url": "https://acme.example", "allowed_template_tags": []string{"name", "date"},
@@ -43,6 +44,7 @@ func TestIssuerLifecycle(t *testing.T) {
 }
 
 func TestIssuerCreateValidation(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for _, tc := range []struct {
 		name string
@@ -66,6 +68,7 @@ func TestIssuerCreateValidation(t *testing.T) {
 }
 
 func TestIssuerDetailByOrgKey(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	a := c.createIssuer(t, "acme", "A")
 	b := c.createIssuer(t, "acme", "B")
@@ -80,6 +83,7 @@ func TestIssuerDetailByOrgKey(t *testing.T) {
 }
 
 func TestIssuerOtherOrg(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-other"
 	id := c.createIssuer(t, "other", "Other U")
@@ -97,6 +101,7 @@ func TestIssuerOtherOrg(t *testing.T) {
 }
 
 func TestIssuerDeleteWithCredentials(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	is := c.createIssuer(t, "acme", "U")
 	cred := c.createCredential(t, "acme", is, "Badge", nil)
@@ -107,6 +112,7 @@ func TestIssuerDeleteWithCredentials(t *testing.T) {
 }
 
 func TestIssuerList(t *testing.T) {
+	t.Parallel()
 	c := newClient(t)
 	for i := range 55 {
 		name := fmt.Sprintf("College %02d", i)
@@ -156,6 +162,7 @@ func TestIssuerList(t *testing.T) {
 }
 
 func TestAuthority(t *testing.T) {
+	t.Parallel()
 	c := newClient(t, withKeys()...)
 	c.auth = "Api-Token key-acme"
 	is1 := c.createIssuer(t, "acme", "One")

@@ -75,6 +75,7 @@ func (c *scClient) seed() (cred, assertion string) {
 }
 
 func TestScenarioPublicRevokedIsDefaultOnAndCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
 	c := newSC(t)
 	_, a := c.seed()
 	c.must("PUT", scBase+"/assertions/"+a, map[string]any{"revoked": true, "revocationReason": "issued in error"}, 200)
@@ -98,6 +99,7 @@ func TestScenarioPublicRevokedIsDefaultOnAndCanBeTurnedOff(t *testing.T) {
 }
 
 func TestScenarioFileFromStartUp(t *testing.T) {
+	t.Parallel()
 	c := newSC(t, fake.WithScenarioFile("../testdata/scenarios/flaky-create.yaml"))
 	is := c.must("POST", scBase+"/issuers/", map[string]any{"name": "Acme"}, 200)["result"].(map[string]any)["entityId"]
 	body := map[string]any{"name": "C", "issuer": is}
@@ -129,6 +131,7 @@ func TestScenarioFileFromStartUp(t *testing.T) {
 }
 
 func TestScenarioBuiltins(t *testing.T) {
+	t.Parallel()
 	t.Run("rate-limit per request header", func(t *testing.T) {
 		c := newSC(t)
 		for i := 0; i < 5; i++ {
@@ -197,6 +200,7 @@ func TestScenarioBuiltins(t *testing.T) {
 }
 
 func TestScenarioFaults(t *testing.T) {
+	t.Parallel()
 	def := func(fault, extra string) fake.Option {
 		sc, err := scenarios.Parse("f.yaml", []byte("name: f\nrules:\n  - match: {operation: credentials_orgs_users_retrieve}\n    fault: "+fault+"\n"+extra))
 		if err != nil {
@@ -238,6 +242,7 @@ func TestScenarioFaults(t *testing.T) {
 }
 
 func TestScenarioAdminAndHeaderErrors(t *testing.T) {
+	t.Parallel()
 	c := newSC(t)
 	req, _ := http.NewRequest("POST", c.srv.URL+"/_fake/scenarios?activate=true",
 		strings.NewReader("name: down\nrules:\n  - match: {method: DELETE}\n    respond: {status: 500, body: {detail: boom}}\n"))

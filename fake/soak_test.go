@@ -82,6 +82,7 @@ func (l *soakLedger) pick(rng *rand.Rand, m map[string]bool) string {
 //
 // The default run is short (CI); IBLFAKE_SOAK=2m runs longer.
 func TestSoakKillRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("soak: not in -short")
 	}

@@ -43,6 +43,7 @@ func seedState(t *testing.T, c *client) (cred string) {
 }
 
 func TestStateExportResetImport(t *testing.T) {
+	t.Parallel()
 	for name, open := range backends {
 		t.Run(name, func(t *testing.T) {
 			c := newClient(t, fake.WithStore(open(t)))
@@ -97,6 +98,7 @@ func TestStateExportResetImport(t *testing.T) {
 
 // TestStateAcrossBackends moves a memory fake's state into a bbolt one.
 func TestStateAcrossBackends(t *testing.T) {
+	t.Parallel()
 	mem := newClient(t)
 	cred := seedState(t, mem)
 	exported := mem.must(t, 200, "GET", "/_fake/state", nil).Raw
@@ -111,6 +113,7 @@ func TestStateAcrossBackends(t *testing.T) {
 }
 
 func TestStateImportRefusals(t *testing.T) {
+	t.Parallel()
 	for name, open := range backends {
 		t.Run(name, func(t *testing.T) {
 			c := newClient(t, fake.WithStore(open(t)))
@@ -140,6 +143,7 @@ func TestStateImportRefusals(t *testing.T) {
 // TestStateValueEncoding: index values (plain strings) travel as JSON
 // strings, entities as JSON, and JSON-looking strings keep their bytes.
 func TestStateValueEncoding(t *testing.T) {
+	t.Parallel()
 	b := store.NewMemory()
 	c := newClient(t, fake.WithStore(b))
 	body := `{"buckets":{"x":{"a\u0000001":"id-1","obj":{"k":[1,"<&>"]},"quoted":"\"s\"","num":"42","sp":"{ \"a\": 1 }"}},"sequences":{"x":7}}`
