@@ -78,6 +78,20 @@ func (w *Writer) cutTornTail() error {
 		keep -= n
 	}
 	if keep != end {
+		// A whole record without its newline (an edited file) is kept
+		// and ended; anything else after the last newline is a fragment.
+		tail := make([]byte, end-keep)
+		if _, err := w.f.ReadAt(tail, keep); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		var rec Record
+		if json.Unmarshal(tail, &rec) == nil {
+			if _, err := w.f.Write([]byte("\n")); err != nil {
+				return err
+			}
+			w.size = end + 1
+			return nil
+		}
 		if err := w.f.Truncate(keep); err != nil {
 			return err
 		}
