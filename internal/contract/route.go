@@ -71,9 +71,11 @@ func (d *Document) Spec() *spec.Spec { return d.spec }
 // Find returns the operation method and the escaped path address, or nil.
 // HEAD is served by the GET operation (Django's View does so), and a
 // /api/ibl/catalog/ path by its /api/catalog/ twin. Where several
-// templates match, the one with a static segment where the others have a
-// parameter wins, first from the left, as Django tries its static
-// patterns before the parameter ones.
+// templates match, the first in Operations' order wins: sorted by path,
+// a static segment ("b", any letter, digit, "-" or "_") comes before a
+// parameter ("{"), so a static segment wins over a parameter from the
+// left, as Django tries its static patterns first
+// (TestStaticBeforeParameter).
 func (d *Document) Find(method, escapedPath string) *Match {
 	if method == http.MethodHead {
 		method = http.MethodGet
@@ -88,9 +90,8 @@ func (d *Document) Find(method, escapedPath string) *Match {
 		if o.op.Method != method || !matches(o.segs, segs) {
 			continue
 		}
-		if best == nil || moreStatic(o.segs, best.segs) {
-			best = o
-		}
+		best = o
+		break
 	}
 	if best == nil {
 		return nil
@@ -137,19 +138,6 @@ func matches(tpl, segs []string) bool {
 		}
 	}
 	return true
-}
-
-// moreStatic reports whether a has a static segment where b has a
-// parameter, at the first position where they differ in kind.
-func moreStatic(a, b []string) bool {
-	for i := range a {
-		_, ap := param(a[i])
-		_, bp := param(b[i])
-		if ap != bp {
-			return bp
-		}
-	}
-	return false
 }
 
 func param(seg string) (string, bool) {

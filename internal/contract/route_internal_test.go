@@ -9,9 +9,9 @@ import (
 
 // TestStaticBeforeParameter: where two templates match a path, the one
 // with a static segment where the other has a parameter wins, from the
-// left, whichever was declared first (Django tries static patterns
-// first). The corrected document has no such pair today; a correction
-// adding one must not make routing depend on map order.
+// left (Django tries static patterns first). The corrected document has
+// no such pair today; this keeps a correction that adds one from routing
+// to the wrong operation.
 func TestStaticBeforeParameter(t *testing.T) {
 	op := func(id string) *openapi3.PathItem {
 		return &openapi3.PathItem{Get: &openapi3.Operation{OperationID: id, Responses: openapi3.NewResponses()}}
