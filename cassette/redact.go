@@ -6,6 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/url"
 	"sort"
 	"strconv"
@@ -87,10 +91,19 @@ func (r *Redactor) Apply(rec *Record, template string, secrets ...string) {
 	values := make([]any, len(bodies))
 	changes := make([]int, len(bodies))
 	for i, m := range bodies {
+		if m == &rec.Response && rec.Status >= 400 {
+			// DRF keys its field errors by field name ({"email": ["Enter
+			// a valid email address."]}): the strings under a named key
+			// are messages. Values echoed in them are still scrubbed
+			// below, as known values.
+			values[i] = r.decode(m, false)
+			continue
+		}
 		before := r.changes
-		values[i] = r.decode(m)
+		values[i] = r.decode(m, true)
 		changes[i] = r.changes - before
 	}
+	r.form(&rec.Request, sec)
 	rec.Query = r.query(rec.Query, sec)
 	rec.Path = r.path(rec.Path, template, sec)
 	for i, m := range bodies {
@@ -125,7 +138,7 @@ func (r *Redactor) Apply(rec *Record, template string, secrets ...string) {
 
 // decode parses a JSON body and replaces its named fields' values; nil
 // if the message has no JSON body.
-func (r *Redactor) decode(m *Message) any {
+func (r *Redactor) decode(m *Message, named bool) any {
 	if m.JSON == nil {
 		return nil
 	}
@@ -134,6 +147,9 @@ func (r *Redactor) decode(m *Message) any {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil
+	}
+	if !named {
+		return v
 	}
 	return r.walk(v, false, nil)
 }
@@ -309,4 +325,59 @@ func paramName(seg string) (string, bool) {
 func looksLikeEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+// form redacts a form body: the named fields of a urlencoded body, and
+// the named text fields of a multipart one (an image upload's name),
+// which keeps its boundary and its file parts byte for byte but for
+// secrets.
+func (r *Redactor) form(m *Message, sec *strings.Replacer) {
+	mt, params, err := mime.ParseMediaType(m.ContentType())
+	if err != nil {
+		return
+	}
+	switch mt {
+	case "application/x-www-form-urlencoded":
+		if m.Text != "" {
+			m.Text = r.query(m.Text, sec)
+		}
+	case "multipart/form-data":
+		raw := m.Body()
+		if raw == nil || params["boundary"] == "" {
+			return
+		}
+		var out bytes.Buffer
+		mw := multipart.NewWriter(&out)
+		if mw.SetBoundary(params["boundary"]) != nil {
+			return
+		}
+		mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
+		for {
+			part, err := mr.NextRawPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return // not multipart after all: leave it to the secret scrub
+			}
+			body, err := io.ReadAll(part)
+			if err != nil {
+				return
+			}
+			if part.FileName() == "" {
+				v := string(body)
+				if r.fields[part.FormName()] {
+					v = r.placeholder(v)
+				}
+				body = []byte(r.clean(v, sec))
+			}
+			pw, err := mw.CreatePart(part.Header)
+			if err != nil {
+				return
+			}
+			_, _ = pw.Write(body)
+		}
+		_ = mw.Close()
+		m.SetBody(out.Bytes())
+	}
 }

@@ -106,3 +106,41 @@ func TestUnchangedBodyKeepsItsKeyOrder(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestFormBodies: a multipart upload's named text fields are redacted and
+// its file kept byte for byte; so are a urlencoded body's fields.
+func TestFormBodies(t *testing.T) {
+	r := cassette.NewRedactor([]string{"name", "email"})
+	const boundary = "b0undary"
+	file := "GIF89a\x01\x00\xff"
+	body := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"l.gif\"\r\nContent-Type: image/gif\r\n\r\n" + file +
+		"\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda Lovelace\r\n--" + boundary + "--\r\n"
+	up := &cassette.Record{Method: "POST", Path: "/x", Status: 200}
+	up.Request.Header = map[string]string{"Content-Type": "multipart/form-data; boundary=" + boundary}
+	up.Request.SetBody([]byte(body))
+	form := &cassette.Record{Method: "POST", Path: "/y", Status: 200}
+	form.Request.Header = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	form.Request.SetBody([]byte("email=ada%40x.example&platform_key=acme"))
+	redacted(r, up, "")
+	redacted(r, form, "")
+	got := string(up.Request.Body())
+	if strings.Contains(got, "Ada") || !strings.Contains(got, file) || !strings.Contains(got, "name=\"name\"\r\n\r\nredacted-") {
+		t.Errorf("got %q, want the name redacted and the file kept", got)
+	}
+	if got := form.Request.Text; strings.Contains(got, "ada") || !strings.Contains(got, "platform_key=acme") {
+		t.Errorf("got %q, want the email redacted", got)
+	}
+}
+
+// TestErrorMessagesStay: DRF keys field errors by field name, so under a
+// named key of an error answer is a message, not the value.
+func TestErrorMessagesStay(t *testing.T) {
+	r := cassette.NewRedactor([]string{"email"})
+	rec := &cassette.Record{Method: "POST", Path: "/x", Status: 400}
+	rec.Request.SetBody([]byte(`{"email": "not-an-email-ada"}`))
+	rec.Response.SetBody([]byte(`{"email": ["Enter a valid email address."], "detail": "not-an-email-ada is wrong"}`))
+	redacted(r, rec, "")
+	if got := string(rec.Response.JSON); !strings.Contains(got, "Enter a valid email address.") || strings.Contains(got, "not-an-email-ada") {
+		t.Errorf("got %s, want the message kept and the echoed value redacted", got)
+	}
+}
