@@ -27,8 +27,7 @@ const catalogAlias = "/api/ibl/catalog/"
 // Document is the corrected document, ready to route and check against.
 // It is safe for concurrent use.
 type Document struct {
-	spec *spec.Spec
-	ops  []operation
+	ops []operation
 }
 
 type operation struct {
@@ -52,7 +51,7 @@ type Match struct {
 
 // New prepares sp for routing and checking.
 func New(sp *spec.Spec) *Document {
-	d := &Document{spec: sp}
+	d := &Document{}
 	for _, op := range sp.Operations() {
 		d.ops = append(d.ops, operation{
 			segs: strings.Split(op.Path, "/"),
@@ -64,9 +63,6 @@ func New(sp *spec.Spec) *Document {
 	}
 	return d
 }
-
-// Spec returns the document New was given.
-func (d *Document) Spec() *spec.Spec { return d.spec }
 
 // Find returns the operation method and the escaped path address, or nil.
 // HEAD is served by the GET operation (Django's View does so), and a
@@ -110,16 +106,6 @@ func (d *Document) Find(method, escapedPath string) *Match {
 		}
 	}
 	return m
-}
-
-// Template returns the path template of an operation id, or "".
-func (d *Document) Template(operationID string) string {
-	for _, o := range d.ops {
-		if o.op.Op.OperationID == operationID {
-			return o.op.Path
-		}
-	}
-	return ""
 }
 
 // matches reports whether path segments fit template segments: equal
