@@ -26,7 +26,7 @@ type Summary struct {
 // OperationSummary is one operation answered with one status.
 type OperationSummary struct {
 	// OperationID is empty for requests no operation of the document
-	// matches; Template is then the method's path as sent.
+	// matches; Template is then "(no operation)".
 	OperationID    string           `json:"operation_id"`
 	Method         string           `json:"method"`
 	Template       string           `json:"path"`
@@ -75,7 +75,11 @@ func newSummary(upstream string) *summary {
 var index = regexp.MustCompile(`/[0-9]+(/|:)`)
 
 func (s *summary) add(x *exchange) {
-	k := opKey{method: x.req.Method, path: x.req.URL.Path, status: x.status}
+	// Requests no operation matches (an image under /media/, a path the
+	// document lacks) share one row per method and status, so a stream
+	// of distinct paths cannot grow the summary; their violation lines
+	// still name each path, up to maxDistinct.
+	k := opKey{method: x.req.Method, path: "(no operation)", status: x.status}
 	if x.match != nil {
 		k.op, k.method, k.path = x.match.OperationID, x.match.Method, x.match.Template
 	}
@@ -184,7 +188,7 @@ func (s Summary) WriteText(w io.Writer) error {
 	for i, o := range s.Operations {
 		names[i] = o.OperationID
 		if names[i] == "" {
-			names[i] = "(none) " + o.Method + " " + o.Template
+			names[i] = o.Method + " " + o.Template
 		}
 		width = max(width, len(names[i]))
 	}
