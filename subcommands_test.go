@@ -134,4 +134,3 @@ func runVerifyProcess(t *testing.T, bin string, args ...string) (string, int) {
 	}
 	return string(out), 0
 }
-
