@@ -365,3 +365,38 @@ func TestLinksPointAtTheProxy(t *testing.T) {
 		t.Errorf("want the cassette to keep the upstream's own links")
 	}
 }
+
+// TestConcurrentExchanges: requests in parallel share the journal, the
+// summary and the cassette; every one is recorded on a line of its own
+// with its own number.
+func TestConcurrentExchanges(t *testing.T) {
+	up := fake.NewTestServer(t)
+	tape := filepath.Join(t.TempDir(), "c.jsonl")
+	p, base := start(t, proxy.Options{Upstream: up.URL, Record: tape, Sync: cassette.SyncOnClose})
+	const workers, each = 8, 25
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			c := paritytest.NewClient(t, base)
+			for i := range each {
+				c.Do("POST", "/api/credentials/orgs/acme/users/admin/issuers/", map[string]any{"name": strings.Repeat("x", w+i+1)})
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	_ = p.Close()
+	recs, torn, err := cassette.ReadFile(tape)
+	if err != nil || torn != nil || len(recs) != workers*each {
+		t.Fatalf("got %d records, torn %v, err %v; want %d whole ones", len(recs), torn, err, workers*each)
+	}
+	seen := map[int64]bool{}
+	for _, r := range recs {
+		seen[r.Seq] = true
+	}
+	if len(seen) != workers*each || p.Journal().Total() != workers*each || p.Summary().Exchanges != workers*each {
+		t.Errorf("got %d distinct seqs, journal %d, summary %d; want %d each", len(seen), p.Journal().Total(), p.Summary().Exchanges, workers*each)
+	}
+}
