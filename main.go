@@ -22,6 +22,14 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "proxy":
+			os.Exit(proxyMain(os.Args[2:]))
+		case "verify":
+			os.Exit(verifyMain(os.Args[2:]))
+		}
+	}
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
