@@ -121,6 +121,7 @@ func (s *Server) adminRoutes() []api.Route {
 		}},
 	}
 	routes = append(routes, s.clockRoutes()...)
+	routes = append(routes, s.coverageRoutes()...)
 	routes = append(routes, s.stateRoutes()...)
 	return append(routes, s.scenarioRoutes()...)
 }

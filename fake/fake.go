@@ -34,7 +34,9 @@ type Server struct {
 	journal *Journal
 	log     *slog.Logger
 	routes  *routeTable
-	scen    *scenarios.Engine
+	// routeList is every vendor operation as served, for Coverage.
+	routeList []*route
+	scen      *scenarios.Engine
 	// modules are the domain packages, wired through api.Module alone.
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).

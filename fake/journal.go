@@ -15,9 +15,11 @@ type Entry struct {
 	Path        string    `json:"path"`
 	Query       string    `json:"query,omitempty"`
 	OperationID string    `json:"operation_id,omitempty"`
-	Status      int       `json:"status"`
-	Tenant      string    `json:"tenant,omitempty"`
-	DurationMS  float64   `json:"duration_ms"`
+	// Tier is how the fake answered the operation (coverage.go).
+	Tier       string  `json:"tier,omitempty"`
+	Status     int     `json:"status"`
+	Tenant     string  `json:"tenant,omitempty"`
+	DurationMS float64 `json:"duration_ms"`
 	// Scenario is the scenario rule that answered, "scenario/rule".
 	Scenario string `json:"scenario,omitempty"`
 	// Note says what the fake did differently from what was asked (a
@@ -93,6 +95,7 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 		}
 		e.Scenario, _ = c.Get(ctxScenario).(string)
+		e.Tier, _ = c.Get(ctxTier).(string)
 		e.Note, _ = c.Get(ctxNote).(string)
 		s.journal.Add(e)
 		s.log.Info("request", "method", e.Method, "path", e.Path, "status", e.Status,

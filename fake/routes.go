@@ -21,7 +21,8 @@ type route struct {
 	template string // the spec's path, e.g. /api/credentials/orgs/{org}/...
 	public   bool   // no security requirement in the spec
 	kin      *routers.Route
-	formJSON bool // form bodies are turned into JSON for the handler
+	tier     string // TierStateful, ... (coverage.go)
+	formJSON bool   // form bodies are turned into JSON for the handler
 	// listParams are the query parameters the operation declares as
 	// arrays; every other one given twice is read as its last value.
 	listParams map[string]bool
@@ -100,12 +101,15 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 		}
 		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
 		h, ok := handlers[r.id]
+		r.tier = TierStateful
 		if !ok {
+			r.tier = TierUnavailable
 			id := r.id
 			h = func(c echo.Context) error {
 				return api.Detail(http.StatusNotImplemented, "iblfake does not model "+id+" yet.")
 			}
 		}
+		s.routeList = append(s.routeList, r)
 		s.echo.Add(r.method, echoPath(r.template), s.vendorHandler(r, h))
 		if r.method == http.MethodGet {
 			// Django's View answers HEAD with its GET handler (body dropped).
@@ -132,6 +136,7 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		api.SetOperation(c, r.id)
+		c.Set(ctxTier, r.tier)
 		if err := s.readRequest(c, r); err != nil {
 			return err
 		}

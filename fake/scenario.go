@@ -23,6 +23,7 @@ const ScenarioHeader = "X-Fake-Scenario"
 const (
 	ctxScenario = "iblfake.scenario"
 	ctxNote     = "iblfake.note" // what the journal should say of the request
+	ctxTier     = "iblfake.tier" // the operation's tier (coverage.go)
 )
 
 // WithScenario activates known scenarios (built-in names, or ones added with
