@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# regenerate.sh rebuilds spec/vendor.json from the vendor's published npm
+# regenerate.sh rebuilds spec/vendor.json (the modelled part) and
+# spec/longtail.json (every other operation) from the vendor's published npm
 # package, pinned by version and integrity hash. With --check it rebuilds into
-# a temporary file and fails if the committed vendor.json differs (CI runs it).
+# temporary files and fails if the committed ones differ (CI runs it).
 #
 # To move to a newer vendor version: change VERSION and INTEGRITY (from
 # `npm view @iblai/iblai-api@NEW dist.integrity`), run this script (it also
@@ -29,20 +30,24 @@ fi
 tar -xzf "$tgz" -C "$tmp" package/sdk_schema.yml
 
 out="$here/vendor.json"
+tail="$here/longtail.json"
 if [ "${1:-}" = "--check" ]; then
   out="$tmp/vendor.json"
+  tail="$tmp/longtail.json"
 fi
-(cd "$root" && go run ./spec/gen -in "$tmp/package/sdk_schema.yml" -out "$out")
+(cd "$root" && go run ./spec/gen -in "$tmp/package/sdk_schema.yml" -out "$out" -longtail "$tail")
 if [ "${1:-}" != "--check" ]; then
   # Re-apply the corrections to the new vendor document.
   (cd "$root" && go generate ./spec)
 fi
 
 if [ "${1:-}" = "--check" ]; then
-  if ! cmp -s "$out" "$here/vendor.json"; then
-    echo "regenerate: spec/vendor.json is stale; run spec/regenerate.sh and commit the result" >&2
-    diff <(head -c 2000 "$here/vendor.json") <(head -c 2000 "$out") >&2 || true
-    exit 1
-  fi
-  echo "regenerate: spec/vendor.json is up to date with $PACKAGE@$VERSION" >&2
+  for f in vendor.json longtail.json; do
+    if ! cmp -s "$tmp/$f" "$here/$f"; then
+      echo "regenerate: spec/$f is stale; run spec/regenerate.sh and commit the result" >&2
+      diff <(head -c 2000 "$here/$f") <(head -c 2000 "$tmp/$f") >&2 || true
+      exit 1
+    fi
+  done
+  echo "regenerate: spec/vendor.json and spec/longtail.json are up to date with $PACKAGE@$VERSION" >&2
 fi

@@ -19,7 +19,7 @@ func TestLoad(t *testing.T) {
 	if err := s.Doc.Validate(context.Background()); err != nil {
 		t.Fatalf("the corrected document is not valid OpenAPI: %v", err)
 	}
-	if got, want := len(s.Operations()), 81; got != want {
+	if got, want := len(s.Operations()), 82; got != want {
 		t.Fatalf("operations=%d, want %d", got, want)
 	}
 	if s.VendorVersion != "4.90.4-ai-plus" {

@@ -1,12 +1,16 @@
-// Command gen extracts the part of the vendor's OpenAPI document that iblfake
-// models: every operation under the credentials, catalog-licenses and
-// catalog-invitations prefixes, plus every component they reference, with the
-// prose (descriptions, summaries, examples) dropped. The output is the
-// vendor's contract as published; the fake's corrections live apart in
+// Command gen splits the vendor's OpenAPI document in two. The part iblfake
+// models (every operation under the credentials, catalog-licenses and
+// catalog-invitations prefixes, and the exact paths in Exact) goes to
+// vendor.json, plus every component it references, with the prose
+// (descriptions, summaries, examples) dropped. Every other operation, the
+// long tail the fake answers from its schemas, goes to longtail.json with
+// the components it references, descriptions and summaries dropped but
+// examples kept (a valid example is what a synthesized answer uses first).
+// Both are the vendor's contract as published; the fake's corrections live apart in
 // spec/corrections/*.yaml, which go generate ./spec (spec/gen/corrected)
 // applies to write spec/openapi.json.
 //
-// Usage: go run ./spec/gen -in sdk_schema.yml -out spec/vendor.json
+// Usage: go run ./spec/gen -in sdk_schema.yml -out spec/vendor.json -longtail spec/longtail.json
 //
 // spec/regenerate.sh fetches the pinned package and runs this.
 package main
@@ -30,6 +34,26 @@ var Prefixes = []string{
 	"/api/catalog/invitations/",
 }
 
+// Exact lists single paths outside Prefixes that the fake models.
+var Exact = []string{
+	"/api/core/platform/users/",
+}
+
+// modelled reports whether the fake models path.
+func modelled(path string) bool {
+	for _, pre := range Prefixes {
+		if strings.HasPrefix(path, pre) {
+			return true
+		}
+	}
+	for _, e := range Exact {
+		if path == e {
+			return true
+		}
+	}
+	return false
+}
+
 // proseKeys are dropped wherever they are keywords (never when they name a
 // schema property).
 var proseKeys = map[string]bool{
@@ -40,17 +64,26 @@ var proseKeys = map[string]bool{
 	"externalDocs": true,
 }
 
+// longTailProse are the prose keywords dropped from the long tail: examples
+// stay.
+var longTailProse = map[string]bool{
+	"description":  true,
+	"summary":      true,
+	"externalDocs": true,
+}
+
 func main() {
 	in := flag.String("in", "", "the vendor's sdk_schema.yml")
-	out := flag.String("out", "spec/vendor.json", "where to write the extracted document")
+	out := flag.String("out", "spec/vendor.json", "where to write the modelled part")
+	longTail := flag.String("longtail", "spec/longtail.json", "where to write the long tail")
 	flag.Parse()
-	if err := run(*in, *out); err != nil {
+	if err := run(*in, *out, *longTail); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string) error {
+func run(in, out, longTail string) error {
 	if in == "" {
 		return fmt.Errorf("-in is required")
 	}
@@ -66,27 +99,41 @@ func run(in, out string) error {
 	if err := json.Unmarshal(js, &doc); err != nil {
 		return err
 	}
-	sub, nops, err := extract(doc)
-	if err != nil {
-		return err
+	for _, part := range []struct {
+		file     string
+		keep     func(path string) bool
+		prose    map[string]bool
+		indented bool
+	}{
+		{out, modelled, proseKeys, true},
+		// The long tail is read by a program, never diffed by hand: compact.
+		{longTail, func(p string) bool { return !modelled(p) }, longTailProse, false},
+	} {
+		sub, nops, err := extract(doc, part.keep, part.prose)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		if part.indented {
+			enc.SetIndent("", " ")
+		}
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(sub); err != nil {
+			return err
+		}
+		if err := os.WriteFile(part.file, buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "gen: %d operations, %d schemas -> %s\n", nops,
+			len(sub["components"].(map[string]any)["schemas"].(map[string]any)), part.file)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(sub); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "gen: %d operations, %d schemas -> %s\n", nops,
-		len(sub["components"].(map[string]any)["schemas"].(map[string]any)), out)
 	return nil
 }
 
-// extract returns the modelled subset of doc and its operation count.
-func extract(doc map[string]any) (map[string]any, int, error) {
+// extract returns the paths of doc that keep accepts, with the components
+// they reference and prose dropped, and its operation count.
+func extract(doc map[string]any, keepPath func(string) bool, prose map[string]bool) (map[string]any, int, error) {
 	paths, _ := doc["paths"].(map[string]any)
 	comps, _ := doc["components"].(map[string]any)
 	if paths == nil || comps == nil {
@@ -95,16 +142,14 @@ func extract(doc map[string]any) (map[string]any, int, error) {
 	keep := map[string]any{}
 	nops := 0
 	for p, item := range paths {
-		for _, pre := range Prefixes {
-			if strings.HasPrefix(p, pre) {
-				keep[p] = strip(item, "")
-				for m := range item.(map[string]any) {
-					switch m {
-					case "get", "put", "post", "delete", "patch", "head", "options":
-						nops++
-					}
-				}
-				break
+		if !keepPath(p) {
+			continue
+		}
+		keep[p] = strip(item, "", prose)
+		for m := range item.(map[string]any) {
+			switch m {
+			case "get", "put", "post", "delete", "patch", "head", "options":
+				nops++
 			}
 		}
 	}
@@ -128,7 +173,7 @@ func extract(doc map[string]any) (map[string]any, int, error) {
 		if !ok {
 			return nil, 0, fmt.Errorf("dangling $ref %q", ref)
 		}
-		v = strip(v, "")
+		v = strip(v, "", prose)
 		g, _ := outComps[parts[0]].(map[string]any)
 		if g == nil {
 			g = map[string]any{}
@@ -138,7 +183,7 @@ func extract(doc map[string]any) (map[string]any, int, error) {
 		queue = append(queue, refs(v)...)
 	}
 	if ss, ok := comps["securitySchemes"]; ok {
-		outComps["securitySchemes"] = strip(ss, "")
+		outComps["securitySchemes"] = strip(ss, "", prose)
 	}
 	info, _ := doc["info"].(map[string]any)
 	return map[string]any{
@@ -153,14 +198,18 @@ func extract(doc map[string]any) (map[string]any, int, error) {
 	}, nops, nil
 }
 
-// strip drops prose keywords from v, recursively. parent is the key under
-// which v sits: inside "properties" every key is a field name and is kept.
-func strip(v any, parent string) any {
+// strip drops the prose keywords from v, recursively. parent is the key
+// under which v sits: inside "properties" every key is a field name and is
+// kept, and so is anything under an example.
+func strip(v any, parent string, prose map[string]bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
+		if parent == "example" || parent == "examples" {
+			return v
+		}
 		for k, e := range t {
-			if parent != "properties" && proseKeys[k] {
+			if parent != "properties" && prose[k] {
 				// "description" is a keyword here, unless it is the text of a
 				// response, which OpenAPI requires; keep it empty.
 				if k == "description" && parent == "response" {
@@ -172,13 +221,13 @@ func strip(v any, parent string) any {
 			if parent == "responses" {
 				child = "response"
 			}
-			out[k] = strip(e, child)
+			out[k] = strip(e, child, prose)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = strip(e, "")
+			out[i] = strip(e, "", prose)
 		}
 		return out
 	default:

@@ -1,8 +1,9 @@
 // Command corrected writes spec/openapi.json: the vendor document
 // (spec/vendor.json) with every correction of spec/corrections/*.yaml
 // applied, and spec/openapi.requests.json, its request side alone
-// (spec.RequestsOnly). Run it with `go generate ./spec` after changing
-// either.
+// (spec.RequestsOnly), and spec/longtail.index.json, what routing needs of
+// spec/longtail.json (spec.BuildLongTailIndex). Run it with `go generate
+// ./spec` after changing any of them.
 package main
 
 import (
@@ -30,6 +31,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "corrected: %d corrections applied -> spec/openapi.json (%d bytes), spec/openapi.requests.json (%d bytes)\n",
+	tail, err := os.ReadFile("longtail.json")
+	if err == nil {
+		var idx []byte
+		if idx, err = spec.BuildLongTailIndex(tail); err == nil {
+			err = os.WriteFile("longtail.index.json", idx, 0o644)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "corrected: %d corrections applied -> spec/openapi.json (%d bytes), spec/openapi.requests.json (%d bytes), spec/longtail.index.json\n",
 		len(corr), len(doc), len(req))
 }
