@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
@@ -30,6 +31,11 @@ func (s *Server) Coverage() []CoverageRow {
 	out := make([]CoverageRow, 0, len(s.routeList))
 	for _, r := range s.routeList {
 		out = append(out, CoverageRow{OperationID: r.id, Method: r.method, Path: r.template, Tier: r.tier})
+	}
+	idx, _ := spec.LongTailIndex()
+	for i := range idx {
+		e := &idx[i]
+		out = append(out, CoverageRow{OperationID: e.ID, Method: e.Method, Path: e.Path, Tier: s.tailTier(e)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {

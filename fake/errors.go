@@ -81,7 +81,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) notFound(c echo.Context) {
 	req := c.Request()
 	p := req.URL.Path
-	if !strings.HasSuffix(p, "/") && s.routes != nil && s.routes.match(p+"/") {
+	if n, _, _ := tailMatch(p + "/"); !strings.HasSuffix(p, "/") && (s.routes != nil && s.routes.match(p+"/") || n != nil) {
 		// From the path as sent: the decoded one would turn an escaped
 		// %3F or %23 in a segment into a query or fragment.
 		loc := req.URL.EscapedPath() + "/"

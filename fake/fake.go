@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/catalog"
@@ -36,7 +37,10 @@ type Server struct {
 	routes  *routeTable
 	// routeList is every vendor operation as served, for Coverage.
 	routeList []*route
-	scen      *scenarios.Engine
+	// tailRoutes are the long-tail operations compiled so far (longtail.go).
+	tailMu     sync.Mutex
+	tailRoutes map[string]*route
+	scen       *scenarios.Engine
 	// modules are the domain packages, wired through api.Module alone.
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
@@ -97,7 +101,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.setupScenarios(); err != nil {
 		return nil, err
 	}
-	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps)}
+	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps), longTailModule{}}
 	handlers := map[string]echo.HandlerFunc{}
 	for _, m := range s.modules {
 		for id, h := range m.Operations() {
@@ -117,6 +121,8 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.registerVendorRoutes(handlers); err != nil {
 		return nil, err
 	}
+	// Everything else: the long tail, or Django's 404 (longtail.go).
+	s.echo.Any("/*", s.serveLongTail)
 	if err := s.seedState(); err != nil { // fixture.go: WithFixture, WithDemo
 		return nil, err
 	}

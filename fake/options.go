@@ -32,11 +32,12 @@ type options struct {
 	fixtures         []string   // WithFixture
 	demo             bool       // WithDemo
 	maxDelayed       int        // WithMaxDelayed
+	longTail         string     // WithLongTail
 	spec             *spec.Spec // withSpec: a document already loaded
 }
 
 func defaultOptions() options {
-	return options{corsOrigins: []string{"*"}, journalSize: 1000, maxBodyBytes: api.DefaultMaxBodyBytes, maxDelayed: DefaultMaxDelayed}
+	return options{corsOrigins: []string{"*"}, journalSize: 1000, maxBodyBytes: api.DefaultMaxBodyBytes, maxDelayed: DefaultMaxDelayed, longTail: LongTailSynthesize}
 }
 
 // WithAPIKey binds key to the orgs (platform keys) it may touch. Once any key

@@ -22,7 +22,9 @@ type route struct {
 	public   bool   // no security requirement in the spec
 	kin      *routers.Route
 	tier     string // TierStateful, ... (coverage.go)
-	formJSON bool   // form bodies are turned into JSON for the handler
+	// handler is the long tail's vendorHandler, made once per route.
+	handler  echo.HandlerFunc
+	formJSON bool // form bodies are turned into JSON for the handler
 	// listParams are the query parameters the operation declares as
 	// arrays; every other one given twice is read as its last value.
 	listParams map[string]bool
@@ -137,6 +139,7 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		api.SetOperation(c, r.id)
 		c.Set(ctxTier, r.tier)
+		c.Set(ctxRoute, r)
 		if err := s.readRequest(c, r); err != nil {
 			return err
 		}
@@ -179,6 +182,7 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 	if queryFields(req.URL.RawQuery) > maxFields {
 		return tooManyFields()
 	}
+	takePreferParams(c)
 	for name, vs := range c.QueryParams() {
 		if len(vs) > 1 && (r == nil || !r.listParams[name]) {
 			c.QueryParams()[name] = vs[len(vs)-1:]
@@ -207,6 +211,9 @@ func tenantOf(c echo.Context) string {
 	}
 	if org := c.Param("org"); org != "" {
 		return org
+	}
+	if key := c.Param("platform_key"); key != "" {
+		return key
 	}
 	for _, name := range []string{"platform_key", "key", "org"} {
 		if v := c.QueryParam(name); v != "" {

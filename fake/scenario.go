@@ -24,6 +24,9 @@ const (
 	ctxScenario = "iblfake.scenario"
 	ctxNote     = "iblfake.note" // what the journal should say of the request
 	ctxTier     = "iblfake.tier" // the operation's tier (coverage.go)
+	ctxRoute    = "iblfake.route"
+	// ctxScenarioPrefer is a scenario rule's prefer (synthesize.go).
+	ctxScenarioPrefer = "iblfake.scenario-prefer"
 )
 
 // WithScenario activates known scenarios (built-in names, or ones added with

@@ -39,12 +39,16 @@ const (
 	AuthNone Auth = "none"
 )
 
-// IndexEntry is one long-tail operation as routing needs it.
+// IndexEntry is one long-tail operation as routing and the coverage list
+// need it.
 type IndexEntry struct {
 	ID     string `json:"id"`
 	Method string `json:"method"`
 	Path   string `json:"path"`
 	Auth   Auth   `json:"auth"`
+	// OK is the lowest 2xx status the operation declares ("" for none: it
+	// cannot be synthesized).
+	OK string `json:"ok,omitempty"`
 }
 
 var (
@@ -78,8 +82,9 @@ func BuildLongTailIndex(doc []byte) ([]byte, error) {
 				continue
 			}
 			var op struct {
-				ID       string            `json:"operationId"`
-				Security *[]map[string]any `json:"security"`
+				ID        string                     `json:"operationId"`
+				Security  *[]map[string]any          `json:"security"`
+				Responses map[string]json.RawMessage `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", m, path, err)
@@ -99,7 +104,13 @@ func BuildLongTailIndex(doc []byte) ([]byte, error) {
 					}
 				}
 			}
-			out = append(out, IndexEntry{ID: op.ID, Method: strings.ToUpper(m), Path: path, Auth: auth})
+			ok := ""
+			for code := range op.Responses {
+				if len(code) == 3 && code[0] == '2' && (ok == "" || code < ok) {
+					ok = code
+				}
+			}
+			out = append(out, IndexEntry{ID: op.ID, Method: strings.ToUpper(m), Path: path, Auth: auth, OK: ok})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -121,6 +121,17 @@ func (g *IDs) EntityID() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// UUID returns a new random (version 4) UUID.
+func (g *IDs) UUID() string {
+	var b [16]byte
+	g.mu.Lock()
+	_, _ = g.rng.Read(b[:])
+	g.mu.Unlock()
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
 // SeqKey formats a sequence number so that keys sort in numeric order.
 func SeqKey(n uint64) string { return fmt.Sprintf("%016x", n) }
 

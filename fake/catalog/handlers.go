@@ -37,33 +37,62 @@ func (h *Handlers) MediaRoutes() []api.Route { return nil }
 
 // Operations maps each operationId this package serves to its handler.
 func (h *Handlers) Operations() map[string]echo.HandlerFunc {
-	r := map[string]echo.HandlerFunc{}
-	for _, k := range []string{kindPlatform, kindUser, kindCourse, kindProgram} {
-		r["catalog_licenses_"+k+"_retrieve"] = h.listLicenses(k)
-		r["catalog_licenses_"+k+"_create_create"] = h.createLicense(k)
-		r["catalog_licenses_"+k+"_update_create"] = h.updateLicense(k)
+	// Every id spelled out, so grepping a journal entry's operation_id
+	// finds its handler.
+	return map[string]echo.HandlerFunc{
+		"catalog_licenses_platform_retrieve":                 h.listLicenses(kindPlatform),
+		"catalog_licenses_platform_create_create":            h.createLicense(kindPlatform),
+		"catalog_licenses_platform_update_create":            h.updateLicense(kindPlatform),
+		"catalog_licenses_user_retrieve":                     h.listLicenses(kindUser),
+		"catalog_licenses_user_create_create":                h.createLicense(kindUser),
+		"catalog_licenses_user_update_create":                h.updateLicense(kindUser),
+		"catalog_licenses_course_retrieve":                   h.listLicenses(kindCourse),
+		"catalog_licenses_course_create_create":              h.createLicense(kindCourse),
+		"catalog_licenses_course_update_create":              h.updateLicense(kindCourse),
+		"catalog_licenses_program_retrieve":                  h.listLicenses(kindProgram),
+		"catalog_licenses_program_create_create":             h.createLicense(kindProgram),
+		"catalog_licenses_program_update_create":             h.updateLicense(kindProgram),
+		"catalog_licenses_user_assignment_retrieve":          h.listAssignments(kindUser),
+		"catalog_licenses_user_assignment_create":            h.assign(kindUser),
+		"catalog_licenses_user_assignment_destroy":           h.unassign(kindUser),
+		"catalog_licenses_user_assignment_group_retrieve":    h.listGroupAssignments(kindUser),
+		"catalog_licenses_user_assignment_group_create":      h.assignGroup(kindUser),
+		"catalog_licenses_user_assignment_group_destroy":     h.unassignGroup(kindUser),
+		"catalog_licenses_course_assignment_retrieve":        h.listAssignments(kindCourse),
+		"catalog_licenses_course_assignment_create":          h.assign(kindCourse),
+		"catalog_licenses_course_assignment_destroy":         h.unassign(kindCourse),
+		"catalog_licenses_course_assignment_group_retrieve":  h.listGroupAssignments(kindCourse),
+		"catalog_licenses_course_assignment_group_create":    h.assignGroup(kindCourse),
+		"catalog_licenses_course_assignment_group_destroy":   h.unassignGroup(kindCourse),
+		"catalog_licenses_program_assignment_retrieve":       h.listAssignments(kindProgram),
+		"catalog_licenses_program_assignment_create":         h.assign(kindProgram),
+		"catalog_licenses_program_assignment_destroy":        h.unassign(kindProgram),
+		"catalog_licenses_program_assignment_group_retrieve": h.listGroupAssignments(kindProgram),
+		"catalog_licenses_program_assignment_group_create":   h.assignGroup(kindProgram),
+		"catalog_licenses_program_assignment_group_destroy":  h.unassignGroup(kindProgram),
+		"catalog_licenses_user_assignment_check_retrieve":    h.checkUserAssignment,
+		"catalog_invitations_platform_retrieve":              h.listInvitations(kindPlatform),
+		"catalog_invitations_platform_create":                h.invite(kindPlatform),
+		"catalog_invitations_platform_destroy":               h.deleteInvitations,
+		"catalog_invitations_platform_blank_create":          h.blankInvitations(kindPlatform),
+		"catalog_invitations_platform_bulk_create":           h.bulkInvite(kindPlatform),
+		"catalog_invitations_platform_redeem_create":         h.redeem(kindPlatform),
+		"catalog_invitations_course_retrieve":                h.listInvitations(kindCourse),
+		"catalog_invitations_course_create":                  h.invite(kindCourse),
+		"catalog_invitations_course_destroy":                 h.deleteInvitations,
+		"catalog_invitations_course_blank_create":            h.blankInvitations(kindCourse),
+		"catalog_invitations_course_bulk_create":             h.bulkInvite(kindCourse),
+		"catalog_invitations_course_redeem_create":           h.redeem(kindCourse),
+		"catalog_invitations_program_retrieve":               h.listInvitations(kindProgram),
+		"catalog_invitations_program_create":                 h.invite(kindProgram),
+		"catalog_invitations_program_destroy":                h.deleteInvitations,
+		"catalog_invitations_program_blank_create":           h.blankInvitations(kindProgram),
+		"catalog_invitations_program_bulk_create":            h.bulkInvite(kindProgram),
+		"catalog_invitations_program_redeem_create":          h.redeem(kindProgram),
+		"catalog_invitations_platform_check_retrieve":        h.checkPlatformInvitation,
+		// platform_users.go: the directory's users, as the core app lists them.
+		"core_platform_users_retrieve": h.platformUsers,
 	}
-	for _, k := range []string{kindUser, kindCourse, kindProgram} {
-		p := "catalog_licenses_" + k + "_assignment_"
-		r[p+"retrieve"] = h.listAssignments(k)
-		r[p+"create"] = h.assign(k)
-		r[p+"destroy"] = h.unassign(k)
-		r[p+"group_retrieve"] = h.listGroupAssignments(k)
-		r[p+"group_create"] = h.assignGroup(k)
-		r[p+"group_destroy"] = h.unassignGroup(k)
-	}
-	r["catalog_licenses_user_assignment_check_retrieve"] = h.checkUserAssignment
-	for _, k := range []string{kindPlatform, kindCourse, kindProgram} {
-		p := "catalog_invitations_" + k + "_"
-		r[p+"retrieve"] = h.listInvitations(k)
-		r[p+"create"] = h.invite(k)
-		r[p+"destroy"] = h.deleteInvitations
-		r[p+"blank_create"] = h.blankInvitations(k)
-		r[p+"bulk_create"] = h.bulkInvite(k)
-		r[p+"redeem_create"] = h.redeem(k)
-	}
-	r["catalog_invitations_platform_check_retrieve"] = h.checkPlatformInvitation
-	return r
 }
 
 // readBody binds the request's body into v (api.Bind: exact keys, DRF's

@@ -1,0 +1,408 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/spec"
+)
+
+// tailRequest builds a request a client would send to a long-tail
+// operation: its path parameters filled (org and platform keys with
+// tenant), its required query parameters and its body synthesized from
+// their schemas.
+func tailRequest(t *testing.T, e spec.IndexEntry, tenant string) (path string, body any) {
+	t.Helper()
+	op, err := spec.LongTailOperation(e.Method, e.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = e.Path
+	q := url.Values{}
+	params := append(slices.Clone(op.Item.Parameters), op.Op.Parameters...)
+	for _, p := range params {
+		v := p.Value
+		switch v.In {
+		case "path":
+			val := "1"
+			switch v.Name {
+			case "org", "platform_key", "platform_org", "tenant":
+				val = tenant
+			case "user_id", "username", "user":
+				if v.Schema == nil || v.Schema.Value == nil || !v.Schema.Value.Type.Is("integer") {
+					val = "alice"
+				}
+			default:
+				// Patterned, formatted or typed parameters (a course id, a
+				// uuid) get a value of their schema.
+				if v.Schema != nil && v.Schema.Value != nil && !v.Schema.Value.Type.Is("integer") {
+					val = fmt.Sprint(synth.Value(v.Schema, synth.Options{Seed: synth.Key(e.Path, v.Name), Tenant: tenant, Request: true}))
+				}
+			}
+			path = strings.ReplaceAll(path, "{"+v.Name+"}", url.PathEscape(val))
+		case "query":
+			if !v.Required || v.Schema == nil {
+				continue
+			}
+			val := synth.Value(v.Schema, synth.Options{Seed: synth.Key(e.ID, v.Name), Tenant: tenant, Request: true})
+			if v.Schema.Value.Type.Is("array") {
+				for _, item := range val.([]any) {
+					q.Add(v.Name, fmt.Sprint(item))
+				}
+				continue
+			}
+			q.Set(v.Name, fmt.Sprint(val))
+		}
+	}
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
+		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+			body = synth.Value(mt.Schema, synth.Options{Seed: synth.Key(e.ID, "body"), Tenant: tenant, Request: true})
+		}
+	}
+	return path, body
+}
+
+// TestEverySynthesizedOperationAnswers sends every long-tail operation of
+// the document (all of them) a request as a client would, through the real
+// handler over a socket, with response validation on (NewTestServer): each
+// answers its declared 2xx, with a body that validates, or, with no 2xx
+// declared, the vendor-shaped 501.
+func TestEverySynthesizedOperationAnswers(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, fake.WithSeed(11))
+	idx, err := spec.LongTailIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[int]int{}
+	// A path's DELETE last: the item it deletes is gone for the others.
+	idx = slices.Clone(idx)
+	slices.SortStableFunc(idx, func(a, b spec.IndexEntry) int {
+		if a.Path != b.Path {
+			return strings.Compare(a.Path, b.Path)
+		}
+		return boolInt(a.Method == "DELETE") - boolInt(b.Method == "DELETE")
+	})
+	for _, e := range idx {
+		path, body := tailRequest(t, e, "acme")
+		r := c.do(t, e.Method, path, body)
+		counts[r.Status]++
+		want := 0
+		fmt.Sscan(e.OK, &want)
+		switch {
+		case e.OK == "" && r.Status != 501:
+			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize)", e.Method, path, e.ID, r.Status)
+		case e.OK != "" && r.Status != want:
+			t.Errorf("%s %s (%s): %d %.300s, want %d", e.Method, path, e.ID, r.Status, r.Raw, want)
+		}
+	}
+	t.Logf("%d long-tail operations answered: %v", len(idx), counts)
+}
+
+// TestSynthesizedAnswersAreDeterministic: the same request gives the same
+// body on every call and on another fake with the same seed; another
+// tenant or another seed, another body.
+func TestSynthesizedAnswersAreDeterministic(t *testing.T) {
+	t.Parallel()
+	at := fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	a, b := newClient(t, fake.WithSeed(3), at), newClient(t, fake.WithSeed(3), at)
+	other := newClient(t, fake.WithSeed(4), at)
+	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
+	first := a.must(t, 200, "GET", path, nil).Raw
+	if again := a.must(t, 200, "GET", path, nil).Raw; string(again) != string(first) {
+		t.Errorf("two calls, two bodies:\n%s\n%s", first, again)
+	}
+	if restart := b.must(t, 200, "GET", path, nil).Raw; string(restart) != string(first) {
+		t.Errorf("another fake with the same seed answered otherwise:\n%s\n%s", first, restart)
+	}
+	if seeded := other.must(t, 200, "GET", path, nil).Raw; string(seeded) == string(first) {
+		t.Errorf("another seed, the same body: %s", first)
+	}
+	if tenant := a.must(t, 200, "GET", strings.Replace(path, "acme", "globex", 1), nil).Raw; string(tenant) == string(first) {
+		t.Errorf("another tenant, the same body: %s", first)
+	}
+}
+
+// tailResource finds a long-tail resource: a collection whose GET answers
+// a paged list and an item path with a GET below it.
+func tailResource(t *testing.T) (list, item spec.IndexEntry) {
+	t.Helper()
+	idx, _ := spec.LongTailIndex()
+	byPath := map[string]map[string]spec.IndexEntry{}
+	for _, e := range idx {
+		if byPath[e.Path] == nil {
+			byPath[e.Path] = map[string]spec.IndexEntry{}
+		}
+		byPath[e.Path][e.Method] = e
+	}
+	for _, e := range idx {
+		if e.Method != "GET" || !strings.HasSuffix(e.Path, "/") || strings.Count(e.Path, "{") != 1 {
+			continue
+		}
+		for p, ms := range byPath {
+			if g, ok := ms["GET"]; ok && strings.HasPrefix(p, e.Path+"{") && strings.Count(p, "/") == strings.Count(e.Path, "/")+1 {
+				op, _ := spec.LongTailOperation("GET", e.Path)
+				s := op.Op.Responses.Value("200").Value.Content.Get("application/json").Schema.Value
+				if s.Properties["results"] != nil {
+					return e, g
+				}
+			}
+		}
+	}
+	t.Skip("no paged long-tail resource with an item GET")
+	return
+}
+
+// TestListItemsReadAsTheirItems: an item of a synthesized list page has the
+// values its own GET gives, for every field both answers have.
+func TestListItemsReadAsTheirItems(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, fake.WithSeed(5), fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)))
+	list, item := tailResource(t)
+	lp, _ := tailRequest(t, list, "acme")
+	page := c.must(t, 200, "GET", lp, nil).obj(t)
+	results, _ := page["results"].([]any)
+	if len(results) == 0 {
+		t.Fatalf("GET %s: no results: %v", lp, page)
+	}
+	if n, ok := page["count"].(float64); !ok || int(n) < len(results) {
+		t.Errorf("count %v for %d results", page["count"], len(results))
+	}
+	first := results[0].(map[string]any)
+	id := ""
+	for _, k := range []string{"id", "pk", "uuid"} {
+		if v, ok := first[k]; ok {
+			id = fmt.Sprint(v)
+			break
+		}
+	}
+	if id == "" {
+		t.Skipf("%s's items carry no id", list.ID)
+	}
+	ip, _ := tailRequest(t, item, "acme")
+	ip = ip[:strings.LastIndex(strings.TrimSuffix(ip, "/"), "/")+1] + url.PathEscape(id) + "/"
+	alone := c.must(t, 200, "GET", ip, nil).obj(t)
+	same := 0
+	for k, v := range first {
+		if w, ok := alone[k]; ok {
+			if fmt.Sprint(v) != fmt.Sprint(w) {
+				t.Errorf("%s: %v in the list, %v alone (%s)", k, v, w, ip)
+			}
+			same++
+		}
+	}
+	if same == 0 {
+		t.Fatalf("the list item and %s share no field", ip)
+	}
+	again := c.must(t, 200, "GET", lp, nil).obj(t)
+	if fmt.Sprint(again["count"]) != fmt.Sprint(page["count"]) {
+		t.Errorf("count %v then %v", page["count"], again["count"])
+	}
+}
+
+// TestSynthesizedWritesAreRemembered: a create on a resource answers the
+// synthesized object with the request's fields, and the item's later
+// reads, updates and deletes see it, per tenant, on every backend and in
+// the state export.
+func TestSynthesizedWritesAreRemembered(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, fake.WithSeed(9))
+	// GET/POST .../connected-services/orgs/{org}/users/{user_id}/ and
+	// GET/PUT/PATCH/DELETE .../{id}/ below it.
+	idx, _ := spec.LongTailIndex()
+	var create, read, update, del spec.IndexEntry
+	for _, e := range idx {
+		if e.Method == "POST" && tailHasItem(idx, e.Path) {
+			item := itemOf(idx, e.Path)
+			if item["GET"].ID != "" && item["DELETE"].ID != "" && (item["PATCH"].ID != "" || item["PUT"].ID != "") && !strings.Contains(e.Path, "}/{") {
+				create, read, del = e, item["GET"], item["DELETE"]
+				update = item["PATCH"]
+				if update.ID == "" {
+					update = item["PUT"]
+				}
+				break
+			}
+		}
+	}
+	if create.ID == "" {
+		t.Fatal("no long-tail resource with create, read, update and delete")
+	}
+	cp, body := tailRequest(t, create, "acme")
+	obj, _ := body.(map[string]any)
+	created := c.must(t, 201, "POST", cp, obj)
+	if created.Status != 201 && created.Status != 200 {
+		t.Fatalf("create: %d", created.Status)
+	}
+	got := created.obj(t)
+	param := create.Path // the item path's parameter names the id property
+	for _, e := range itemOf(idx, create.Path) {
+		param = e.Path[strings.LastIndex(strings.TrimSuffix(e.Path, "/"), "{")+1 : len(e.Path)-2]
+	}
+	id := fmt.Sprint(firstOf(got, param, "id", "pk", "uuid"))
+	for k, v := range obj {
+		if w, ok := got[k]; ok && fmt.Sprint(w) != fmt.Sprint(v) {
+			t.Errorf("create answered %s=%v, the request sent %v", k, w, v)
+		}
+	}
+	ip := strings.TrimSuffix(cp, "/") + "/" + url.PathEscape(id) + "/"
+	if strings.Contains(cp, "?") {
+		t.Skip("create path has a query")
+	}
+	readBack := c.must(t, 200, "GET", ip, nil).obj(t)
+	for k, v := range obj {
+		if w, ok := readBack[k]; ok && fmt.Sprint(w) != fmt.Sprint(v) {
+			t.Errorf("read after create: %s=%v, want %v", k, w, v)
+		}
+	}
+	st, err := c.srv.ExportState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Buckets["synth.records"]) == 0 {
+		t.Errorf("the remembered entity is not in the state export")
+	}
+	if ten, _ := c.srv.ExportTenantState("acme"); len(ten.Buckets["synth.records"]) == 0 {
+		t.Errorf("the remembered entity is not in acme's export")
+	}
+	if other, _ := c.srv.ExportTenantState("globex"); len(other.Buckets["synth.records"]) != 0 {
+		t.Errorf("globex's export holds acme's remembered entity")
+	}
+	_ = read
+	_ = update
+	c.must(t, statusOf(del), "DELETE", ip, nil)
+	c.must(t, 404, "GET", ip, nil)
+}
+
+func tailHasItem(idx []spec.IndexEntry, coll string) bool { return len(itemOf(idx, coll)) > 0 }
+
+func itemOf(idx []spec.IndexEntry, coll string) map[string]spec.IndexEntry {
+	out := map[string]spec.IndexEntry{}
+	for _, e := range idx {
+		if strings.HasPrefix(e.Path, coll+"{") && strings.Count(e.Path, "/") == strings.Count(coll, "/")+1 && strings.HasSuffix(e.Path, "}/") {
+			out[e.Method] = e
+		}
+	}
+	return out
+}
+
+func statusOf(e spec.IndexEntry) int {
+	n := 0
+	fmt.Sscan(e.OK, &n)
+	return n
+}
+
+func firstOf(m map[string]any, keys ...string) any {
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			return v
+		}
+	}
+	return nil
+}
+
+// TestPreferSteering: Prism's Prefer header and __ query parameters work
+// unchanged: code, example, dynamic and seed.
+func TestPreferSteering(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, fake.WithSeed(2))
+	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
+	base := c.must(t, 200, "GET", path, nil).Raw
+	c.must(t, 404, "GET", path, nil, "Prefer", "code=404")
+	c.must(t, 404, "GET", path+"?__code=404", nil)
+	d1 := c.must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
+	d2 := c.must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
+	if string(d1) == string(d2) {
+		t.Errorf("dynamic=true twice gave the same body")
+	}
+	s1 := c.must(t, 200, "GET", path, nil, "Prefer", "seed=77").Raw
+	s2 := c.must(t, 200, "GET", path+"?__seed=77", nil).Raw
+	if string(s1) != string(s2) || string(s1) == string(base) {
+		t.Errorf("seed=77 by header %s, by query %s, default %s", s1, s2, base)
+	}
+	// A named example, where the document has one that validates.
+	idx, _ := spec.LongTailIndex()
+	for _, e := range idx {
+		if e.Method != "GET" || e.OK != "200" {
+			continue
+		}
+		op, _ := spec.LongTailOperation(e.Method, e.Path)
+		mt := op.Op.Responses.Value("200").Value.Content.Get("application/json")
+		if mt == nil || len(mt.Examples) == 0 || mt.Schema == nil {
+			continue
+		}
+		for name, ex := range mt.Examples {
+			raw, _ := json.Marshal(ex.Value.Value)
+			var v any
+			_ = json.Unmarshal(raw, &v)
+			if mt.Schema.Value.VisitJSON(v, openapi3.VisitAsResponse()) != nil {
+				continue
+			}
+			p, _ := tailRequest(t, e, "acme")
+			r := c.must(t, 200, "GET", p, nil, "Prefer", "example="+name)
+			var got any
+			_ = json.Unmarshal(r.Raw, &got)
+			if fmt.Sprint(got) != fmt.Sprint(v) {
+				t.Errorf("%s: Prefer example=%s answered %.200s, want the example %.200s", e.ID, name, r.Raw, raw)
+			}
+			return
+		}
+	}
+	t.Log("no valid named example in the long tail")
+}
+
+// TestLongTailUnavailable: --long-tail 501 answers every long-tail
+// operation with the vendor-shaped 501, and the coverage says so.
+func TestLongTailUnavailable(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, fake.WithLongTail(fake.LongTailUnavailable))
+	r := c.must(t, 501, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
+	if !strings.Contains(string(r.Raw), `"detail":"iblfake does not model`) {
+		t.Errorf("501 body %s", r.Raw)
+	}
+	cov := c.must(t, 200, "GET", "/_fake/coverage", nil).obj(t)
+	tiers := cov["tiers"].(map[string]any)
+	if tiers["synthesized"] != nil || tiers["unavailable"].(float64) < 1000 {
+		t.Errorf("tiers %v", tiers)
+	}
+	if _, err := fake.New(fake.WithLongTail("maybe")); err == nil {
+		t.Error("WithLongTail(maybe) accepted")
+	}
+}
+
+// TestLongTailAuthAndMethods: a long-tail operation that asks for a key
+// is a 401 without one; a public one answers; a method the path lacks is
+// DRF's 405 with Allow; the journal records the tier.
+func TestLongTailAuthAndMethods(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
+	c.must(t, 401, "GET", path, nil, "Authorization", "")
+	r := c.must(t, 405, "PATCH", path, nil)
+	if !strings.Contains(r.Header.Get("Allow"), "GET") {
+		t.Errorf("Allow = %q", r.Header.Get("Allow"))
+	}
+	c.must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil, "Authorization", "")
+	entries := c.srv.Journal().Entries()
+	if last := entries[len(entries)-1]; last.Tier != fake.TierSynthesized && last.Tier != fake.TierSynthesizedEcho {
+		t.Errorf("journal tier %q", last.Tier)
+	}
+	c.must(t, 301, "GET", strings.TrimSuffix(path, "/"), nil)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,254 @@
+package fake
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/labstack/echo/v4"
+)
+
+// synthesize answers a long-tail operation from its response schema
+// (package synth): the status Prefer asks for or the lowest 2xx the
+// operation declares; a declared example when it is valid (unless Prefer
+// asks for dynamic values); else a value seeded by the server's seed, the
+// tenant and what the path names, so the same request gives the same
+// answer on every call and every restart. A list of a resource with an
+// item path gives each item the values that item's own GET gives, and
+// writes to such a resource are remembered (remember.go).
+func (s *Server) synthesize(c echo.Context) error {
+	r, _ := c.Get(ctxRoute).(*route)
+	if r == nil {
+		return fmt.Errorf("synthesize: no route")
+	}
+	p := preferOf(c)
+	status, resp := pickResponse(r.kin.Operation, p.code)
+	media := jsonMedia(resp)
+	res := resourceOf(r, c)
+	if res != nil && res.item && r.method != http.MethodPost {
+		if err := s.remembered(c, res, r, status, media, p); err != errNotRemembered {
+			return err
+		}
+	}
+	if media == nil || media.Schema == nil || status == http.StatusNoContent {
+		if status >= 400 && resp == nil {
+			return api.Detail(status, http.StatusText(status))
+		}
+		return c.NoContent(status)
+	}
+	if status >= 200 && status < 300 && !p.dynamic {
+		if v, ok := validExample(media, p.example); ok {
+			return api.JSON(c, status, v)
+		}
+		if p.example != "" {
+			c.Set(ctxNote, fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example))
+		}
+	}
+	opts := synth.Options{Seed: s.synthSeed(c, r, p), Now: s.deps.Clock.Now(), Tenant: api.Tenant(c)}
+	if res != nil && !res.item && r.method == http.MethodPost && status < 300 {
+		return s.create(c, res, status, media, opts, p)
+	}
+	if res != nil && !res.item && r.method == http.MethodGet && status < 300 {
+		if v, ok := s.listPage(c, res, media.Schema, opts, p); ok {
+			return api.JSON(c, status, v)
+		}
+	}
+	if res != nil && res.item {
+		opts.Seed = s.itemSeed(c, res, res.id, p)
+		v := synth.Value(media.Schema, opts)
+		res.setID(v, media.Schema)
+		return api.JSON(c, status, v)
+	}
+	return api.JSON(c, status, synth.Value(media.Schema, opts))
+}
+
+// prefer is Prism's steering: the Prefer header (code=, example=,
+// dynamic=, seed=), its __code, __example, __dynamic and __seed query
+// parameters, or a scenario rule's prefer.
+type prefer struct {
+	code    string
+	example string
+	dynamic bool
+	seed    *uint64
+}
+
+const ctxPrefer = "iblfake.prefer"
+
+// preferParams are Prism's query parameters, taken out of the query
+// before validation (readRequest) so they never read as filters.
+var preferParams = []string{"__code", "__example", "__dynamic", "__seed"}
+
+// preferOf reads what the request (and a scenario rule) prefer: a
+// scenario's prefer first, then the header, then the query parameters.
+func preferOf(c echo.Context) prefer {
+	var p prefer
+	apply := func(k, v string) {
+		switch strings.TrimPrefix(strings.ToLower(strings.TrimSpace(k)), "__") {
+		case "code":
+			p.code = strings.TrimSpace(v)
+		case "example":
+			p.example = strings.Trim(strings.TrimSpace(v), `"`)
+		case "dynamic":
+			p.dynamic = api.True(strings.TrimSpace(v))
+		case "seed":
+			if n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil {
+				p.seed = &n
+			}
+		}
+	}
+	if q, ok := c.Get(ctxPrefer).(map[string]string); ok {
+		for _, k := range preferParams {
+			if v, ok := q[k]; ok {
+				apply(k, v)
+			}
+		}
+	}
+	for _, part := range strings.FieldsFunc(c.Request().Header.Get("Prefer"), func(r rune) bool { return r == ',' || r == ';' }) {
+		if k, v, ok := strings.Cut(part, "="); ok {
+			apply(k, v)
+		}
+	}
+	if sc, ok := c.Get(ctxScenarioPrefer).(string); ok {
+		for _, part := range strings.FieldsFunc(sc, func(r rune) bool { return r == ',' || r == ';' }) {
+			if k, v, ok := strings.Cut(part, "="); ok {
+				apply(k, v)
+			}
+		}
+	}
+	return p
+}
+
+// takePreferParams moves Prism's __ parameters out of the query.
+func takePreferParams(c echo.Context) {
+	q := c.QueryParams()
+	var taken map[string]string
+	for _, k := range preferParams {
+		if vs, ok := q[k]; ok {
+			if taken == nil {
+				taken = map[string]string{}
+			}
+			taken[k] = vs[len(vs)-1]
+			delete(q, k)
+		}
+	}
+	if taken != nil {
+		c.Set(ctxPrefer, taken)
+	}
+}
+
+// pickResponse returns the status to answer and its declared response:
+// the code preferred (declared or not), else the lowest 2xx.
+func pickResponse(op *openapi3.Operation, code string) (int, *openapi3.Response) {
+	if code != "" {
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n <= 599 {
+			var resp *openapi3.Response
+			if ref := op.Responses.Value(code); ref != nil {
+				resp = ref.Value
+			}
+			return n, resp
+		}
+	}
+	var codes []string
+	for c := range op.Responses.Map() {
+		if len(c) == 3 && c[0] == '2' {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	if len(codes) == 0 {
+		return http.StatusOK, nil
+	}
+	n, _ := strconv.Atoi(codes[0])
+	return n, op.Responses.Value(codes[0]).Value
+}
+
+// jsonMedia is the JSON content of resp (nil for none).
+func jsonMedia(resp *openapi3.Response) *openapi3.MediaType {
+	if resp == nil {
+		return nil
+	}
+	for _, mt := range slices.Sorted(mapKeys(resp.Content)) {
+		if strings.Contains(mt, "json") {
+			return resp.Content[mt]
+		}
+	}
+	return nil
+}
+
+// validExample returns the named example of media (any, when name is
+// empty), if it validates against the media's schema: an invalid example
+// falls through to synthesis.
+func validExample(media *openapi3.MediaType, name string) (any, bool) {
+	valid := func(v any) bool {
+		return media.Schema == nil || media.Schema.Value == nil || media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse()) == nil
+	}
+	for _, n := range slices.Sorted(mapKeys(media.Examples)) {
+		ex := media.Examples[n]
+		if ex == nil || ex.Value == nil || (name != "" && n != name) {
+			continue
+		}
+		if valid(ex.Value.Value) {
+			return ex.Value.Value, true
+		}
+	}
+	if name == "" && media.Example != nil && valid(media.Example) {
+		return media.Example, true
+	}
+	return nil, false
+}
+
+// roundTrip gives v the types kin-openapi validates (what a client would
+// decode): an example may hold YAML's ints.
+func roundTrip(v any) any {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+// synthSeed is the seed of an answer that is not an item's: the server's
+// seed (or Prefer's), the tenant, the operation and the path as sent.
+func (s *Server) synthSeed(c echo.Context, r *route, p prefer) uint64 {
+	return synth.Key(s.baseSeed(p), api.Tenant(c), r.id, c.Request().URL.Path)
+}
+
+// baseSeed is the server's seed, Prefer's seed=, or for dynamic=true a
+// fresh one per request.
+func (s *Server) baseSeed(p prefer) string {
+	switch {
+	case p.dynamic:
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		return strconv.FormatUint(binary.LittleEndian.Uint64(b[:]), 10)
+	case p.seed != nil:
+		return strconv.FormatUint(*p.seed, 10)
+	}
+	return strconv.FormatUint(s.opts.seed, 10)
+}
+
+// itemSeed is the seed of one item of a resource: the same whether the
+// item is read alone or inside a list page.
+func (s *Server) itemSeed(c echo.Context, res *resource, id string, p prefer) uint64 {
+	return synth.Key(s.baseSeed(p), api.Tenant(c), "item", res.collection, id)
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
