@@ -7,12 +7,15 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +23,8 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/spec"
 )
 
 // tsDir holds the node project: package.json, package-lock.json and the
@@ -56,13 +61,65 @@ func TestTypeScriptClient(t *testing.T) {
 	}
 
 	srv := fake.NewTestServer(t, fake.WithJournalSize(100_000))
+	plan := writeTailPlan(t, srv)
 	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_TAIL_PLAN="+plan, "NO_COLOR=1")
 	out := run(t, cmd)
 	if m := regexp.MustCompile(`(?m)^ℹ tests (\d+)$`).FindSubmatch(out); m != nil {
 		t.Logf("node --test ran %s tests", m[1])
 	}
 	checkCoverage(t, srv.Journal().Entries())
+}
+
+// tailCall is one synthesized operation as longtail.test.mjs calls it.
+type tailCall struct {
+	ID         string            `json:"id"`
+	Method     string            `json:"method"`
+	Path       string            `json:"path"`
+	PathParams map[string]string `json:"path_params"`
+	Query      url.Values        `json:"query"`
+	Body       any               `json:"body"`
+}
+
+// writeTailPlan writes, for every operation srv synthesizes, a request
+// made from the document (synth.RequestFor), a path's DELETE last, and
+// returns the file's path.
+func writeTailPlan(t *testing.T, srv *fake.TestServer) string {
+	t.Helper()
+	var calls []tailCall
+	for _, row := range srv.Coverage() {
+		if row.Tier != fake.TierSynthesized && row.Tier != fake.TierSynthesizedEcho {
+			continue
+		}
+		op, err := spec.LongTailOperation(row.Method, row.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := synth.RequestFor(op.Item, op.Op, synth.Options{Seed: synth.Key(row.OperationID), Tenant: "conf-tail"})
+		calls = append(calls, tailCall{ID: row.OperationID, Method: row.Method, Path: row.Path, PathParams: req.Path, Query: req.Query, Body: req.Body})
+	}
+	slices.SortStableFunc(calls, func(a, b tailCall) int {
+		if a.Path != b.Path {
+			return strings.Compare(a.Path, b.Path)
+		}
+		return boolInt(a.Method == "DELETE") - boolInt(b.Method == "DELETE")
+	})
+	raw, err := json.Marshal(calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tail-plan.json")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // modelled returns the operationIds the fake serves: those of the

@@ -197,10 +197,11 @@ func (s *Server) tailRoute(e *spec.IndexEntry) (*route, error) {
 	}
 	r := &route{
 		id: e.ID, method: e.Method, template: e.Path, public: e.Auth != spec.AuthRequired,
-		kin:        &routers.Route{Spec: op.Doc, Path: e.Path, PathItem: op.Item, Method: e.Method, Operation: op.Op},
-		formJSON:   !hasBinaryProperty(op.Op),
-		listParams: listParams(op.Item, op.Op),
-		tier:       s.tailTier(e),
+		kin:           &routers.Route{Spec: op.Doc, Path: e.Path, PathItem: op.Item, Method: e.Method, Operation: op.Op},
+		formJSON:      !hasBinaryProperty(op.Op),
+		listParams:    listParams(op.Item, op.Op),
+		blankDefaults: blankDefaults(op.Item, op.Op),
+		tier:          s.tailTier(e),
 	}
 	h := s.synthesize
 	if r.tier == TierUnavailable {

@@ -16,61 +16,22 @@ import (
 )
 
 // tailRequest builds a request a client would send to a long-tail
-// operation: its path parameters filled (org and platform keys with
-// tenant), its required query parameters and its body synthesized from
-// their schemas.
+// operation (synth.RequestFor), as a path relative to the server.
 func tailRequest(t *testing.T, e spec.IndexEntry, tenant string) (path string, body any) {
 	t.Helper()
 	op, err := spec.LongTailOperation(e.Method, e.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req := synth.RequestFor(op.Item, op.Op, synth.Options{Seed: synth.Key(e.ID), Tenant: tenant})
 	path = e.Path
-	q := url.Values{}
-	params := append(slices.Clone(op.Item.Parameters), op.Op.Parameters...)
-	for _, p := range params {
-		v := p.Value
-		switch v.In {
-		case "path":
-			val := "1"
-			switch v.Name {
-			case "org", "platform_key", "platform_org", "tenant":
-				val = tenant
-			case "user_id", "username", "user":
-				if v.Schema == nil || v.Schema.Value == nil || !v.Schema.Value.Type.Is("integer") {
-					val = "alice"
-				}
-			default:
-				// Patterned, formatted or typed parameters (a course id, a
-				// uuid) get a value of their schema.
-				if v.Schema != nil && v.Schema.Value != nil && !v.Schema.Value.Type.Is("integer") {
-					val = fmt.Sprint(synth.Value(v.Schema, synth.Options{Seed: synth.Key(e.Path, v.Name), Tenant: tenant, Request: true}))
-				}
-			}
-			path = strings.ReplaceAll(path, "{"+v.Name+"}", url.PathEscape(val))
-		case "query":
-			if !v.Required || v.Schema == nil {
-				continue
-			}
-			val := synth.Value(v.Schema, synth.Options{Seed: synth.Key(e.ID, v.Name), Tenant: tenant, Request: true})
-			if v.Schema.Value.Type.Is("array") {
-				for _, item := range val.([]any) {
-					q.Add(v.Name, fmt.Sprint(item))
-				}
-				continue
-			}
-			q.Set(v.Name, fmt.Sprint(val))
-		}
+	for name, v := range req.Path {
+		path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(v))
 	}
-	if len(q) > 0 {
-		path += "?" + q.Encode()
+	if len(req.Query) > 0 {
+		path += "?" + req.Query.Encode()
 	}
-	if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
-		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-			body = synth.Value(mt.Schema, synth.Options{Seed: synth.Key(e.ID, "body"), Tenant: tenant, Request: true})
-		}
-	}
-	return path, body
+	return path, req.Body
 }
 
 // TestEverySynthesizedOperationAnswers sends every long-tail operation of

@@ -28,6 +28,9 @@ type route struct {
 	// listParams are the query parameters the operation declares as
 	// arrays; every other one given twice is read as its last value.
 	listParams map[string]bool
+	// blankDefaults are the query parameters whose declared default is
+	// "": sent empty, they are absent (the vendor's client sends them so).
+	blankDefaults map[string]bool
 }
 
 // routeTable holds the spec's path templates for trailing-slash redirects.
@@ -98,8 +101,9 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 			kin: &routers.Route{
 				Spec: s.spec.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
 			},
-			formJSON:   !hasBinaryProperty(op.Op),
-			listParams: listParams(op.Item, op.Op),
+			formJSON:      !hasBinaryProperty(op.Op),
+			listParams:    listParams(op.Item, op.Op),
+			blankDefaults: blankDefaults(op.Item, op.Op),
 		}
 		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
 		h, ok := handlers[r.id]
@@ -187,6 +191,9 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 		if len(vs) > 1 && (r == nil || !r.listParams[name]) {
 			c.QueryParams()[name] = vs[len(vs)-1:]
 		}
+		if r != nil && r.blankDefaults[name] && len(vs) == 1 && vs[0] == "" {
+			delete(c.QueryParams(), name)
+		}
 	}
 	api.SetRequestBody(c, api.ReadBody(req, s.opts.maxBodyBytes))
 	return nil
@@ -266,6 +273,25 @@ func (s *Server) bodyTenant(c echo.Context) string {
 		}
 	}
 	return ""
+}
+
+// blankDefaults returns the query parameters of an operation whose
+// declared default is the empty string. The generated TypeScript client
+// sends such a parameter empty when the caller leaves it out
+// (catalogSearchProgramsCreate's query = ”), while the document also
+// gives it minLength 1: the real service must take the client's request,
+// so an empty value is read as no value.
+func blankDefaults(item *openapi3.PathItem, op *openapi3.Operation) map[string]bool {
+	out := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil &&
+				p.Value.Schema.Value != nil && p.Value.Schema.Value.Default == "" {
+				out[p.Value.Name] = true
+			}
+		}
+	}
+	return out
 }
 
 // listParams returns the query parameters of an operation (its own and its
