@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -109,6 +110,19 @@ func BenchmarkCredentialListNoScenarios(b *testing.B) {
 	base, client, _ := benchServerWith(b, 50, fake.WithoutScenario("public-revoked-assertion"))
 	run(b, client, func(int64) *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, base+"/?page=2&page_size=10", nil)
+		req.Header.Set("Authorization", "Api-Token k")
+		return req
+	})
+}
+
+// BenchmarkSynthesizedGet measures a synthesized long-tail GET (a page of
+// a resource's list, each item made from its schema) over loopback HTTP,
+// beside BenchmarkCredentialList in the same run.
+func BenchmarkSynthesizedGet(b *testing.B) {
+	base, client, _ := benchServer(b, 1)
+	root := base[:strings.Index(base, "/api/")]
+	run(b, client, func(int64) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, root+"/api/ai-account/connected-services/orgs/bench/users/admin/", nil)
 		req.Header.Set("Authorization", "Api-Token k")
 		return req
 	})

@@ -40,6 +40,8 @@ type Server struct {
 	// tailRoutes are the long-tail operations compiled so far (longtail.go).
 	tailMu     sync.Mutex
 	tailRoutes map[string]*route
+	// synthCache keeps synthesized reads' bodies (synth_cache.go).
+	synthCache *synthCache
 	scen       *scenarios.Engine
 	// modules are the domain packages, wired through api.Module alone.
 	modules []api.Module
@@ -87,6 +89,7 @@ func New(opts ...Option) (*Server, error) {
 		journal:    NewJournal(o.journalSize),
 		log:        o.logger,
 		delaySlots: make(chan struct{}, o.maxDelayed),
+		synthCache: newSynthCache(),
 	}
 	s.delayCtx, s.endDelays = context.WithCancel(context.Background())
 	s.applyClockOptions()

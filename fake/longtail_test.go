@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 )
 
@@ -366,4 +367,17 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestScenarioPrefer: a scenario steers a synthesized operation as the
+// Prefer header does.
+func TestScenarioPrefer(t *testing.T) {
+	t.Parallel()
+	sc, err := scenarios.Parse("gone.yaml", []byte("name: gone\nrules:\n  - match: {operation: ai_account_connected_services_orgs_users_list}\n    respond: {prefer: \"code=404\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, fake.WithScenarioDefinition(sc, true))
+	c.must(t, 404, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
+	c.must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil)
 }

@@ -125,6 +125,9 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) 
 	for k, v := range resp.Headers {
 		c.Response().Header().Set(k, v)
 	}
+	if resp.Prefer != "" {
+		c.Set(ctxScenarioPrefer, resp.Prefer)
+	}
 	if resp.Status == 0 {
 		return false, nil // delay and headers only: the handler answers
 	}

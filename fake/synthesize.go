@@ -56,18 +56,46 @@ func (s *Server) synthesize(c echo.Context) error {
 	if res != nil && !res.item && r.method == http.MethodPost && status < 300 {
 		return s.create(c, res, status, media, opts, p)
 	}
-	if res != nil && !res.item && r.method == http.MethodGet && status < 300 {
-		if v, ok := s.listPage(c, res, media.Schema, opts, p); ok {
-			return api.JSON(c, status, v)
+	value := func() any {
+		if res != nil && !res.item && r.method == http.MethodGet && status < 300 {
+			if v, ok := s.listPage(c, res, media.Schema, opts, p); ok {
+				return v
+			}
 		}
+		if res != nil && res.item {
+			o := opts
+			o.Seed = s.itemSeed(c, res, res.id, p)
+			v := synth.Value(media.Schema, o)
+			res.setID(v, media.Schema)
+			return v
+		}
+		return synth.Value(media.Schema, opts)
 	}
-	if res != nil && res.item {
-		opts.Seed = s.itemSeed(c, res, res.id, p)
-		v := synth.Value(media.Schema, opts)
-		res.setID(v, media.Schema)
-		return api.JSON(c, status, v)
+	if r.method != http.MethodGet || p.dynamic {
+		return api.JSON(c, status, value())
 	}
-	return api.JSON(c, status, synth.Value(media.Schema, opts))
+	// A read is what its request, the seed and the clock's day make: the
+	// same request again is served from the cache (synth_cache.go).
+	key := s.synthKey(c, r, p, status)
+	if body, ok := s.synthCache.get(key); ok {
+		return api.JSONBytes(c, status, body)
+	}
+	body, err := api.Encode(value())
+	if err != nil {
+		return err
+	}
+	s.synthCache.put(key, body)
+	return api.JSONBytes(c, status, body)
+}
+
+// synthKey is what a synthesized read depends on: the operation, tenant,
+// path and query as sent, the status, what Prefer asks, the server's
+// seed and the clock's UTC day (date-times count from it).
+func (s *Server) synthKey(c echo.Context, r *route, p prefer, status int) string {
+	seed := s.baseSeed(p)
+	day := s.deps.Clock.Now().UTC().Format("2006-01-02")
+	return strings.Join([]string{r.id, api.Tenant(c), c.Request().URL.Path, c.QueryParams().Encode(),
+		strconv.Itoa(status), p.example, seed, day, c.Scheme(), c.Request().Host}, "\x00")
 }
 
 // prefer is Prism's steering: the Prefer header (code=, example=,

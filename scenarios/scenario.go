@@ -125,6 +125,10 @@ type Respond struct {
 	// (rendered per request) or is Raw. It is shared: never modify it.
 	JSON  []byte
 	Delay Delay
+	// Prefer steers a synthesized answer as Prism's Prefer header does
+	// ("code=404", "example=NAME", "dynamic=true", "seed=7"), for the
+	// operations the fake answers from their schemas; the handler answers.
+	Prefer string
 }
 
 // Delay is a fixed delay or one drawn uniformly from [Min, Max].
@@ -362,8 +366,11 @@ func keysOf(n *yaml.Node) []string {
 }
 
 func (p *parser) respond(n *yaml.Node) *Respond {
-	f := p.fields(n, "respond", "status", "headers", "body", "delay")
+	f := p.fields(n, "respond", "status", "headers", "body", "delay", "prefer")
 	r := &Respond{}
+	if v := f["prefer"]; v != nil {
+		r.Prefer = p.str(v, "prefer")
+	}
 	if v := f["status"]; v != nil {
 		r.Status = p.status(v)
 	}

@@ -60,3 +60,21 @@ func StatusOnly(c echo.Context, description string) error {
 		Status Status `json:"status"`
 	}{Status{true, description}})
 }
+
+// Encode is v as JSON answers carry it: HTML characters unescaped, no
+// trailing newline. The result is the caller's.
+func Encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// JSONBytes writes an encoded JSON body with status, as JSON does.
+func JSONBytes(c echo.Context, status int, b []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.Blob(status, echo.MIMEApplicationJSON, b)
+}

@@ -49,7 +49,9 @@ type Config struct {
 	// AdminCORSOrigins may call /_fake/ from a browser (none by default).
 	AdminCORSOrigins []string
 	// MaxDelayed bounds the requests scenario delays hold at once.
-	MaxDelayed  int
+	MaxDelayed int
+	// LongTail is how the operations no module models answer.
+	LongTail    string
 	LogLevel    slog.Level
 	JournalSize int
 	Seed        uint64
@@ -138,6 +140,15 @@ func options() []option {
 				n, err := intIn(v, 1, MaxConnections)
 				c.MaxDelayed = int(n)
 				return err
+			})},
+		{name: "long-tail", env: "IBLFAKE_LONG_TAIL", def: fake.LongTailSynthesize,
+			usage: "how to answer the operations no module models: `mode` synthesize (from their response schemas) or 501",
+			apply: one(func(c *Config, v string) error {
+				if v != fake.LongTailSynthesize && v != fake.LongTailUnavailable {
+					return fmt.Errorf("%q is neither %s nor %s", v, fake.LongTailSynthesize, fake.LongTailUnavailable)
+				}
+				c.LongTail = v
+				return nil
 			})},
 		{name: "log-level", env: "IBLFAKE_LOG_LEVEL", def: "info", usage: "`level` of the structured log on stderr: debug, info, warn or error",
 			apply: one(func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })},
@@ -389,6 +400,9 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.MaxDelayed > 0 {
 		opts = append(opts, fake.WithMaxDelayed(c.MaxDelayed))
+	}
+	if c.LongTail != "" {
+		opts = append(opts, fake.WithLongTail(c.LongTail))
 	}
 	if c.MaxBodyBytes > 0 {
 		opts = append(opts, fake.WithMaxBodyBytes(c.MaxBodyBytes))

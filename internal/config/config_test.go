@@ -23,7 +23,7 @@ func defaults() config.Config {
 	return config.Config{
 		Addr: "127.0.0.1:8080", APIKeys: map[string][]string{}, CORSOrigins: []string{"*"},
 		LogLevel: slog.LevelInfo, JournalSize: 1000, MaxBodyBytes: 10 << 20, Limits: serve.DefaultLimits(),
-		MaxDelayed: fake.DefaultMaxDelayed,
+		MaxDelayed: fake.DefaultMaxDelayed, LongTail: fake.LongTailSynthesize,
 	}
 }
 
@@ -93,6 +93,7 @@ func TestLoad(t *testing.T) {
 		{name: "AdminCORS", args: []string{"--admin-cors-origins", "https://dash.test, https://b.test"},
 			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
 		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
+		{name: "LongTail501", args: []string{"--long-tail", "501"}, want: with(func(c *config.Config) { c.LongTail = fake.LongTailUnavailable })},
 		{name: "DemoFlag", args: []string{"--demo"}, want: with(func(c *config.Config) { c.Demo = true })},
 		{name: "LimitsAtTheirMaxima", args: []string{"--journal-size", "1000000", "--max-body-bytes", "1073741824",
 			"--max-header-bytes", "67108864", "--max-connections", "1048576", "--seed", "18446744073709551615", "--read-timeout", "2562047h"},
