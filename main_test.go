@@ -180,6 +180,35 @@ func TestProcess(t *testing.T) {
 		}
 	})
 
+	// A damaged --db file (finding M8): a clear start-up error naming the
+	// file, exit 1, no panic and no server answering 500s.
+	t.Run("DamagedDB", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "iblfake.db")
+		p := startFake(t, bin, "--db", db)
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		<-p.done
+		raw, err := os.ReadFile(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(db, raw[:len(raw)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "--addr", "127.0.0.1:0", "--db", db).CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("got %v, want exit 1; output:\n%s", err, out)
+		}
+		for _, want := range []string{db, "damaged"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(string(out), "panic") || strings.Contains(string(out), "goroutine") {
+			t.Errorf("output shows a crash:\n%s", out)
+		}
+	})
+
 	// --max-connections 2 with both connections mid-request: a third is
 	// refused at once instead of hanging, and health answers again once
 	// the held requests have been answered.
