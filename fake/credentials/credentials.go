@@ -294,7 +294,7 @@ func (h *Handlers) updateCredential(c echo.Context) error {
 // answers 200 {"status": {..."Deleted"}}, as the 4.205 description says
 // (FIDELITY.md, C1: the vendor document's 204 is the generator's default);
 // one that still has an unrevoked, unexpired assertion is a 409 (SKILL-C).
-// Its inactive assertions go with it.
+// Its inactive assertions and its provider mappings go with it.
 func (h *Handlers) deleteCredential(c echo.Context) error {
 	now := h.d.Clock.Now()
 	err := h.d.Store.Update(func(tx store.Tx) error {
