@@ -286,7 +286,7 @@ func TestCatalogTenantIsolation(t *testing.T) {
 		{"UnassignAcme", "DELETE", licBase + "user/assignment/?assignment_id=1", nil, 404},
 		{"InviteToAcme", "POST", invBase + "platform/", map[string]any{"platform_key": "acme", "email": "b@other.test"}, 403},
 		{"InviteToAcmeCourse", "POST", invBase + "course/", map[string]any{"course_id": "course-v1:acme+C+1", "email": "b@other.test"}, 403},
-		{"BulkToAcme", "POST", invBase + "platform/bulk/", map[string]any{"invitation_data": []any{map[string]any{"platform_key": "acme", "email": "b@other.test"}}}, 403},
+		{"BulkToAcme", "POST", invBase + "platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{map[string]any{"platform_key": "acme", "email": "b@other.test"}}}, 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) { c.must(t, tc.want, tc.method, tc.path, tc.body, other...) })
 	}

@@ -11,14 +11,17 @@ func TestCatalogPlatformInvitations(t *testing.T) {
 	c := newClient(t)
 	c.seedDirectory(t, "acme", acmeDirectory())
 	// The web containers' invite: email, platform_key, redirect_to, source;
-	// the invites skill adds CSV columns, which land in metadata.
+	// the invites skill adds CSV columns: those 4.205 declares are fields,
+	// any other lands in metadata.
 	iv := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "ann@ext.test", "platform_key": "acme",
-		"redirect_to": "https://acme.test/welcome", "source": "admin", "first_name": "Ann", "metadata": map[string]any{"team": "x"}}).obj(t)
+		"redirect_to": "https://acme.test/welcome", "source": "admin", "first_name": "Ann", "title": "Dr",
+		"metadata": map[string]any{"team": "x"}}).obj(t)
 	for k, want := range map[string]any{"email": "ann@ext.test", "platform_key": "acme", "active": true, "started": nil,
-		"expired": nil, "user_id": nil, "username": nil, "source": "admin", "redirect_to": "https://acme.test/welcome"} {
+		"expired": nil, "user_id": nil, "username": nil, "source": "admin", "redirect_to": "https://acme.test/welcome",
+		"first_name": "Ann", "last_name": nil} {
 		equal(t, k, iv[k], want)
 	}
-	jsonEq(t, iv["metadata"], `{"team": "x", "first_name": "Ann"}`)
+	jsonEq(t, iv["metadata"], `{"team": "x", "title": "Dr"}`)
 
 	t.Run("SameEmailUpdates", func(t *testing.T) {
 		again := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"email": "ANN@ext.test", "platform_key": "acme", "active": false}).obj(t)
@@ -38,7 +41,7 @@ func TestCatalogPlatformInvitations(t *testing.T) {
 	t.Run("List", func(t *testing.T) {
 		env := c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&page=1&page_size=5", nil).obj(t)
 		equal(t, "emails", field(results(t, env), "email"), []string{"user2@acme.test", "ann@ext.test"})
-		equal(t, "by metadata", field(results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&first_name=Ann", nil).obj(t)), "email"),
+		equal(t, "by metadata", field(results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&title=Dr", nil).obj(t)), "email"),
 			[]string{"ann@ext.test"})
 		equal(t, "by username", len(results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&username=user2", nil).obj(t))), 1)
 	})
@@ -94,11 +97,15 @@ func TestCatalogBulkInvitations(t *testing.T) {
 		r := c.must(t, 200, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
 			map[string]any{"platform_key": "acme", "email": "a@ext.test"},
 			map[string]any{"platform_key": "acme", "username": ""},
-			map[string]any{"platform_key": "acme", "email": "b@ext.test", "company_name": "B Corp"},
+			map[string]any{"platform_key": "acme", "email": "b@ext.test", "company_name": "B Corp", "cohort": "fall"},
 		}})
 		jsonEq(t, r.Body, `{"successes": 2, "error_codes": ["1:email_required"]}`)
-		list := results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&company_name=B%20Corp", nil).obj(t))
+		// An undeclared key is metadata, which the list filters on; the
+		// declared company_name is a field (FIDELITY.md, C6).
+		list := results(t, c.must(t, 200, "GET", invBase+"platform/?platform_key=acme&cohort=fall", nil).obj(t))
 		equal(t, "emails", field(list, "email"), []string{"b@ext.test"})
+		equal(t, "company_name", list[0]["company_name"], any("B Corp"))
+		jsonEq(t, list[0]["metadata"], `{"cohort": "fall"}`)
 	})
 	t.Run("ErrOtherPlatform", func(t *testing.T) {
 		r := c.must(t, 400, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{

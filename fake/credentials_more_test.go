@@ -432,7 +432,7 @@ func TestExpiryFollowsTheClock(t *testing.T) {
 		`{"detail": "This assertion has expired.", "expires": "2025-01-02T00:00:00Z"}`)
 	equal(t, "listed", len(page(t, c.must(t, 200, "GET", userBase("acme", "ada")+"assertions/", nil).obj(t))), 0)
 	equal(t, "listed with include_expired", len(page(t, c.must(t, 200, "GET", userBase("acme", "ada")+"assertions/?include_expired=true", nil).obj(t))), 1)
-	c.must(t, 204, "DELETE", base("acme")+cred, nil)
+	c.must(t, 200, "DELETE", base("acme")+cred, nil)
 }
 
 func TestImageSurvivesStateExportImport(t *testing.T) {

@@ -31,7 +31,7 @@ func seedState(t *testing.T, c *client) (cred string) {
 	iss := c.createIssuer(t, "acme", "Acme <University> & Co")
 	cred = c.createCredential(t, "acme", iss, "Data Science", map[string]any{"courses": []string{"course-v1:acme+DS1+2024"}})
 	gone := c.createCredential(t, "acme", iss, "Dropped", nil)
-	c.must(t, 204, "DELETE", base("acme")+gone, nil)
+	c.must(t, 200, "DELETE", base("acme")+gone, nil)
 	for i := 0; i < 3; i++ {
 		c.issue(t, "acme", cred, fmt.Sprintf("user%d", i), nil)
 	}

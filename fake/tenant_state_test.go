@@ -28,6 +28,8 @@ func seedEveryBucket(t *testing.T, c *client) {
 	c.must(t, 200, "POST", base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
 	c.must(t, 200, "POST", base("acme")+"assignments/users/", map[string]any{"credential_id": cred, "user_ids": []int{7}})
 	c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
+	c.must(t, 201, "POST", base("acme")+"provider-config/", accredible())
+	c.must(t, 201, "POST", base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
 }
 
 func exportOf(t *testing.T, c *client, query string) state.State {

@@ -90,13 +90,13 @@ test("assertion list of a user (credentials_orgs_users_assertions_retrieve) answ
   await issue(org, cr, 'someone-else');
 
   const all = await Credentials.credentialsOrgsUsersAssertionsRetrieve({ org, userId: 'pat' });
-  assertPage(all, { count: 2, maxPageSize: 100 });
+  assertPage(all, { count: 2, maxPageSize: 1000 });
   assert.equal(all.next, null);
   assert.equal(all.previous, null);
   assert.deepEqual(all.data, [second, first]);
 
   const p1 = await Credentials.credentialsOrgsUsersAssertionsRetrieve({ org, userId: 'pat', page: 1, pageSize: 1 });
-  assertPage(p1, { count: 2, maxPageSize: 100 });
+  assertPage(p1, { count: 2, maxPageSize: 1000 });
   assert.equal(p1.num_pages, 2);
   assert.deepEqual(p1.data, [second]);
   assert.equal(p1.previous, null);
@@ -105,7 +105,7 @@ test("assertion list of a user (credentials_orgs_users_assertions_retrieve) answ
   assert.equal(next.searchParams.get('page'), '2');
 
   const p2 = await Credentials.credentialsOrgsUsersAssertionsRetrieve({ org, userId: 'pat', page: 2, pageSize: 1 });
-  assertPage(p2, { count: 2, maxPageSize: 100, pageNumber: 2 });
+  assertPage(p2, { count: 2, maxPageSize: 1000, pageNumber: 2 });
   assert.deepEqual(p2.data, [first]);
   assert.equal(p2.next, null);
   assert.equal(typeof p2.previous, 'string');
@@ -136,7 +136,7 @@ test("assertion list of a credential (credentials_orgs_users_assertions_retrieve
   await issue(other.issuerDetails.org, other, 'ann');
 
   const res = await Credentials.credentialsOrgsUsersAssertionsRetrieve3({ org, userId, entityId: cr.entityId });
-  assertPage(res, { count: 2, maxPageSize: 100 });
+  assertPage(res, { count: 2, maxPageSize: 1000 });
   assert.equal(res.next, null);
   assert.equal(res.previous, null);
   assert.deepEqual(res.data, [b, a]);

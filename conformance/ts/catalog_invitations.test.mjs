@@ -27,12 +27,13 @@ async function checkPlatform(email) {
   });
 }
 
-test('platform invitation create (catalog_invitations_platform_create) as the web containers send it; extra keys go to metadata; the same email updates', async () => {
+test('platform invitation create (catalog_invitations_platform_create) as the web containers send it; 4.205 CSV columns are fields, other keys metadata; the same email updates', async () => {
   const pk = newOrg('inv-platform');
   const ann = `ann@${pk}.test`;
-  // UsersTab's inviteUser body, plus a CSV column from the invites skill.
+  // UsersTab's inviteUser body, plus CSV columns from the invites skill:
+  // first_name is declared by 4.205 (a field), title is not (metadata).
   const iv = await Catalog.catalogInvitationsPlatformCreate({
-    requestBody: { email: ann, platform_key: pk, redirect_to: 'https://app.example/welcome', source: 'admin', first_name: 'Ann' },
+    requestBody: { email: ann, platform_key: pk, redirect_to: 'https://app.example/welcome', source: 'admin', first_name: 'Ann', title: 'Dr' },
   });
   assert.match(iv.created, timestamp);
   assert.deepEqual(iv, {
@@ -46,8 +47,13 @@ test('platform invitation create (catalog_invitations_platform_create) as the we
     redirect_to: 'https://app.example/welcome',
     expired: null,
     active: true,
-    metadata: { first_name: 'Ann' },
+    metadata: { title: 'Dr' },
     platform_key: pk,
+    company_name: null,
+    first_name: 'Ann',
+    last_name: null,
+    user_group: null,
+    user_group_owner_email: null,
   });
 
   // Create-or-update: the same email is the same invitation.
@@ -216,9 +222,9 @@ test('platform bulk invitations (catalog_invitations_platform_bulk_create): {suc
   });
   assert.deepEqual(res, { successes: 2, error_codes: ['1:email_required'] });
   const list = await Catalog.catalogInvitationsPlatformRetrieve({ platformKey: pk });
-  assert.deepEqual(assertCatalogPage(list, { count: 2 }).map((iv) => [iv.email, iv.metadata]), [
-    [`b@${pk}.test`, { company_name: 'B Corp' }],
-    [`a@${pk}.test`, {}],
+  assert.deepEqual(assertCatalogPage(list, { count: 2 }).map((iv) => [iv.email, iv.company_name, iv.metadata]), [
+    [`b@${pk}.test`, 'B Corp', {}],
+    [`a@${pk}.test`, null, {}],
   ]);
 
   const other = newOrg('inv-bulk-other');
@@ -258,6 +264,7 @@ test('course invitations (catalog_invitations_course_*): create, list as Courses
     active: true,
     metadata: {},
     course_id: c1,
+    enrollment_config: {},
   });
   await rejectsWith(Catalog.catalogInvitationsCourseCreate({ requestBody: { course_id: 'not-a-course', email: `a@${pk}.test` } }), 404, {
     detail: 'Not found.',
@@ -321,6 +328,7 @@ test('program invitations (catalog_invitations_program_*): create, list by org (
     active: true,
     metadata: {},
     program_key: mba,
+    enrollment_config: { auto: true },
   });
   await rejectsWith(Catalog.catalogInvitationsProgramCreate({ requestBody: { program_key: 'nope', email: `a@${pk}.test` } }), 404);
 

@@ -136,11 +136,13 @@ test('credentials update (credentials_orgs_users_update) is partial and answers 
   assert.deepEqual(again.result, res.result);
 });
 
-test('credentials delete (credentials_orgs_users_destroy) answers 204, then the credential is a 404', async () => {
+test('credentials delete (credentials_orgs_users_destroy) answers the Deleted status block (4.205), then the credential is a 404', async () => {
   const { org, issuer } = await setup();
   const cr = await createCredential(org, { name: 'Doomed', issuer: issuer.entityId });
+  // The 4.90.4 client declares 204 and hands back whatever body came
+  // (FIDELITY.md, C1).
   const res = await Credentials.credentialsOrgsUsersDestroy({ org, userId, entityId: cr.entityId });
-  assert.equal(res, undefined);
+  assert.deepEqual(res, { status: { success: true, description: 'Deleted' } });
   await rejectsWith(
     Credentials.credentialsOrgsUsersRetrieve2({ org, userId, entityId: cr.entityId }),
     404,

@@ -70,6 +70,25 @@ test('images (credentials_orgs_users_images_create/_retrieve): multipart upload 
   });
   const found = await call('GET', `/api/credentials/orgs/${org}/users/${userId}/images/?query=lo`);
   assert.deepEqual(found.body, [up.body]);
+
+  // The vendor LMS attaches the upload to a credential by its id alone
+  // (credentials-card.tsx); the credential then shows that image
+  // (FIDELITY.md, C5).
+  const { result: issuer } = await Credentials.credentialsOrgsUsersIssuersCreate({ org, userId, requestBody: { name: 'Acme' } });
+  const { result: cr } = await Credentials.credentialsOrgsUsersCreate({
+    org,
+    userId,
+    requestBody: {
+      name: 'Data Science',
+      description: 'd',
+      issuer: issuer.entityId,
+      credentialType: 'COURSE_CERTIFICATE',
+      issuing_signal: 'COURSE_COMPLETED',
+      courses: [course],
+      icon_image_id: up.body.id,
+    },
+  });
+  assert.deepEqual([cr.iconImage, cr.icon_image_id, cr.credentialType, cr.signal], [up.body.image, up.body.id, 'COURSE_CERTIFICATE', 'COURSE_COMPLETED']);
 });
 
 test('analytics (credentials_orgs_users_*_over_time_retrieve) count stored state per day', async () => {

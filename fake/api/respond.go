@@ -48,7 +48,14 @@ type Status struct {
 
 // Wrapped writes {"status": {...description}, "result": result} with 200.
 func Wrapped(c echo.Context, description string, result any) error {
-	return JSON(c, http.StatusOK, struct {
+	return WrappedStatus(c, http.StatusOK, description, result)
+}
+
+// WrappedStatus is Wrapped with another status: the create-or-update
+// operations of provider configs and mappings answer 201 when they create
+// (FIDELITY.md, create status).
+func WrappedStatus(c echo.Context, status int, description string, result any) error {
+	return JSON(c, status, struct {
 		Status Status `json:"status"`
 		Result any    `json:"result"`
 	}{Status{true, description}, result})

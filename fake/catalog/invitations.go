@@ -28,6 +28,10 @@ type InvitationView struct {
 	PlatformKey *string        `json:"platform_key,omitempty"`
 	CourseID    *string        `json:"course_id,omitempty"`
 	ProgramKey  *string        `json:"program_key,omitempty"`
+	// The declared fields of the kind (invitation_fields.go); nil for the
+	// other kinds, so their keys are not answered.
+	*PlatformInvitationFields
+	*EnrollmentFields
 }
 
 func invitationView(iv *Invitation) InvitationView {
@@ -43,6 +47,7 @@ func invitationView(iv *Invitation) InvitationView {
 	case kindProgram:
 		v.ProgramKey = &iv.ProgramKey
 	}
+	declaredView(&v, iv)
 	return v
 }
 
@@ -71,14 +76,18 @@ type invitationWrite struct {
 	Metadata         api.Opt[map[string]any] `json:"metadata"`
 	EnrollmentConfig api.Opt[map[string]any] `json:"enrollment_config"`
 	Count            api.Opt[int]            `json:"count"`
+	declaredWrite
 	// extra holds the body's other keys, which go to metadata.
 	extra map[string]any
 }
 
-func (w *invitationWrite) setExtra(body map[string]any) {
+// setExtra keeps the body's keys that are no invitation field in extra,
+// for metadata; declared names the kind's declared fields of a create
+// (declaredFields; nil for blank and redeem bodies, which declare none).
+func (w *invitationWrite) setExtra(body map[string]any, declared map[string]bool) {
 	w.extra = map[string]any{}
 	for k, v := range body {
-		if !invitationFields[k] {
+		if !invitationFields[k] && !declared[k] {
 			w.extra[k] = v
 		}
 	}
@@ -211,7 +220,7 @@ func (h *Handlers) invite(kind string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w.setExtra(body)
+		w.setExtra(body, declaredFields[kind])
 		t, err := targetOf(c, kind, &w, api.Tenant(c))
 		if err != nil {
 			return err
@@ -292,6 +301,9 @@ func (h *Handlers) upsertInvitation(tx store.Tx, t target, w *invitationWrite) (
 	if err := applyInvitation(iv, w); err != nil {
 		return nil, err
 	}
+	if err := applyDeclared(iv, w); err != nil {
+		return nil, err
+	}
 	if isNew {
 		if iv.ID, err = nextID(tx, bktInvitations+t.kind); err != nil {
 			return nil, err
@@ -335,7 +347,7 @@ func applyInvitation(iv *Invitation, w *invitationWrite) error {
 	for k, v := range w.extra {
 		iv.Metadata[k] = v
 	}
-	if w.EnrollmentConfig.Set && iv.Kind == kindProgram {
+	if w.EnrollmentConfig.Set && iv.Kind != kindPlatform {
 		iv.EnrollmentConfig = w.EnrollmentConfig.V
 	}
 	return nil
@@ -360,7 +372,7 @@ func (h *Handlers) blankInvitations(kind string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w.setExtra(body)
+		w.setExtra(body, nil)
 		switch {
 		case w.Count.V < 1:
 			return api.Field("count", "Ensure this value is greater than or equal to 1.")
@@ -409,8 +421,8 @@ type bulkWrite struct {
 }
 
 // bulkInvite creates or updates one invitation per item, all on one
-// platform: the body's platform_key (or the tenant the request names), else
-// the platform of the first item. An item on another platform makes the
+// platform: the body's platform_key (required for platform invitations),
+// else the tenant the request names, else the platform of the first item. An item on another platform makes the
 // whole request a 400 and writes nothing (SKILL-CI). Items that fail on
 // their own are reported in error_codes as "<index>:<code>" and the others
 // are written.
@@ -419,6 +431,11 @@ func (h *Handlers) bulkInvite(kind string) echo.HandlerFunc {
 		var bw bulkWrite
 		if _, err := readBody(c, &bw); err != nil {
 			return err
+		}
+		// A platform bulk create names its platform in the body (required
+		// by the document: FIDELITY.md, C2); a blank one names none.
+		if kind == kindPlatform && strings.TrimSpace(bw.PlatformKey.V) == "" {
+			return api.Field("platform_key", "This field may not be blank.")
 		}
 		named := bw.PlatformKey.V
 		if named == "" {
@@ -429,7 +446,7 @@ func (h *Handlers) bulkInvite(kind string) echo.HandlerFunc {
 		targets := make([]*target, len(bw.InvitationData))
 		codes := []string{}
 		for i, raw := range bw.InvitationData {
-			w, err := decodeItem(raw)
+			w, err := decodeItem(raw, kind)
 			if err != nil {
 				return api.Fields(map[string]any{"invitation_data": map[string]any{fmt.Sprint(i): []string{err.Error()}}})
 			}
@@ -479,12 +496,12 @@ func (h *Handlers) bulkInvite(kind string) echo.HandlerFunc {
 
 // decodeItem reads one invitation_data item (already validated against the
 // item schema).
-func decodeItem(raw map[string]any) (*invitationWrite, error) {
+func decodeItem(raw map[string]any, kind string) (*invitationWrite, error) {
 	w := &invitationWrite{}
 	if err := api.BindValue(raw, w); err != nil {
 		return nil, err
 	}
-	w.setExtra(raw)
+	w.setExtra(raw, declaredFields[kind])
 	return w, nil
 }
 
@@ -512,7 +529,7 @@ func (h *Handlers) redeem(kind string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w.setExtra(body)
+		w.setExtra(body, nil)
 		email, username := strings.TrimSpace(w.Email.V), strings.TrimSpace(w.Username.V)
 		if email == "" && username == "" {
 			return api.Field("email", api.MsgRequired)

@@ -111,8 +111,14 @@ type Invitation struct {
 	RedirectTo *string        `json:"redirect_to"`
 	Active     bool           `json:"active"`
 	Metadata   map[string]any `json:"metadata"`
-	// EnrollmentConfig is kept for program invitations.
+	// EnrollmentConfig is kept for course and program invitations.
 	EnrollmentConfig map[string]any `json:"enrollment_config,omitempty"`
+	// The platform invitation's declared CSV fields (invitation_fields.go).
+	CompanyName         *string `json:"company_name,omitempty"`
+	FirstName           *string `json:"first_name,omitempty"`
+	LastName            *string `json:"last_name,omitempty"`
+	UserGroup           *string `json:"user_group,omitempty"`
+	UserGroupOwnerEmail *string `json:"user_group_owner_email,omitempty"`
 }
 
 // Blank reports whether the invitation has not been given to anyone yet.

@@ -211,8 +211,14 @@ func atoi(b []byte) int64 {
 	return n
 }
 
+// assertionMaxPageSize is the largest page of an assertion list: 1000, as
+// the vendor document's page_size maximum (4.90.4 and 4.205) and the
+// vendor's wallet ("max 1000 per backend") say, not SKILL-C's 100
+// (FIDELITY.md, C3).
+const assertionMaxPageSize = 1000
+
 // pageAssertions pages and renders into the vendor's unwrapped page-number
-// envelope (default 10 a page, at most 100: SKILL-C) the index entries load
+// envelope (default 10 a page, at most assertionMaxPageSize) the index entries load
 // returns, which load filters with keep as it scans; only the page's
 // assertions are decoded and rendered.
 func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx, keep func(v []byte) bool) ([]assertionIndex, error)) error {
@@ -224,7 +230,7 @@ func (h *Handlers) pageAssertions(c echo.Context, load func(tx store.Tx, keep fu
 		if err != nil {
 			return body, err
 		}
-		p, err := api.ParsePage(c, len(kept), 10, 100)
+		p, err := api.ParsePage(c, len(kept), 10, assertionMaxPageSize)
 		if err != nil {
 			return body, err
 		}
@@ -260,7 +266,7 @@ func (h *Handlers) pageIndexedAssertions(c echo.Context, bucket string, prefix f
 			}
 			return true
 		})
-		p, err := api.ParsePage(c, n, 10, 100)
+		p, err := api.ParsePage(c, n, 10, assertionMaxPageSize)
 		if err != nil {
 			return body, err
 		}

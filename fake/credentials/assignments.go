@@ -217,8 +217,9 @@ func callerDirectory(c echo.Context, tx store.Tx) (*Directory, error) {
 }
 
 // assignUser issues cr to u through a new user assignment, unless u already
-// holds an active assertion of cr (a failure).
-func (h *Handlers) assignUser(tx store.Tx, cr *Credential, u *DirUser, group, by *string, now time.Time) (*UserAssignment, string, error) {
+// holds an active assertion of cr (a failure). The assertion's metadata
+// says how it was issued (assignmentMetadata); d resolves who assigned it.
+func (h *Handlers) assignUser(tx store.Tx, d *Directory, cr *Credential, u *DirUser, group, by *string, now time.Time) (*UserAssignment, string, error) {
 	held, err := holdsActive(tx, cr, u.Username, now)
 	if err != nil {
 		return nil, "", err
@@ -230,13 +231,14 @@ func (h *Handlers) assignUser(tx store.Tx, cr *Credential, u *DirUser, group, by
 	if err != nil {
 		return nil, fmt.Sprintf("User %d: the credential's expiry would fall after 9999-12-31.", u.UserID), nil
 	}
-	if err := putAssertion(tx, a, true); err != nil {
-		return nil, "", err
-	}
 	ua := &UserAssignment{
 		EntityID: h.d.IDs.EntityID(), Tenant: cr.Tenant, CredentialID: cr.EntityID,
 		UserID: u.UserID, Username: u.Username, Email: u.Email, Name: u.Name, Status: statusCompleted,
 		GroupAssignmentID: group, AssignedBy: by, AssertionID: &a.EntityID, CreatedAt: now,
+	}
+	a.Metadata = assignmentMetadata(d, ua)
+	if err := putAssertion(tx, a, true); err != nil {
+		return nil, "", err
 	}
 	return ua, "", putUserAssignment(tx, ua)
 }
@@ -278,7 +280,7 @@ func (h *Handlers) createUserAssignments(c echo.Context) error {
 				continue
 			}
 			seen[id] = true
-			ua, reason, err := h.assignUser(tx, cr, u, nil, &by, now)
+			ua, reason, err := h.assignUser(tx, d, cr, u, nil, &by, now)
 			if err != nil {
 				return err
 			}
@@ -439,7 +441,7 @@ func (h *Handlers) process(tx store.Tx, d *Directory, ga *GroupAssignment, now t
 			ga.Failed++
 			continue
 		}
-		ua, _, err := h.assignUser(tx, cr, u, &ga.EntityID, ga.AssignedBy, now)
+		ua, _, err := h.assignUser(tx, d, cr, u, &ga.EntityID, ga.AssignedBy, now)
 		if err != nil {
 			return err
 		}

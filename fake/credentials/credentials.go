@@ -45,6 +45,10 @@ type credentialWrite struct {
 	Pathways          []any           `json:"pathways"`
 	CatalogItems      *[]string       `json:"catalog_items"`
 	Public            *bool           `json:"public"`
+	// The vendor UI attaches an uploaded image by its id (credential_images.go).
+	IconImageID       api.Opt[int64] `json:"icon_image_id"`
+	BackgroundImageID api.Opt[int64] `json:"background_image_id"`
+	ThumbnailImageID  api.Opt[int64] `json:"thumbnail_image_id"`
 }
 
 func first(vals ...*string) *string {
@@ -225,6 +229,9 @@ func (h *Handlers) createCredential(c echo.Context) error {
 			return view, api.Field("issuer", "Object with entityId="+*w.Issuer+" does not exist.")
 		}
 		cr.IssuerID = *w.Issuer
+		if err := w.applyImages(c, tx, cr); err != nil {
+			return view, err
+		}
 		if err := putCredential(tx, cr, true); err != nil {
 			return view, err
 		}
@@ -269,6 +276,9 @@ func (h *Handlers) updateCredential(c echo.Context) error {
 			// entry; the sources list no such update (SKILL-C updatable fields).
 			return view, api.Field("issuer", "The issuer of a credential cannot be changed.")
 		}
+		if err := w.applyImages(c, tx, cr); err != nil {
+			return view, err
+		}
 		if err := putCredential(tx, cr, false); err != nil {
 			return view, err
 		}
@@ -280,9 +290,11 @@ func (h *Handlers) updateCredential(c echo.Context) error {
 	return api.Wrapped(c, "Updated", view)
 }
 
-// deleteCredential removes a credential with no active assertion (204); one
-// that still has an unrevoked, unexpired assertion is a 409 (SKILL-C). Its
-// inactive assertions go with it.
+// deleteCredential removes a credential with no active assertion and
+// answers 200 {"status": {..."Deleted"}}, as the 4.205 description says
+// (FIDELITY.md, C1: the vendor document's 204 is the generator's default);
+// one that still has an unrevoked, unexpired assertion is a 409 (SKILL-C).
+// Its inactive assertions and its provider mappings go with it.
 func (h *Handlers) deleteCredential(c echo.Context) error {
 	now := h.d.Clock.Now()
 	err := h.d.Store.Update(func(tx store.Tx) error {
@@ -310,7 +322,7 @@ func (h *Handlers) deleteCredential(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	return api.StatusOnly(c, "Deleted")
 }
 
 // requiredErrors is DRF's body for missing fields: each missing one gets

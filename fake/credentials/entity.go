@@ -8,11 +8,15 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Entity returns the stored entity the request's path addresses, rendered
-// as the API renders it, for scenario rules' when clauses: the assertion,
-// credential or issuer named by {entity_id}. ok is false when the path
-// addresses none or it does not exist.
+// Entity returns the stored entity the request addresses, rendered as the
+// API renders it, for scenario rules' when clauses: the assertion,
+// credential or issuer named by {entity_id}, or the provider configuration
+// or mapping the query or body names (providerEntity). ok is false when
+// the request addresses none or it does not exist.
 func (h *Handlers) Entity(c echo.Context) (map[string]any, bool) {
+	if view, ok := h.providerEntity(c); ok {
+		return api.AsObject(view)
+	}
 	id := c.Param("entity_id")
 	if id == "" {
 		return nil, false

@@ -67,6 +67,15 @@ func (h *Handlers) Operations() map[string]echo.HandlerFunc {
 		"credentials_orgs_users_credentials_over_time_retrieve":       h.credentialsOverTime,
 		"credentials_exim_credentials_course_export_retrieve":         h.exportCourse,
 		"credentials_exim_credentials_course_import_create":           h.importCourse,
+		// providers.go, provider_configs.go, external_mappings.go: the
+		// operations of the newer contract (FIDELITY.md, 40-drift-4205).
+		"credentials_providers_retrieve":                   h.listProviders,
+		"credentials_orgs_users_provider_config_retrieve":  h.listProviderConfigs,
+		"credentials_orgs_users_provider_config_create":    h.upsertProviderConfig,
+		"credentials_orgs_users_provider_config_destroy":   h.deactivateProviderConfig,
+		"credentials_orgs_users_external_mapping_retrieve": h.listExternalMappings,
+		"credentials_orgs_users_external_mapping_create":   h.upsertExternalMapping,
+		"credentials_orgs_users_external_mapping_destroy":  h.deleteExternalMapping,
 	}
 	for id, f := range m {
 		m[id] = h.settling(f)

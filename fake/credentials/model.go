@@ -53,19 +53,24 @@ type Expiry struct {
 
 // Credential is a badge class: what an assertion certifies.
 type Credential struct {
-	EntityID          string         `json:"entity_id"`
-	Tenant            string         `json:"tenant"`
-	IssuerID          string         `json:"issuer_id"`
-	Seq               uint64         `json:"seq"`
-	Name              string         `json:"name"`
-	NameOverride      *string        `json:"name_override"`
-	Description       *string        `json:"description"`
-	CriteriaURL       *string        `json:"criteria_url"`
-	CriteriaNarrative *string        `json:"criteria_narrative"`
-	CreatedAt         time.Time      `json:"created_at"`
-	IconImage         *string        `json:"icon_image"`
-	BackgroundImage   *string        `json:"background_image"`
-	ThumbnailImage    *string        `json:"thumbnail_image"`
+	EntityID          string    `json:"entity_id"`
+	Tenant            string    `json:"tenant"`
+	IssuerID          string    `json:"issuer_id"`
+	Seq               uint64    `json:"seq"`
+	Name              string    `json:"name"`
+	NameOverride      *string   `json:"name_override"`
+	Description       *string   `json:"description"`
+	CriteriaURL       *string   `json:"criteria_url"`
+	CriteriaNarrative *string   `json:"criteria_narrative"`
+	CreatedAt         time.Time `json:"created_at"`
+	IconImage         *string   `json:"icon_image"`
+	BackgroundImage   *string   `json:"background_image"`
+	ThumbnailImage    *string   `json:"thumbnail_image"`
+	// The uploaded images (Image.ID) the URLs above are, when a write named
+	// one by id (credential_images.go).
+	IconImageID       *uint64        `json:"icon_image_id,omitempty"`
+	BackgroundImageID *uint64        `json:"background_image_id,omitempty"`
+	ThumbnailImageID  *uint64        `json:"thumbnail_image_id,omitempty"`
 	CatalogItems      []string       `json:"catalog_items"`
 	Courses           []Ref          `json:"courses"`
 	Programs          []Ref          `json:"programs"`

@@ -243,6 +243,10 @@ func deleteCredential(tx store.Tx, cr *Credential) error {
 			return err
 		}
 	}
+	// Its mappings to providers' templates go with it (external_mappings.go).
+	if err := deleteMappingsOf(tx, cr); err != nil {
+		return err
+	}
 	// The credential's own signatories go with it.
 	for _, id := range ids(tx, bktSignatoriesByOwner, "credential:"+cr.EntityID, false) {
 		if err := deleteSignatory(tx, id); err != nil {

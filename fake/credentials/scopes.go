@@ -27,5 +27,7 @@ func (h *Handlers) TenantScopes() []store.Scope {
 		{Bucket: bktImages, Field: "tenant"},
 		{Bucket: bktImageData, KeyRef: bktImages},
 		{Bucket: bktImagesByTenant, KeyTenant: true},
+		{Bucket: bktProviderConfigs, KeyTenant: true},
+		{Bucket: bktExternalMappings, KeyTenant: true},
 	}
 }

@@ -60,11 +60,11 @@ type CredentialView struct {
 	CriteriaNarrative *string            `json:"criteriaNarrative"`
 	CreatedAt         string             `json:"createdAt"`
 	IconImage         *string            `json:"iconImage"`
-	IconImageID       *int               `json:"icon_image_id"`
+	IconImageID       *uint64            `json:"icon_image_id"`
 	BackgroundImage   *string            `json:"backgroundImage"`
-	BackgroundImageID *int               `json:"background_image_id"`
+	BackgroundImageID *uint64            `json:"background_image_id"`
 	ThumbnailImage    *string            `json:"thumbnailImage"`
-	ThumbnailImageID  *int               `json:"thumbnail_image_id"`
+	ThumbnailImageID  *uint64            `json:"thumbnail_image_id"`
 	CatalogItems      []string           `json:"catalog_items"`
 	Courses           []courseView       `json:"courses"`
 	Programs          []programView      `json:"programs"`
@@ -136,6 +136,7 @@ func credentialView(tx store.Tx, cr *Credential) *CredentialView {
 		Description: cr.Description, CriteriaURL: cr.CriteriaURL,
 		CriteriaNarrative: cr.CriteriaNarrative, CreatedAt: api.FormatDateTime(cr.CreatedAt),
 		IconImage: cr.IconImage, BackgroundImage: cr.BackgroundImage, ThumbnailImage: cr.ThumbnailImage,
+		IconImageID: cr.IconImageID, BackgroundImageID: cr.BackgroundImageID, ThumbnailImageID: cr.ThumbnailImageID,
 		CatalogItems: nonNil(cr.CatalogItems), Courses: []courseView{}, Programs: []programView{},
 		Pathways: []pathwayView{}, HTMLTemplate: cr.HTMLTemplate, CSSTemplate: cr.CSSTemplate,
 		Metadata: cr.Metadata, CredentialType: cr.CredentialType, Expires: cr.Expires,

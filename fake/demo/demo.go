@@ -50,6 +50,7 @@ type Stats struct {
 	CredentialAssignments                                     int
 	Licenses, LicenseAssignments, GroupAssignments            int
 	Invitations                                               int
+	ProviderConfigs, ExternalMappings                         int
 	// Skipped names parts not built because the fake answers 501 for
 	// their operations.
 	Skipped []string
@@ -110,6 +111,7 @@ func Build(h http.Handler, clock *api.Clock, o Options) (*Stats, error) {
 	}{
 		{"directory", b.directories},
 		{"credentials", b.credentials},
+		{"providers", b.providers},
 		{"licenses", b.licenses},
 		{"invitations", b.invitations},
 	}
@@ -128,7 +130,8 @@ func Build(h http.Handler, clock *api.Clock, o Options) (*Stats, error) {
 	s := &b.stats
 	log.Info("demo tenant built", "org", Org, "issuers", s.Issuers, "credentials", s.Credentials, "users", s.Users,
 		"assertions", s.Assertions, "revoked", s.Revoked, "expired", s.Expired, "licenses", s.Licenses,
-		"license_assignments", s.LicenseAssignments, "invitations", s.Invitations, "requests", b.requests,
+		"license_assignments", s.LicenseAssignments, "invitations", s.Invitations,
+		"provider_configs", s.ProviderConfigs, "external_mappings", s.ExternalMappings, "requests", b.requests,
 		"took", s.Took.Round(time.Millisecond))
 	return s, nil
 }

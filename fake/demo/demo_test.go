@@ -117,6 +117,14 @@ func TestDemoTenantShape(t *testing.T) {
 	if n := strings.Count(string(state), `"revoked":true`); n == 0 {
 		t.Error("no revoked assertion")
 	}
+	// Accredible configured, course certificates mapped to its templates.
+	cfg := get(t, srv, base+"provider-config/")["result"].(map[string]any)["data"].([]any)
+	if len(cfg) != 1 || cfg[0].(map[string]any)["provider_name"] != "accredible" || cfg[0].(map[string]any)["enabled"] != true {
+		t.Errorf("provider configs = %v, want Accredible, enabled", cfg)
+	}
+	if n := get(t, srv, base+"external-mapping/")["result"].(map[string]any)["count"].(float64); n < 3 {
+		t.Errorf("external mappings = %v, want a few", n)
+	}
 	// Catalog: every license kind and invitations in every state.
 	for _, kind := range []string{"platform", "course", "program", "user"} {
 		if n := get(t, srv, "/api/catalog/licenses/"+kind+"/?platform_key="+demo.Org)["count"].(float64); n == 0 {

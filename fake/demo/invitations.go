@@ -54,6 +54,9 @@ func (b *builder) invitations() error {
 		}
 		extra := map[string]any{}
 		switch i % 4 {
+		case 0: // a term's access window (enrollment_config started/expired)
+			extra["course_access_start_date"] = future(14)
+			extra["course_access_expiration_date"] = future(134)
 		case 2:
 			extra["expired"] = past(b.f.IntRange(1, 30))
 		}
