@@ -151,21 +151,6 @@ func isASCIILetter(r rune) bool { return r|0x20 >= 'a' && r|0x20 <= 'z' }
 
 func isASCIIAlnum(r rune) bool { return isASCIILetter(r) || r >= '0' && r <= '9' }
 
-// dateTimeFormat validates `format: date-time` strings as DRF's
-// DateTimeField reads them (api.ParseDateTime): kin-openapi's own check
-// wants RFC 3339 with an offset and so refuses the naive
-// 2026-01-15T09:30:00.123456 the vendor's Python SDK sends from
-// datetime.now(), which the real service takes in its time zone (UTC). The
-// error is api.ErrDateTimeFormat or api.ErrDateTimeRange, which
-// validate.go words as DRF does.
-type dateTimeFormat struct{}
-
-// Validate implements openapi3.StringFormatValidator.
-func (dateTimeFormat) Validate(v string) error {
-	_, err := api.ParseDateTime(v)
-	return err
-}
-
 // emailFormat validates `format: email` strings as Django's EmailValidator
 // does (api.ValidEmail), which backs DRF's EmailField, from which
 // drf-spectacular writes that format: kin-openapi knows no email format and

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +44,7 @@ var validationOptionsNoBody = func() *openapi3filter.Options {
 // the single-validator option allocates a map on every schema it checks.
 var stringFormats = map[string]openapi3.StringFormatValidator{
 	"uri":       urlFormat{},
-	"date-time": dateTimeFormat{},
+	"date-time": api.DateTimeFormat{},
 	"email":     emailFormat{},
 }
 
@@ -57,7 +54,7 @@ var stringFormats = map[string]openapi3.StringFormatValidator{
 // EmailFields, and the public checks word their own refusal.
 var paramFormats = map[string]openapi3.StringFormatValidator{
 	"uri":       urlFormat{},
-	"date-time": dateTimeFormat{},
+	"date-time": api.DateTimeFormat{},
 }
 
 // bodyVisitOptions are what kin-openapi applies to a request body it
@@ -137,7 +134,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	input := &openapi3filter.RequestValidationInput{
 		Request:     req,
 		PathParams:  pathParams(c),
-		QueryParams: pagingLenient(c.QueryParams()),
+		QueryParams: api.PagingLenient(c.QueryParams()),
 		Route:       r.kin,
 		Options:     opts,
 	}
@@ -170,24 +167,6 @@ func mediaSchema(rb *openapi3.RequestBody, mt string) *openapi3.Schema {
 		return m.Schema.Value
 	}
 	return nil
-}
-
-// pagingLenient returns the query to validate: a copy of q without page
-// and page_size values that are not integers, which DRF's paginator reads
-// itself (page "last" is the last page, any other non-integer page a 404
-// "Invalid page.", a bad page_size the default) instead of failing with a
-// 400.
-func pagingLenient(q url.Values) url.Values {
-	out := q
-	for _, name := range []string{"page", "page_size"} {
-		if slices.ContainsFunc(q[name], func(v string) bool { _, err := strconv.Atoi(v); return err != nil }) {
-			if len(out) == len(q) && out[name] != nil {
-				out = maps.Clone(q)
-			}
-			delete(out, name)
-		}
-	}
-	return out
 }
 
 func setBody(req *http.Request, body []byte) {

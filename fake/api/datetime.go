@@ -170,3 +170,18 @@ func FormatDateTime(t time.Time) string {
 	}
 	return t.Format("2006-01-02T15:04:05.000000Z")
 }
+
+// DateTimeFormat validates `format: date-time` strings as DRF's
+// DateTimeField reads them (ParseDateTime), for kin-openapi's
+// WithStringFormatValidators: kin-openapi's own check wants RFC 3339 with
+// an offset and so refuses the naive 2026-01-15T09:30:00.123456 the
+// vendor's Python SDK sends from datetime.now(), which the real service
+// takes in its time zone (UTC). The error is ErrDateTimeFormat or
+// ErrDateTimeRange.
+type DateTimeFormat struct{}
+
+// Validate implements openapi3.StringFormatValidator.
+func (DateTimeFormat) Validate(v string) error {
+	_, err := ParseDateTime(v)
+	return err
+}

@@ -1,8 +1,6 @@
 package credentials
 
 import (
-	"encoding/json"
-
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
@@ -44,16 +42,5 @@ func (h *Handlers) Entity(c echo.Context) (map[string]any, bool) {
 		}
 		return nil
 	})
-	if view == nil {
-		return nil, false
-	}
-	raw, err := json.Marshal(view)
-	if err != nil {
-		return nil, false
-	}
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil {
-		return nil, false
-	}
-	return m, true
+	return api.AsObject(view)
 }

@@ -6,24 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/iblfake/iblfake/fake/api"
 )
-
-// djangoDateTime is the shape of what Django's parse_datetime reads, which
-// the real service (and the fake, FIDELITY.md "date-times") takes: the
-// vendor's Python SDK sends naive date-times, which kin-openapi's RFC 3339
-// check would report as the client's violation although the service reads
-// them.
-var djangoDateTime = openapi3.NewRegexpFormatValidator(
-	`^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{1,2}(:\d{1,2}(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?$`)
 
 // requestOptions: every violation at once, no authentication (the
 // upstream decides who may call), and nothing written into the request.
@@ -32,7 +22,7 @@ var requestOptions = &openapi3filter.Options{
 	MultiError:          true,
 	SkipSettingDefaults: true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"date-time": djangoDateTime}),
+		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"date-time": api.DateTimeFormat{}}),
 	},
 }
 
@@ -50,7 +40,7 @@ func (d *Document) CheckRequest(ctx context.Context, r *http.Request, body []byt
 	input := &openapi3filter.RequestValidationInput{
 		Request:     req,
 		PathParams:  m.Params,
-		QueryParams: pagingLenient(r.URL.Query()),
+		QueryParams: api.PagingLenient(r.URL.Query()),
 		Route:       m.Route,
 		Options:     requestOptions,
 	}
@@ -221,22 +211,6 @@ func flatten(err error) []error {
 func isMulti(err error) bool {
 	_, ok := err.(openapi3.MultiError)
 	return ok
-}
-
-// pagingLenient drops page and page_size values that are not integers:
-// DRF's paginator reads them itself (page "last", a bad page_size taken as
-// the default), so they are no violation of the client's.
-func pagingLenient(q url.Values) url.Values {
-	out := q
-	for _, name := range []string{"page", "page_size"} {
-		if slices.ContainsFunc(q[name], func(v string) bool { _, err := strconv.Atoi(v); return err != nil }) {
-			if len(out) == len(q) && out[name] != nil {
-				out = maps.Clone(q)
-			}
-			delete(out, name)
-		}
-	}
-	return out
 }
 
 func orList(codes []string) string {
