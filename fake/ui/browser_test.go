@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/iblfake/iblfake/fake"
@@ -253,7 +255,8 @@ func (b *browserRun) failShot(what string) {
 // the token prompt, the overview's counts against the API's, an entity
 // against the API's answer, a scenario switched on and its rule seen in
 // the live log, the clock moved until an assertion expires, a scenario
-// file refused with its line, and a tenant's file imported. It keeps a
+// file refused with its line, a tenant's file refused, another imported,
+// exported again and reset. It keeps a
 // screenshot of every page at laptop and phone widths
 // (IBLFAKE_UI_SCREENSHOTS names the directory).
 func TestTheDashboardInABrowser(t *testing.T) {
@@ -426,6 +429,45 @@ func TestTheDashboardInABrowser(t *testing.T) {
 		}
 	}
 	b.shot("overview-imported")
+
+	// Export acme as a file (what the import took), then reset it alone.
+	downloads := t.TempDir()
+	if _, err := chromedp.CallBrowser(b.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
+		t.Fatal(err)
+	}
+	b.visit("#/state", `tr[data-tenant="acme"] button[data-export="acme"]`)
+	b.do("export acme", chromedp.Click(chromedp.CSS(`tr[data-tenant="acme"] button[data-export="acme"]`)))
+	var exported []byte
+	for wait := time.Now(); exported == nil && time.Since(wait) < 10*time.Second; time.Sleep(50 * time.Millisecond) {
+		exported, _ = os.ReadFile(filepath.Join(downloads, "acme-state.json"))
+	}
+	held, err := srv.ExportTenantState("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Tenant  string
+		Buckets map[string]map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(exported, &got); err != nil || got.Tenant != "acme" || len(got.Buckets) != len(held.Buckets) {
+		t.Errorf("the exported file (%d bytes, %v) is not acme's state: tenant %q, %d buckets of %d", len(exported), err, got.Tenant, len(got.Buckets), len(held.Buckets))
+	}
+	dialogs := chromedp.Events(b.ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil || !strings.Contains(ev.Message, "acme") {
+				return
+			}
+			_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			return
+		}
+	}()
+	b.do("reset acme", chromedp.Click(chromedp.CSS(`tr[data-tenant="acme"] button[data-reset-tenant="acme"]`)))
+	b.waitFor("acme gone", `!document.querySelector('tr[data-tenant="acme"]') && !!document.querySelector('tr[data-tenant="demo"]')`)
+	if a := send(t, srv, http.MethodGet, "/api/credentials/orgs/acme/users/admin/issuers/", "Api-Token k", ""); !strings.Contains(a.body, `"count":0`) {
+		t.Errorf("after the reset acme's issuers are %s", a.body)
+	}
 	b.visit("#/tenants/nobody/invitations", `.empty`)
 	b.shot("empty-tenant")
 
