@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/scenarios"
+	"github.com/labstack/echo/v4"
 )
 
 // TestJournalNumbersEntriesAcrossTheRing: Recent and Lookup name entries by
@@ -186,5 +187,37 @@ func TestKeptExchangesAreBounded(t *testing.T) {
 	}
 	if w, _ := j.Lookup(1); w.Exchange != nil {
 		t.Error("the oldest exchange is still kept")
+	}
+}
+
+// TestNothingIsCapturedWhileUnwatched: with nobody watching, the journal
+// leaves a request's answer writer as it is (no copy of any body is
+// made); with a watcher, it tees it.
+func TestNothingIsCapturedWhileUnwatched(t *testing.T) {
+	t.Parallel()
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var teed bool
+	s.echo.GET("/api/probe/", func(c echo.Context) error {
+		_, teed = c.Response().Writer.(*teeWriter)
+		return c.NoContent(http.StatusNoContent)
+	})
+	probe := func() bool {
+		s.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/probe/", nil))
+		return teed
+	}
+	if probe() {
+		t.Error("an unwatched request's answer was teed")
+	}
+	_, _, stop := s.journal.Watch(1)
+	if !probe() {
+		t.Error("a watched request's answer was not teed")
+	}
+	stop()
+	if probe() {
+		t.Error("after the watcher stopped, a request's answer was teed")
 	}
 }

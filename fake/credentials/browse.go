@@ -116,7 +116,8 @@ func (h *Handlers) BrowseKinds() []api.BrowseKind {
 	}
 }
 
-// Browse lists a page of issuers, credentials or assertions, newest first.
+// Browse lists a page of issuers and credentials, newest first, or of
+// assertions, the latest issued first.
 func (h *Handlers) Browse(q api.BrowseQuery) (api.BrowsePage, error) {
 	if err := h.settle(q.Tenant); err != nil {
 		return api.BrowsePage{}, err
@@ -284,11 +285,12 @@ func deref(s *string) string {
 	return *s
 }
 
-// browseAssertionPage lists an org's assertions, newest first: one
-// recipient's (user) or one credential's from their index, else the org's
-// from its by-recipient index, whose keys end in the sequence number, so
-// the page is the top Offset+Limit of one scan that decodes no assertion
-// it does not show.
+// browseAssertionPage lists an org's assertions, the latest issued first
+// (the order of issue where two share an instant): one recipient's (user)
+// or one credential's from their index, else the org's from its
+// by-recipient index. Index entries carry the issue time and end in the
+// sequence number, so the page is the top Offset+Limit of one scan that
+// decodes no assertion it does not show.
 func browseAssertionPage(tx store.Tx, q api.BrowseQuery, now time.Time) (api.BrowsePage, error) {
 	user, cred, state := q.Filter["user"], q.Filter["credential"], q.Filter["state"]
 	if state != "" && state != stateActive && state != stateRevoked && state != stateExpired {
@@ -316,19 +318,21 @@ func browseAssertionPage(tx store.Tx, q api.BrowseQuery, now time.Time) (api.Bro
 			return true
 		}
 		total++
-		seq := key[strings.LastIndex(key, sep)+1:]
+		x := issuedID{atoi(indexFields(v)[4]), key[strings.LastIndex(key, sep)+1:], ""}
 		switch {
 		case top.Len() < k:
-			heap.Push(top, seqID{seq, indexID(v)})
-		case k > 0 && seq > (*top)[0].seq:
-			(*top)[0] = seqID{seq, indexID(v)}
+			x.id = indexID(v)
+			heap.Push(top, x)
+		case k > 0 && (*top)[0].less(x):
+			x.id = indexID(v)
+			(*top)[0] = x
 			heap.Fix(top, 0)
 		}
 		return true
 	})
-	newest := make([]seqID, top.Len())
+	newest := make([]issuedID, top.Len())
 	for i := len(newest) - 1; i >= 0; i-- {
-		newest[i] = heap.Pop(top).(seqID)
+		newest[i] = heap.Pop(top).(issuedID)
 	}
 	out := api.BrowsePage{Total: total, Rows: []api.BrowseRow{}}
 	av := newAssertionViews(tx)
@@ -344,16 +348,24 @@ func browseAssertionPage(tx store.Tx, q api.BrowseQuery, now time.Time) (api.Bro
 	return out, nil
 }
 
-// seqID is an index entry's sequence key and entityId; seqHeap keeps the
-// greatest sequence keys seen, the least on top.
-type seqID struct{ seq, id string }
+// issuedID is an index entry's issue time (Unix microseconds), sequence
+// key and entityId; seqHeap keeps the latest entries seen, the earliest on
+// top.
+type issuedID struct {
+	issued  int64
+	seq, id string
+}
 
-type seqHeap []seqID
+func (a issuedID) less(b issuedID) bool {
+	return a.issued < b.issued || a.issued == b.issued && a.seq < b.seq
+}
+
+type seqHeap []issuedID
 
 func (h seqHeap) Len() int           { return len(h) }
-func (h seqHeap) Less(i, j int) bool { return h[i].seq < h[j].seq }
+func (h seqHeap) Less(i, j int) bool { return h[i].less(h[j]) }
 func (h seqHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *seqHeap) Push(x any)        { *h = append(*h, x.(seqID)) }
+func (h *seqHeap) Push(x any)        { *h = append(*h, x.(issuedID)) }
 func (h *seqHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]

@@ -273,6 +273,22 @@ func TestFiltersAndPagesList(t *testing.T) {
 	if a, b := rowIDs(all), rowIDs(second); len(b) == 0 || a[0] == b[0] {
 		t.Error("page 2 repeats page 1")
 	}
+	// The latest issued first, across pages.
+	issued := regexp.MustCompile(`<td data-label="Issued"><a class="open" href="[^"]*"><time datetime="([^"]+)"`)
+	var times []string
+	for _, page := range []string{all, second} {
+		for _, m := range issued.FindAllStringSubmatch(page, -1) {
+			times = append(times, m[1])
+		}
+	}
+	for i := 1; i < len(times); i++ {
+		if times[i] > times[i-1] {
+			t.Fatalf("row %d was issued at %s, after row %d (%s): not the latest first", i+1, times[i], i, times[i-1])
+		}
+	}
+	if len(times) != 100 {
+		t.Errorf("read %d issue times off two pages, want 100", len(times))
+	}
 	user := attrs(all, "href")
 	var byUser string
 	for _, h := range user {
