@@ -29,6 +29,7 @@ func (d dashboard) Info() ui.Info {
 		Version: Version, VendorPackage: spec.VendorPackage + "@" + spec.VendorPackageVersion,
 		VendorSpec: d.s.spec.VendorVersion, Store: st, AdminToken: !d.s.AdminOpen(),
 		JournalSize: len(d.s.journal.entries), JournalTotal: d.s.journal.Total(),
+		KeptBodies: MaxExchanges, BodyLimit: MaxExchangeBody,
 	}
 }
 

@@ -42,6 +42,7 @@ var pages = template.Must(template.New("ui").Funcs(template.FuncMap{
 	"short":       shortTime,
 	"breakable":   breakable,
 	"offsetWords": offsetWords,
+	"kib":         func(n int) string { return thousands(n>>10) + " KiB" },
 	"longTime":    func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006, 15:04:05 UTC") },
 	"num":         thousands,
 	"num64":       func(n uint64) string { return thousands(int(min(n, 1<<62))) },
@@ -177,9 +178,14 @@ type request struct {
 }
 
 // param is a path parameter, unescaped (a tenant or id may hold any
-// character).
+// character). Echo routes on the escaped path only when the request's
+// path has escapes plain unescaping would lose (RawPath, as for %2F), and
+// then its parameters are still escaped.
 func (r *request) param(name string) string {
 	v := r.Param(name)
+	if r.Request().URL.RawPath == "" {
+		return v
+	}
 	if u, err := url.PathUnescape(v); err == nil {
 		return u
 	}

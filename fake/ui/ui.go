@@ -63,6 +63,9 @@ type Info struct {
 	AdminToken   bool
 	JournalSize  int
 	JournalTotal uint64
+	// KeptBodies is how many requests keep their bodies while watched,
+	// BodyLimit how much of each body.
+	KeptBodies, BodyLimit int
 }
 
 // Request is one journaled request, numbered in the journal (Seq), with
