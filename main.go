@@ -95,7 +95,7 @@ func run(cfg *config.Config) error {
 	}
 	logger.Info("iblfake listening", "addr", hs.Addr().String(), "version", fake.Version, "state", state,
 		"auth", map[bool]string{true: "any key, any org", false: "keys bound to orgs"}[len(cfg.APIKeys) == 0],
-		"max_connections", hs.Listener().Max())
+		"max_connections", hs.Listener().Max(), "dashboard", "http://"+hs.Addr().String()+fake.AdminPrefix+"/ui/")
 	if srv.AdminOpen() {
 		logger.Warn("the admin surface /_fake/ is open: anyone who can reach " + hs.Addr().String() +
 			" can read, replace or reset all state; set --admin-token (IBLFAKE_ADMIN_TOKEN) to protect it")

@@ -123,6 +123,7 @@ func (s *Server) adminRoutes() []api.Route {
 	routes = append(routes, s.clockRoutes()...)
 	routes = append(routes, s.coverageRoutes()...)
 	routes = append(routes, s.stateRoutes()...)
+	routes = append(routes, s.dashboardRoutes()...)
 	return append(routes, s.scenarioRoutes()...)
 }
 

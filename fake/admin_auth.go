@@ -4,9 +4,11 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/ui"
 	"github.com/labstack/echo/v4"
 )
 
@@ -17,11 +19,19 @@ const (
 )
 
 // adminOpen reports whether a request may reach the admin surface without
-// the token: only GET and HEAD /_fake/health, since a container's health
+// the token: only GET and HEAD of /_fake/health, since a container's health
 // check (Dockerfile HEALTHCHECK, compose, Kubernetes probes) has no secret
-// to send, and the health answer reveals only versions.
+// to send and the health answer reveals only versions, and of the
+// dashboard's static shell (ui.OpenPaths: the page, its stylesheet, script
+// and icon, the same bytes on every server), which a browser must load
+// before the page can ask for the token. Everything the dashboard shows is
+// fetched from other routes, behind the token.
 func adminOpen(r *http.Request) bool {
-	return r.URL.Path == AdminPrefix+"/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	p, ok := strings.CutPrefix(r.URL.Path, AdminPrefix)
+	return ok && (p == "/health" || slices.Contains(ui.OpenPaths, p))
 }
 
 // WithAdminToken protects the admin surface (/_fake/...): every request but

@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -38,18 +40,48 @@ type Journal struct {
 	next    int
 	full    bool
 	total   uint64
+	// watchers are the live subscribers (Watch), replaced as a whole under
+	// mu; nil while nobody watches, so Add and the middleware pay one
+	// atomic load then.
+	watchers atomic.Pointer[[]*watcher]
+	// exchanges keeps the bodies of the latest requests recorded while
+	// someone watched (at most MaxExchanges), guarded by mu.
+	exchanges []Watched
 }
 
 // NewJournal returns a journal that keeps size entries.
 func NewJournal(size int) *Journal { return &Journal{entries: make([]Entry, size)} }
 
 // Add records e, dropping the oldest entry when full.
-func (j *Journal) Add(e Entry) {
+func (j *Journal) Add(e Entry) { j.add(e, nil) }
+
+// add records e and, while someone watches, hands it to every watcher with
+// x, the request's exchange (nil when its bodies were not captured). The
+// sends happen under mu, so watchers see entries in sequence order; they
+// never block (a watcher that falls behind loses entries and is told how
+// many).
+func (j *Journal) add(e Entry, x *Exchange) {
 	j.mu.Lock()
 	j.entries[j.next] = e
 	j.next = (j.next + 1) % len(j.entries)
 	j.full = j.full || j.next == 0
 	j.total++
+	if ws := j.watchers.Load(); ws != nil {
+		w := Watched{Seq: j.total, Entry: e, Exchange: x}
+		if x != nil {
+			if len(j.exchanges) >= MaxExchanges {
+				j.exchanges = append(j.exchanges[:0], j.exchanges[1:]...)
+			}
+			j.exchanges = append(j.exchanges, w)
+		}
+		for _, wt := range *ws {
+			select {
+			case wt.ch <- w:
+			default:
+				wt.dropped.Add(1)
+			}
+		}
+	}
 	j.mu.Unlock()
 }
 
@@ -70,23 +102,162 @@ func (j *Journal) Total() uint64 {
 	return j.total
 }
 
-// Clear drops every entry.
+// Clear drops every entry (and every kept exchange).
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.next, j.full, j.total = 0, false, 0
+	j.exchanges = nil
 }
 
-// journalMiddleware records every vendor request and logs it.
+// Limits of what the journal keeps of requests' bodies while watched.
+const (
+	// MaxExchanges is how many requests' bodies are kept at once.
+	MaxExchanges = 200
+	// MaxExchangeBody is how much of each request and response body is
+	// kept.
+	MaxExchangeBody = 64 << 10
+)
+
+// Exchange is what a request and its answer carried, captured only while
+// someone watches the journal (the dashboard's live log), so a fake with
+// no browser open records no body at all.
+type Exchange struct {
+	RequestHeader http.Header
+	// RequestBody is the first MaxExchangeBody bytes of the body;
+	// RequestSize the whole body's length.
+	RequestBody    []byte
+	RequestSize    int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	ResponseSize   int
+}
+
+// Watched is an entry with its place in the journal (Seq counts from 1
+// since the last Clear) and, when captured, its exchange.
+type Watched struct {
+	Seq      uint64
+	Entry    Entry
+	Exchange *Exchange
+}
+
+type watcher struct {
+	ch      chan Watched
+	dropped atomic.Uint64
+}
+
+// Watching reports whether anyone watches the journal: the middleware
+// captures bodies only then.
+func (j *Journal) Watching() bool { return j.watchers.Load() != nil }
+
+// Watch subscribes to the entries added from now on, buffering up to buf
+// of them; dropped says how many were lost because the buffer was full.
+// Call stop when done: the last watcher to stop also drops every kept
+// exchange.
+func (j *Journal) Watch(buf int) (entries <-chan Watched, dropped func() uint64, stop func()) {
+	w := &watcher{ch: make(chan Watched, buf)}
+	j.mu.Lock()
+	var ws []*watcher
+	if old := j.watchers.Load(); old != nil {
+		ws = append(ws, *old...)
+	}
+	ws = append(ws, w)
+	j.watchers.Store(&ws)
+	j.mu.Unlock()
+	var once sync.Once
+	return w.ch, w.dropped.Load, func() {
+		once.Do(func() {
+			j.mu.Lock()
+			defer j.mu.Unlock()
+			var rest []*watcher
+			for _, x := range *j.watchers.Load() {
+				if x != w {
+					rest = append(rest, x)
+				}
+			}
+			if len(rest) == 0 {
+				j.watchers.Store(nil)
+				j.exchanges = nil
+				return
+			}
+			j.watchers.Store(&rest)
+		})
+	}
+}
+
+// Recent returns up to n of the latest kept entries with their sequence
+// numbers, oldest first, those after seq only; and their exchanges where
+// kept.
+func (j *Journal) Recent(n int, after uint64) []Watched {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	kept := j.next
+	if j.full {
+		kept = len(j.entries)
+	}
+	first := j.total - uint64(kept) + 1 // seq of the oldest kept entry
+	if after >= first {
+		first = after + 1
+	}
+	if n >= 0 && j.total >= first && j.total-first+1 > uint64(n) {
+		first = j.total - uint64(n) + 1
+	}
+	var out []Watched
+	for seq := first; seq <= j.total; seq++ {
+		out = append(out, j.lookupLocked(seq))
+	}
+	return out
+}
+
+// Lookup returns the entry of sequence number seq, with its exchange
+// where kept; ok is false once the entry has left the ring.
+func (j *Journal) Lookup(seq uint64) (w Watched, ok bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	kept := uint64(j.next)
+	if j.full {
+		kept = uint64(len(j.entries))
+	}
+	if seq == 0 || seq > j.total || seq+kept <= j.total {
+		return Watched{}, false
+	}
+	return j.lookupLocked(seq), true
+}
+
+// lookupLocked reads seq, which must be kept.
+func (j *Journal) lookupLocked(seq uint64) Watched {
+	back := int(j.total - seq) // 0: the newest
+	i := ((j.next-1-back)%len(j.entries) + len(j.entries)) % len(j.entries)
+	w := Watched{Seq: seq, Entry: j.entries[i]}
+	for k := len(j.exchanges) - 1; k >= 0; k-- {
+		if j.exchanges[k].Seq == seq {
+			w.Exchange = j.exchanges[k].Exchange
+			break
+		}
+		if j.exchanges[k].Seq < seq {
+			break
+		}
+	}
+	return w
+}
+
+// journalMiddleware records every vendor request and logs it. While
+// someone watches the journal it also captures the request's and the
+// answer's headers and bodies (bounded, see Exchange).
 func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		req := c.Request()
+		admin := len(req.URL.Path) >= 7 && req.URL.Path[:7] == "/_fake/"
+		var tee *teeWriter
+		if !admin && s.journal.Watching() {
+			tee = captureResponse(c)
+		}
 		err := next(c)
 		if err != nil {
 			s.handleError(err, c)
 		}
-		req := c.Request()
-		if len(req.URL.Path) >= 7 && req.URL.Path[:7] == "/_fake/" {
+		if admin {
 			return nil
 		}
 		e := Entry{
@@ -97,7 +268,11 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		e.Scenario, _ = c.Get(ctxScenario).(string)
 		e.Tier, _ = c.Get(ctxTier).(string)
 		e.Note, _ = c.Get(ctxNote).(string)
-		s.journal.Add(e)
+		if tee != nil {
+			s.journal.add(e, tee.exchange(c))
+		} else {
+			s.journal.Add(e)
+		}
 		s.log.Info("request", "method", e.Method, "path", e.Path, "status", e.Status,
 			"operation", e.OperationID, "tenant", e.Tenant, "ms", e.DurationMS, "scenario", e.Scenario)
 		return nil

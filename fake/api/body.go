@@ -142,6 +142,14 @@ func RequestBody(c echo.Context) *Body {
 	return b
 }
 
+// ReadRequestBody returns the body the server already read for c, or nil:
+// unlike RequestBody it never reads from the client, so an observer (the
+// journal's exchange capture) cannot change what a request costs.
+func ReadRequestBody(c echo.Context) *Body {
+	b, _ := c.Get(ctxBody).(*Body)
+	return b
+}
+
 // DefaultMaxBodyBytes is the request body limit unless the server is told
 // otherwise (10 MiB).
 const DefaultMaxBodyBytes = 10 << 20
