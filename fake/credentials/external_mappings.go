@@ -128,11 +128,7 @@ func (h *Handlers) listExternalMappings(c echo.Context) error {
 				views = append(views, externalMappingView(tx, m))
 			}
 		}
-		p, err := api.ParsePage(c, len(views), providerPageSize, providerMaxPageSize)
-		if err != nil {
-			return body, err
-		}
-		return p.Body(c, api.Slice(p, views)), nil
+		return providerPage(c, views)
 	})
 	if err != nil {
 		return err

@@ -63,9 +63,19 @@ func (h *Handlers) listProviders(c echo.Context) error {
 			enabled = append(enabled, p)
 		}
 	}
-	p, err := api.ParsePage(c, len(enabled), providerPageSize, providerMaxPageSize)
+	body, err := providerPage(c, enabled)
 	if err != nil {
 		return err
 	}
-	return api.Wrapped(c, "Ok", p.Body(c, api.Slice(p, enabled)))
+	return api.Wrapped(c, "Ok", body)
+}
+
+// providerPage answers the page of rows the query asks for, paged as every
+// provider, provider config and mapping list is.
+func providerPage[V any](c echo.Context, rows []V) (api.PageNumberBody, error) {
+	p, err := api.ParsePage(c, len(rows), providerPageSize, providerMaxPageSize)
+	if err != nil {
+		return api.PageNumberBody{}, err
+	}
+	return p.Body(c, api.Slice(p, rows)), nil
 }
