@@ -67,26 +67,15 @@ func licenseState(l *License, now time.Time) string {
 // BrowseTenants lists the platforms that have licenses, invitations, users
 // or groups.
 func (h *Handlers) BrowseTenants() ([]string, error) {
-	seen := map[string]bool{}
 	buckets := []string{bktGroups, bktUsers}
 	for _, k := range licenseKinds {
 		buckets = append(buckets, bktLicensesByTenant+k, bktInvitationsByTen+k)
 	}
+	var out []string
 	err := h.d.Store.View(func(tx store.Tx) error {
-		for _, b := range buckets {
-			tx.Scan(b, "", false, func(k string, _ []byte) bool {
-				t, _, _ := strings.Cut(k, sep)
-				seen[t] = true
-				return true
-			})
-		}
+		out = store.KeyTenants(tx, buckets...)
 		return nil
 	})
-	out := make([]string, 0, len(seen))
-	for t := range seen {
-		out = append(out, t)
-	}
-	sort.Strings(out)
 	return out, err
 }
 

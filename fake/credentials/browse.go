@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -39,22 +38,11 @@ const (
 // BrowseTenants lists the orgs that have issuers, credentials or a
 // directory (assertions belong to an org's credentials).
 func (h *Handlers) BrowseTenants() ([]string, error) {
-	seen := map[string]bool{}
+	var out []string
 	err := h.d.Store.View(func(tx store.Tx) error {
-		for _, b := range []string{bktIssuersByTenant, bktCredsByTenant, bktDirectory, bktImagesByTenant} {
-			tx.Scan(b, "", false, func(k string, _ []byte) bool {
-				t, _, _ := strings.Cut(k, sep)
-				seen[t] = true
-				return true
-			})
-		}
+		out = store.KeyTenants(tx, bktIssuersByTenant, bktCredsByTenant, bktDirectory, bktImagesByTenant)
 		return nil
 	})
-	out := make([]string, 0, len(seen))
-	for t := range seen {
-		out = append(out, t)
-	}
-	sort.Strings(out)
 	return out, err
 }
 

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -29,6 +31,21 @@ type Scope struct {
 
 // KeySep separates the segments of composite keys and index values.
 const KeySep = "\x00"
+
+// KeyTenants returns, sorted, the distinct first KeySep-separated
+// segments of the keys of buckets: the tenants of buckets whose scope is
+// KeyTenant.
+func KeyTenants(tx Tx, buckets ...string) []string {
+	seen := map[string]bool{}
+	for _, b := range buckets {
+		tx.Scan(b, "", false, func(k string, _ []byte) bool {
+			t, _, _ := strings.Cut(k, KeySep)
+			seen[t] = true
+			return true
+		})
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
 
 // Resolve returns the scope of bucket among scopes, with a prefix
 // scope's Ref and KeyRef made concrete for bucket's kind.
