@@ -18,12 +18,26 @@ type request func(base string, n int64) (*http.Request, error)
 // result is what one load run measured.
 type result struct {
 	Requests int
-	Errors   int
+	Errors   int // answers that were not 2xx, and failed requests
 	Duration time.Duration
-	P50, P99 time.Duration
+	P50, P90 time.Duration
+	P99      time.Duration
 }
 
 func (r result) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
+
+// goDrive is the harness's own load generator, used when wrk is missing
+// (-loadgen go). It runs in the harness's process, so on a small machine it
+// takes CPU from the server under test: wrk costs the server less.
+func goDrive(ctx context.Context, base string, c cell, conns int, warm, d time.Duration, offset int64) (result, error) {
+	return drive(ctx, base, conns, warm, d, func(base string, n int64) (*http.Request, error) {
+		body := ""
+		if c.body != nil {
+			body = c.body(offset + n)
+		}
+		return jsonRequest(c.method, base+c.path, body)
+	})
+}
 
 // drive runs a closed loop: conns workers each send a request, wait for
 // the whole answer and send the next, for d after a warm-up. Bounded in
@@ -94,6 +108,7 @@ func drive(ctx context.Context, base string, conns int, warm, d time.Duration, m
 	res := result{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
 	if len(all) > 0 {
 		res.P50 = all[len(all)*50/100]
+		res.P90 = all[len(all)*90/100]
 		res.P99 = all[min(len(all)*99/100, len(all)-1)]
 	}
 	if res.Requests == 0 {
