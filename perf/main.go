@@ -28,6 +28,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iblfake/iblfake/perf/internal/load"
 )
 
 // config is the harness's flags.
@@ -76,7 +78,7 @@ const (
 )
 
 // driver runs one cell against one target.
-type driver func(ctx context.Context, base string, c cell, conns int, warm, d time.Duration, offset int64) (result, error)
+type driver func(ctx context.Context, base string, c load.Cell, conns int, warm, d time.Duration, offset int64) (load.Result, error)
 
 // launcher starts one target on port, for the rounds and the start-up figure.
 type launcher struct {
@@ -94,11 +96,11 @@ func (l launcher) start(ctx context.Context) (*process, error) {
 
 // round is what one round measured.
 type round struct {
-	results map[string]map[string]result // cell -> target -> figures
-	sizes   map[string]int               // cell -> the fake's answer's bytes
-	idle    map[string]int64             // target -> idle RSS
-	peak    map[string]int64             // target -> peak RSS after the round
-	startup map[string]time.Duration     // target -> this round's launch
+	results map[string]map[string]load.Result // cell -> target -> figures
+	sizes   map[string]int                    // cell -> the fake's answer's bytes
+	idle    map[string]int64                  // target -> idle RSS
+	peak    map[string]int64                  // target -> peak RSS after the round
+	startup map[string]time.Duration          // target -> this round's launch
 }
 
 func run(ctx context.Context, cfg config) error {
@@ -121,11 +123,11 @@ func run(ctx context.Context, cfg config) error {
 			return fmt.Errorf("go build %s: %w", b[1], err)
 		}
 	}
-	drive := driver(goDrive)
+	drive := driver(load.GoDrive)
 	loadgen := "the harness's Go client (in-process: it shares the cores with the server)"
 	if cfg.loadgen == "wrk" {
-		if bin := ensureWrk(ctx, cfg.installWrk); bin != "" {
-			drive = wrkDriver{bin: bin, dir: tmp, threads: cfg.threads}.drive
+		if bin := load.EnsureWrk(ctx, cfg.installWrk); bin != "" {
+			drive = load.Wrk{Bin: bin, Dir: tmp, Threads: cfg.threads}.Drive
 			loadgen = fmt.Sprintf("wrk, %d thread(s)", cfg.threads)
 		} else {
 			fmt.Println("   note: wrk is not to be had; falling back to the Go load generator")
@@ -149,7 +151,7 @@ func run(ctx context.Context, cfg config) error {
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("npm ci in perf/prism: %w", err)
 		}
-		launchers = append(launchers, launcher{tPrism, "/api/credentials/orgs/" + org + "/users/admin/", prismDir, func(port int) []string {
+		launchers = append(launchers, launcher{tPrism, "/api/credentials/orgs/" + load.Org + "/users/admin/", prismDir, func(port int) []string {
 			return []string{filepath.Join(prismDir, "node_modules", ".bin", "prism"), "mock", "-h", "127.0.0.1", "-p", fmt.Sprint(port), docPath}
 		}})
 	}
@@ -180,7 +182,7 @@ func run(ctx context.Context, cfg config) error {
 // oneRound starts the targets afresh, captures the fake's answers for the
 // reference, and drives every cell on every target, back to back.
 func oneRound(ctx context.Context, cfg config, drive driver, launchers []launcher, cellsFile, docPath string) (round, error) {
-	r := round{results: map[string]map[string]result{}, sizes: map[string]int{}, idle: map[string]int64{},
+	r := round{results: map[string]map[string]load.Result{}, sizes: map[string]int{}, idle: map[string]int64{},
 		peak: map[string]int64{}, startup: map[string]time.Duration{}}
 	procs := map[string]*process{}
 	defer func() {
@@ -188,7 +190,7 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 			p.stop()
 		}
 	}()
-	var cs []cell
+	var cs []load.Cell
 	for _, l := range launchers {
 		p, err := l.start(ctx)
 		if err != nil {
@@ -202,19 +204,19 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 			continue
 		}
 		// The reference and Prism start from what the fake answers.
-		cred, err := seedFake(p.base)
+		cred, err := load.Seed(p.base)
 		if err != nil {
 			return r, err
 		}
-		cs = cells(cred)
-		if r.sizes, err = capture(p.base, cs, cellsFile); err != nil {
+		cs = load.Cells(cred)
+		if r.sizes, err = load.Capture(p.base, cs, cellsFile); err != nil {
 			return r, err
 		}
 		served, err := fetch(p.base + "/_fake/openapi.json")
 		if err != nil {
 			return r, err
 		}
-		doc, err := prismDocument(served, filepath.Join(l.dir, "spec", "longtail.json"), cs)
+		doc, err := load.PrismDocument(served, filepath.Join(l.dir, "spec", "longtail.json"), cs)
 		if err != nil {
 			return r, err
 		}
@@ -223,15 +225,15 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 		}
 	}
 	for _, c := range cs {
-		r.results[c.name] = map[string]result{}
+		r.results[c.Name] = map[string]load.Result{}
 		for _, l := range launchers {
-			fmt.Printf("   %-16s %-16s", c.name, l.name)
+			fmt.Printf("   %-16s %-16s", c.Name, l.name)
 			res, err := drive(ctx, procs[l.name].base, c, cfg.conns, cfg.warm, cfg.dur, 0)
 			if err != nil {
-				return r, fmt.Errorf("%s on %s: %w", c.name, l.name, err)
+				return r, fmt.Errorf("%s on %s: %w", c.Name, l.name, err)
 			}
 			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s\n", res.RPS(), ms(res.P50), ms(res.P99))
-			r.results[c.name][l.name] = res
+			r.results[c.Name][l.name] = res
 		}
 	}
 	for name, p := range procs {

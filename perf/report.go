@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iblfake/iblfake/perf/internal/load"
 )
 
 // ratio is one figure the targets are stated in, computed within each
@@ -68,17 +70,17 @@ func report(rounds []round, launchers []launcher, startups map[string]time.Durat
 		fmt.Printf("\n## Round %d\n\n", i+1)
 		fmt.Println("| cell | target | answer bytes | req/s | p50 | p90 | p99 |")
 		fmt.Println("|---|---|---|---|---|---|---|")
-		for _, c := range cells("") {
+		for _, c := range load.Cells("") {
 			for _, l := range launchers {
-				res, ok := r.results[c.name][l.name]
+				res, ok := r.results[c.Name][l.name]
 				if !ok {
 					continue
 				}
 				size := "(its own)"
 				if l.name != tPrism {
-					size = fmt.Sprint(r.sizes[c.name])
+					size = fmt.Sprint(r.sizes[c.Name])
 				}
-				fmt.Printf("| %s | %s | %s | %.0f | %s | %s | %s |\n", c.name, l.name, size, res.RPS(), ms(res.P50), ms(res.P90), ms(res.P99))
+				fmt.Printf("| %s | %s | %s | %.0f | %s | %s | %s |\n", c.Name, l.name, size, res.RPS(), ms(res.P50), ms(res.P90), ms(res.P99))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package load
 
 import (
 	"bytes"
@@ -18,9 +18,9 @@ import (
 // the two cores than a Go client in the harness's process, so the figures
 // are the server's own.
 
-// ensureWrk returns wrk's path, installing Debian's package when it is
+// EnsureWrk returns wrk's path, installing Debian's package when it is
 // missing and the harness may (-install-wrk), or "" when it cannot be had.
-func ensureWrk(ctx context.Context, install bool) string {
+func EnsureWrk(ctx context.Context, install bool) string {
 	if p, err := exec.LookPath("wrk"); err == nil {
 		return p
 	}
@@ -62,47 +62,49 @@ done = function(summary, latency, requests)
 end
 `
 
-// wrkDriver runs cells with wrk: threads load threads, a warm-up run, then
+// Wrk runs cells with wrk: threads load threads, a warm-up run, then
 // the measured one.
-type wrkDriver struct {
-	bin     string
-	dir     string // where the scripts are written
-	threads int
+type Wrk struct {
+	Bin     string
+	Dir     string // where the scripts are written
+	Threads int
 }
 
-func (w wrkDriver) drive(ctx context.Context, base string, c cell, conns int, warm, d time.Duration, offset int64) (result, error) {
+// Drive runs c against base: a warm-up run, then the measured one, whose
+// figures it returns.
+func (w Wrk) Drive(ctx context.Context, base string, c Cell, conns int, warm, d time.Duration, offset int64) (Result, error) {
 	ct, req := "", ""
-	if c.body != nil {
+	if c.Body != nil {
 		ct = `wrk.headers["Content-Type"] = "application/json"`
-		req = fmt.Sprintf("request = function()\n  n = n + 1\n  return wrk.format(nil, %q, nil, %s)\nend", c.path, c.bodyLua)
+		req = fmt.Sprintf("request = function()\n  n = n + 1\n  return wrk.format(nil, %q, nil, %s)\nend", c.Path, c.BodyLua)
 	}
-	script := filepath.Join(w.dir, strings.ReplaceAll(c.name, " ", "-")+".lua")
-	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, c.method, ct, req)), 0o644); err != nil {
-		return result{}, err
+	script := filepath.Join(w.Dir, strings.ReplaceAll(c.Name, " ", "-")+".lua")
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkScript, c.Method, ct, req)), 0o644); err != nil {
+		return Result{}, err
 	}
 	if warm > 0 {
-		if _, err := w.run(ctx, base+c.path, script, conns, warm, offset+1_000_000_000); err != nil {
-			return result{}, err
+		if _, err := w.run(ctx, base+c.Path, script, conns, warm, offset+1_000_000_000); err != nil {
+			return Result{}, err
 		}
 	}
-	return w.run(ctx, base+c.path, script, conns, d, offset)
+	return w.run(ctx, base+c.Path, script, conns, d, offset)
 }
 
-func (w wrkDriver) run(ctx context.Context, url, script string, conns int, d time.Duration, offset int64) (result, error) {
+func (w Wrk) run(ctx context.Context, url, script string, conns int, d time.Duration, offset int64) (Result, error) {
 	secs := max(1, int(d.Round(time.Second)/time.Second))
 	// Bounded twice: wrk's own -d, and a context a little past it.
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.bin, "-t", strconv.Itoa(w.threads), "-c", strconv.Itoa(conns),
+	cmd := exec.CommandContext(ctx, w.Bin, "-t", strconv.Itoa(w.Threads), "-c", strconv.Itoa(conns),
 		"-d", fmt.Sprintf("%ds", secs), "--timeout", "10s", "-s", script, url, "--", strconv.FormatInt(offset, 10))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		return result{}, fmt.Errorf("wrk: %w: %s%s", err, out.String(), errb.String())
+		return Result{}, fmt.Errorf("wrk: %w: %s%s", err, out.String(), errb.String())
 	}
 	_, line, ok := strings.Cut(out.String(), "IBLFAKE_PERF ")
 	if !ok {
-		return result{}, fmt.Errorf("wrk printed no figures: %s%s", out.String(), errb.String())
+		return Result{}, fmt.Errorf("wrk printed no figures: %s%s", out.String(), errb.String())
 	}
 	line, _, _ = strings.Cut(line, "\n")
 	var f struct {
@@ -115,9 +117,9 @@ func (w wrkDriver) run(ctx context.Context, url, script string, conns int, d tim
 		P99US        int64 `json:"p99_us"`
 	}
 	if err := json.Unmarshal([]byte(line), &f); err != nil {
-		return result{}, fmt.Errorf("wrk's figures %q: %w", line, err)
+		return Result{}, fmt.Errorf("wrk's figures %q: %w", line, err)
 	}
-	res := result{
+	res := Result{
 		Requests: f.Requests - f.StatusErrors, Errors: f.StatusErrors + f.SocketErrors,
 		Duration: time.Duration(f.DurationUS) * time.Microsecond,
 		P50:      time.Duration(f.P50US) * time.Microsecond, P90: time.Duration(f.P90US) * time.Microsecond,

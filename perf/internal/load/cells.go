@@ -1,4 +1,7 @@
-package main
+// Package load is what the performance harnesses share: the cells they
+// measure, seeding the fake, capturing its answers for the same-bytes
+// reference, and the load generators (wrk, and a Go fallback).
+package load
 
 import (
 	"encoding/json"
@@ -9,51 +12,51 @@ import (
 	"strings"
 )
 
-// org is the tenant the harness seeds and reads.
-const org = "perf"
+// Org is the tenant the harness seeds and reads.
+const Org = "perf"
 
-// cell is one request the harness measures on every target.
-type cell struct {
-	name   string // as the tables print it
-	method string
-	// path is the request's path and query on every target; for the POST
+// Cell is one request the harness measures on every target.
+type Cell struct {
+	Name   string // as the tables print it
+	Method string
+	// Path is the request's path and query on every target; for the POST
 	// cell it names the credential the fake was seeded with.
-	path string
-	// route is the Echo route the same-bytes reference answers it on.
-	route string
-	// body returns the n-th request's body ("" for none): every issue names
+	Path string
+	// Route is the Echo route the same-bytes reference answers it on.
+	Route string
+	// Body returns the n-th request's body ("" for none): every issue names
 	// a new recipient, as a client issuing to a class would.
-	body func(n int64) string
-	// bodyLua is body as a Lua expression of n, for wrk.
-	bodyLua string
+	Body func(n int64) string
+	// BodyLua is Body as a Lua expression of n, for wrk.
+	BodyLua string
 }
 
-// cells returns the measured requests; cred is the credential the POST
+// Cells returns the measured requests; cred is the credential the POST
 // issues against.
-func cells(cred string) []cell {
-	issue := fmt.Sprintf(`{"recipient":{"identity":"user%%d"},"course":"course-v1:%s+C1+2024"}`, org)
-	return []cell{
+func Cells(cred string) []Cell {
+	issue := fmt.Sprintf(`{"recipient":{"identity":"user%%d"},"course":"course-v1:%s+C1+2024"}`, Org)
+	return []Cell{
 		{
-			name:   "GET list",
-			method: http.MethodGet,
-			path:   "/api/credentials/orgs/" + org + "/users/admin/?page=2&page_size=10",
-			route:  "/api/credentials/orgs/:org/users/:user_id/",
+			Name:   "GET list",
+			Method: http.MethodGet,
+			Path:   "/api/credentials/orgs/" + Org + "/users/admin/?page=2&page_size=10",
+			Route:  "/api/credentials/orgs/:org/users/:user_id/",
 		},
 		{
-			name:   "POST issue",
-			method: http.MethodPost,
-			path:   "/api/credentials/orgs/" + org + "/users/admin/" + cred + "/assertions/",
-			route:  "/api/credentials/orgs/:org/users/:user_id/:entity_id/assertions/",
-			body:   func(n int64) string { return fmt.Sprintf(issue, n) },
-			bodyLua: fmt.Sprintf(`'{"recipient":{"identity":"user' .. n .. '"},"course":"course-v1:%s+C1+2024"}'`,
-				org),
+			Name:   "POST issue",
+			Method: http.MethodPost,
+			Path:   "/api/credentials/orgs/" + Org + "/users/admin/" + cred + "/assertions/",
+			Route:  "/api/credentials/orgs/:org/users/:user_id/:entity_id/assertions/",
+			Body:   func(n int64) string { return fmt.Sprintf(issue, n) },
+			BodyLua: fmt.Sprintf(`'{"recipient":{"identity":"user' .. n .. '"},"course":"course-v1:%s+C1+2024"}'`,
+				Org),
 		},
 		{
 			// A synthesized long-tail read (the tier most operations are in).
-			name:   "GET synthesized",
-			method: http.MethodGet,
-			path:   "/api/ai-account/connected-services/orgs/" + org + "/users/admin/",
-			route:  "/api/ai-account/connected-services/orgs/:org/users/:user_id/",
+			Name:   "GET synthesized",
+			Method: http.MethodGet,
+			Path:   "/api/ai-account/connected-services/orgs/" + Org + "/users/admin/",
+			Route:  "/api/ai-account/connected-services/orgs/:org/users/:user_id/",
 		},
 	}
 }
@@ -68,25 +71,25 @@ type refCell struct {
 	Body    []byte            `json:"body"`
 }
 
-// capture asks the fake each cell once and writes what it answered (status,
+// Capture asks the fake each cell once and writes what it answered (status,
 // the headers the fake set, body) to file, for the same-bytes reference. The
 // POST's capture is one more issued assertion; each later one differs only
 // in its ids and the recipient's number.
-func capture(base string, cs []cell, file string) (sizes map[string]int, err error) {
+func Capture(base string, cs []Cell, file string) (sizes map[string]int, err error) {
 	sizes = map[string]int{}
 	var out []refCell
 	for _, c := range cs {
 		body := ""
-		if c.body != nil {
-			body = c.body(0)
+		if c.Body != nil {
+			body = c.Body(0)
 		}
-		req, err := jsonRequest(c.method, base+c.path, body)
+		req, err := JSONRequest(c.Method, base+c.Path, body)
 		if err != nil {
 			return nil, err
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			return nil, fmt.Errorf("capturing %s: %w", c.name, err)
+			return nil, fmt.Errorf("capturing %s: %w", c.Name, err)
 		}
 		raw, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -94,7 +97,7 @@ func capture(base string, cs []cell, file string) (sizes map[string]int, err err
 			return nil, err
 		}
 		if resp.StatusCode/100 != 2 {
-			return nil, fmt.Errorf("capturing %s: the fake answered %d: %s", c.name, resp.StatusCode, tail(string(raw), 500))
+			return nil, fmt.Errorf("capturing %s: the fake answered %d: %s", c.Name, resp.StatusCode, string(raw[:min(len(raw), 500)]))
 		}
 		h := map[string]string{}
 		for k, vs := range resp.Header {
@@ -103,8 +106,8 @@ func capture(base string, cs []cell, file string) (sizes map[string]int, err err
 			}
 			h[k] = strings.Join(vs, ", ")
 		}
-		out = append(out, refCell{Method: c.method, Route: c.route, Status: resp.StatusCode, Headers: h, Body: raw})
-		sizes[c.name] = len(raw)
+		out = append(out, refCell{Method: c.Method, Route: c.Route, Status: resp.StatusCode, Headers: h, Body: raw})
+		sizes[c.Name] = len(raw)
 	}
 	raw, err := json.Marshal(out)
 	if err != nil {
@@ -113,11 +116,11 @@ func capture(base string, cs []cell, file string) (sizes map[string]int, err err
 	return sizes, os.WriteFile(file, raw, 0o644)
 }
 
-// seedFake creates an issuer and 50 credentials in org perf and returns a
+// Seed creates an issuer and 50 credentials in org perf and returns a
 // credential to issue against.
-func seedFake(base string) (string, error) {
+func Seed(base string) (string, error) {
 	post := func(path, body string) (map[string]any, error) {
-		req, _ := jsonRequest(http.MethodPost, base+"/api/credentials/orgs/"+org+"/users/admin"+path, body)
+		req, _ := JSONRequest(http.MethodPost, base+"/api/credentials/orgs/"+Org+"/users/admin"+path, body)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return nil, err
@@ -136,7 +139,7 @@ func seedFake(base string) (string, error) {
 	issuer := is["result"].(map[string]any)["entityId"].(string)
 	var first string
 	for i := 0; i < 50; i++ {
-		cr, err := post("/", fmt.Sprintf(`{"name":"Credential %d","issuer":%q,"courses":["course-v1:%s+C1+2024"]}`, i, issuer, org))
+		cr, err := post("/", fmt.Sprintf(`{"name":"Credential %d","issuer":%q,"courses":["course-v1:%s+C1+2024"]}`, i, issuer, Org))
 		if err != nil {
 			return "", err
 		}
@@ -147,12 +150,12 @@ func seedFake(base string) (string, error) {
 	return first, nil
 }
 
-// prismDocument is the document Prism mocks: the one the fake serves at
+// PrismDocument is the document Prism mocks: the one the fake serves at
 // /_fake/openapi.json (the modelled operations, corrected), plus the long
 // tail's path items the cells read (spec/longtail.json, where the fake
 // finds them too) and the component schemas they need that the served
 // document does not have.
-func prismDocument(served []byte, longTailFile string, cs []cell) ([]byte, error) {
+func PrismDocument(served []byte, longTailFile string, cs []Cell) ([]byte, error) {
 	var doc, tail map[string]any
 	if err := json.Unmarshal(served, &doc); err != nil {
 		return nil, fmt.Errorf("the served document: %w", err)
@@ -167,13 +170,13 @@ func prismDocument(served []byte, longTailFile string, cs []cell) ([]byte, error
 	paths, _ := doc["paths"].(map[string]any)
 	tailPaths, _ := tail["paths"].(map[string]any)
 	for _, c := range cs {
-		tpl := specTemplate(c.route)
+		tpl := specTemplate(c.Route)
 		if _, ok := paths[tpl]; ok {
 			continue
 		}
 		item, ok := tailPaths[tpl]
 		if !ok {
-			return nil, fmt.Errorf("%s: no path %s for cell %s", longTailFile, tpl, c.name)
+			return nil, fmt.Errorf("%s: no path %s for cell %s", longTailFile, tpl, c.Name)
 		}
 		paths[tpl] = item
 	}
