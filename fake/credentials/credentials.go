@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -171,41 +172,82 @@ func hasRef(refs []Ref, id string) bool {
 
 // listCredentials answers the tenant's public credentials, newest first,
 // filtered by search (name or description contains), course and program,
-// as a wrapped page (default 10, max 100: the operation description).
+// as a wrapped page (default 10, max 100: the operation description). The
+// page is assembled from each credential's JSON rendered once
+// (rendered.go, api.WrappedPage).
 func (h *Handlers) listCredentials(c echo.Context) error {
-	tenant := api.Tenant(c)
-	search := strings.ToLower(c.QueryParam("search"))
-	course, program := c.QueryParam("course"), c.QueryParam("program")
-	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
-		// Filter on the tenant index alone; only the page's credentials are
-		// decoded and rendered.
-		// The ids point into the store's values, valid for the transaction
-		// (bbolt's mmap included); only the page's become strings.
-		var kept [][]byte
-		tx.Scan(bktCredsByTenant, tenant+sep, true, func(_ string, v []byte) bool {
-			if id, ok := credIndexMatch(v, search, course, program); ok {
-				kept = append(kept, id)
-			}
-			return true
-		})
-		p, err := api.ParsePage(c, len(kept), 10, 100)
-		if err != nil {
-			return body, err
-		}
-		views := []*CredentialView{}
-		for _, id := range api.Slice(p, kept) {
-			cr, err := readCredential(tx, tenant, string(id))
-			if err != nil {
-				return body, err
-			}
-			views = append(views, credentialView(tx, cr))
-		}
-		return p.Body(c, views), nil
-	})
+	ls := listScratches.Get().(*listScratch)
+	defer ls.release()
+	ls.c, ls.tenant = c, api.Tenant(c)
+	ls.search = strings.ToLower(c.QueryParam("search"))
+	ls.course, ls.program = c.QueryParam("course"), c.QueryParam("program")
+	if err := h.d.Store.View(ls.view); err != nil {
+		return err
+	}
+	return api.WrappedPage(c, "Ok", ls.page, ls.items)
+}
+
+// listScratch is one list request's working state, pooled: its slices keep
+// their capacity, and the callbacks handed to the store (method values) are
+// made once per scratch rather than once per request.
+type listScratch struct {
+	c                       echo.Context
+	tenant                  string
+	search, course, program string
+	kept                    [][]byte // the matching ids, in index order
+	items                   [][]byte // the page's credentials' JSON
+	page                    api.Page
+	r                       *renderer
+	view                    func(store.Tx) error
+	keep                    func(string, []byte) bool
+}
+
+var listScratches = sync.Pool{New: func() any {
+	ls := &listScratch{r: newRenderer()}
+	ls.view, ls.keep = ls.run, ls.match
+	return ls
+}}
+
+// run filters on the tenant index alone; only the page's credentials are
+// read and rendered. The ids point into the store's values, valid for the
+// transaction (bbolt's mmap included); the items are the render cache's
+// own bytes, valid after it.
+func (ls *listScratch) run(tx store.Tx) error {
+	ls.kept, ls.items = ls.kept[:0], ls.items[:0]
+	tx.Scan(bktCredsByTenant, ls.tenant+sep, true, ls.keep)
+	p, err := api.ParsePage(ls.c, len(ls.kept), 10, 100)
 	if err != nil {
 		return err
 	}
-	return api.Wrapped(c, "Ok", body)
+	ls.page = p
+	ls.r.tx = tx
+	defer func() { ls.r.tx = nil }()
+	for _, id := range api.Slice(p, ls.kept) {
+		raw, err := ls.r.credentialJSON(ls.tenant, id)
+		if err != nil {
+			return err
+		}
+		ls.items = append(ls.items, raw)
+	}
+	return nil
+}
+
+func (ls *listScratch) match(_ string, v []byte) bool {
+	if id, ok := credIndexMatch(v, ls.search, ls.course, ls.program); ok {
+		ls.kept = append(ls.kept, id)
+	}
+	return true
+}
+
+// release drops the request's references (ids into the store, the
+// context) and returns the scratch to the pool.
+func (ls *listScratch) release() {
+	clear(ls.kept[:cap(ls.kept)])
+	clear(ls.items[:cap(ls.items)])
+	ls.c = nil
+	if cap(ls.kept) <= 1<<16 {
+		listScratches.Put(ls)
+	}
 }
 
 func (h *Handlers) createCredential(c echo.Context) error {
