@@ -31,6 +31,9 @@ type route struct {
 	// blankDefaults are the query parameters whose declared default is
 	// "": sent empty, they are absent (the vendor's client sends them so).
 	blankDefaults map[string]bool
+	// routePlan says when kin-openapi's parameter checks can be skipped
+	// (validate_fast.go).
+	routePlan
 }
 
 // routeTable holds the spec's path templates for trailing-slash redirects.
