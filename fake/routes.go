@@ -143,9 +143,11 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 // then the rules that read stored state (so they only ever see what the
 // caller may see), then validation (400/413/415), then the handler.
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
+	// Boxed once here, not on every request (see api.SetOperationBoxed).
+	id, tier := any(r.id), any(r.tier)
 	return func(c echo.Context) error {
-		api.SetOperation(c, r.id)
-		c.Set(ctxTier, r.tier)
+		api.SetOperationBoxed(c, id)
+		c.Set(ctxTier, tier)
 		c.Set(ctxRoute, r)
 		if err := s.readRequest(c, r); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -93,7 +94,9 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 		ct := req.Header.Get(echo.HeaderContentType)
 		return nil, api.Detail(http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported media type \"%s\" in request.", ct))
 	}
-	fields := map[string]any{}
+	// The field errors: an empty map from a pool, back to it unless the
+	// answer (a 400) keeps it.
+	fields := fieldMaps.Get().(map[string]any)
 	checkParams(c, fields)
 	var rb *openapi3.RequestBody
 	if r.kin.Operation.RequestBody != nil {
@@ -166,6 +169,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	if len(fields) > 0 {
 		return nil, api.Fields(fields)
 	}
+	fieldMaps.Put(fields)
 	// The handler of a file upload reads the multipart body itself; an
 	// empty body was read to its end already, which reads the same.
 	if len(b.Raw) > 0 {
@@ -173,6 +177,10 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	}
 	return input, nil
 }
+
+// fieldMaps recycle validateRequest's field error maps: a request that
+// passes (nearly all) leaves its map empty.
+var fieldMaps = sync.Pool{New: func() any { return map[string]any{} }}
 
 func isForm(mt string) bool {
 	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"

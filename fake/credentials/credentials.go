@@ -178,7 +178,11 @@ func hasRef(refs []Ref, id string) bool {
 func (h *Handlers) listCredentials(c echo.Context) error {
 	ls := listScratches.Get().(*listScratch)
 	defer ls.release()
-	ls.c, ls.tenant = c, api.Tenant(c)
+	ls.c = c
+	if t := api.Tenant(c); t != ls.tenant || ls.prefix == "" {
+		// The index prefix is kept while the tenant stays the same.
+		ls.tenant, ls.prefix = t, t+sep
+	}
 	ls.search = strings.ToLower(c.QueryParam("search"))
 	ls.course, ls.program = c.QueryParam("course"), c.QueryParam("program")
 	if err := h.d.Store.View(ls.view); err != nil {
@@ -192,7 +196,7 @@ func (h *Handlers) listCredentials(c echo.Context) error {
 // made once per scratch rather than once per request.
 type listScratch struct {
 	c                       echo.Context
-	tenant                  string
+	tenant, prefix          string
 	search, course, program string
 	kept                    [][]byte // the matching ids, in index order
 	items                   [][]byte // the page's credentials' JSON
@@ -214,7 +218,7 @@ var listScratches = sync.Pool{New: func() any {
 // own bytes, valid after it.
 func (ls *listScratch) run(tx store.Tx) error {
 	ls.kept, ls.items = ls.kept[:0], ls.items[:0]
-	tx.Scan(bktCredsByTenant, ls.tenant+sep, true, ls.keep)
+	tx.Scan(bktCredsByTenant, ls.prefix, true, ls.keep)
 	p, err := api.ParsePage(ls.c, len(ls.kept), 10, 100)
 	if err != nil {
 		return err

@@ -43,10 +43,19 @@ func NewMemory() *Memory {
 	return m
 }
 
-// View runs fn on the latest committed state.
+// View runs fn on the latest committed state. Its transaction is valid
+// only while fn runs (as bbolt's is), so it is recycled: a read costs no
+// allocation of its own.
 func (m *Memory) View(fn func(Tx) error) error {
-	return fn(&memTx{base: m.state.Load()})
+	tx := viewTxs.Get().(*memTx)
+	tx.base = m.state.Load()
+	err := fn(tx)
+	tx.base = nil
+	viewTxs.Put(tx)
+	return err
 }
+
+var viewTxs = sync.Pool{New: func() any { return &memTx{} }}
 
 // Update runs fn in a write transaction; see Backend.
 func (m *Memory) Update(fn func(Tx) error) error {
