@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"bytes"
+	"errors"
 	"sync"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -102,31 +103,94 @@ func newRenderer() *renderer {
 	return r
 }
 
+// renderers are the renderers of requests that render outside a list.
+var renderers = sync.Pool{New: func() any { return newRenderer() }}
+
 // credentialJSON returns tenant's credential id as credentialView renders
 // it and api.Encode encodes it; 404 for none or another tenant's. The
 // bytes are shared and must not be modified.
 func (r *renderer) credentialJSON(tenant string, id []byte) ([]byte, error) {
-	// A hit reads the store with the entry's own strings: converting id
-	// for an interface call would allocate, once per credential.
-	if e := rendered.get(id); e != nil {
-		if raw := r.tx.Get(bktCredentials, e.id); raw != nil && bytes.Equal(e.raw, raw) && r.current(e) {
-			if e.tenant != tenant {
-				return nil, api.NotFound()
-			}
-			return e.json, nil
+	if e := r.cached(id); e != nil {
+		if e.tenant != tenant {
+			return nil, api.NotFound()
 		}
+		return e.json, nil
 	}
 	sid := string(id)
 	cr, err := readCredential(r.tx, tenant, sid)
 	if err != nil {
 		return nil, err
 	}
+	return r.render(sid, cr)
+}
+
+// detailsJSON returns credential id's JSON as an assertion embeds it
+// (whatever its tenant), or false where assertionViews renders null: no
+// such credential, or one that does not decode.
+func (r *renderer) detailsJSON(id string) ([]byte, bool) {
+	if e := r.cached([]byte(id)); e != nil {
+		return e.json, true
+	}
+	raw := r.tx.Get(bktCredentials, id)
+	if raw == nil {
+		return nil, false
+	}
+	cr, err := credentialCache.Decode(raw)
+	if err != nil {
+		return nil, false
+	}
+	out, err := r.render(id, cr)
+	return out, err == nil
+}
+
+// cached returns credential id's entry when it is current in the
+// transaction, else nil. A hit reads the store with the entry's own
+// strings: converting id for an interface call would allocate, once per
+// credential.
+func (r *renderer) cached(id []byte) *renderedCredential {
+	e := rendered.get(id)
+	if e == nil {
+		return nil
+	}
+	if raw := r.tx.Get(bktCredentials, e.id); raw == nil || !bytes.Equal(e.raw, raw) || !r.current(e) {
+		return nil
+	}
+	return e
+}
+
+// render encodes cr's view and caches it with what it was made from.
+func (r *renderer) render(id string, cr *Credential) ([]byte, error) {
 	out, err := api.Encode(credentialView(r.tx, cr))
 	if err != nil {
 		return nil, err
 	}
-	rendered.put(sid, r.inputs(sid, cr, out))
+	rendered.put(id, r.inputs(id, cr, out))
 	return out, nil
+}
+
+// assertionJSON returns a as api.Encode(newAssertionViews(tx).view(a))
+// encodes it, its credential's details from the cache: the assertion is
+// encoded without them, and the credential's bytes put in the place of
+// their null. The first `"credentialDetails":null` is that place: the
+// fields before it are strings, in which an unescaped quote cannot occur.
+func (r *renderer) assertionJSON(a *Assertion) ([]byte, error) {
+	out, err := api.Encode(assertionView(a, nil))
+	if err != nil {
+		return nil, err
+	}
+	details, ok := r.detailsJSON(a.CredentialID)
+	if !ok {
+		return out, nil
+	}
+	const field = `"credentialDetails":`
+	i := bytes.Index(out, []byte(field+"null"))
+	if i < 0 {
+		return nil, errors.New("credentials: no credentialDetails in an encoded assertion")
+	}
+	i += len(field)
+	spliced := make([]byte, 0, len(out)-len("null")+len(details))
+	spliced = append(append(append(spliced, out[:i]...), details...), out[i+len("null"):]...)
+	return spliced, nil
 }
 
 // current reports whether e's issuer and signatories still hold the bytes
