@@ -93,8 +93,8 @@ func (h *Handlers) issueAssertion(c echo.Context) error {
 		if err := putAssertion(tx, a, true); err != nil {
 			return nil, err
 		}
-		r.tx = tx
-		defer func() { r.tx = nil }()
+		r.use(tx)
+		defer r.use(nil)
 		return r.assertionJSON(a)
 	})
 	if err != nil {

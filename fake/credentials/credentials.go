@@ -202,6 +202,7 @@ type listScratch struct {
 	items                   [][]byte // the page's credentials' JSON
 	page                    api.Page
 	r                       *renderer
+	memo                    indexMemo
 	view                    func(store.Tx) error
 	keep                    func(string, []byte) bool
 }
@@ -217,15 +218,15 @@ var listScratches = sync.Pool{New: func() any {
 // transaction (bbolt's mmap included); the items are the render cache's
 // own bytes, valid after it.
 func (ls *listScratch) run(tx store.Tx) error {
-	ls.kept, ls.items = ls.kept[:0], ls.items[:0]
-	tx.Scan(bktCredsByTenant, ls.prefix, true, ls.keep)
+	ls.items = ls.items[:0]
+	ls.filter(tx)
 	p, err := api.ParsePage(ls.c, len(ls.kept), 10, 100)
 	if err != nil {
 		return err
 	}
 	ls.page = p
-	ls.r.tx = tx
-	defer func() { ls.r.tx = nil }()
+	ls.r.use(tx)
+	defer ls.r.use(nil)
 	for _, id := range api.Slice(p, ls.kept) {
 		raw, err := ls.r.credentialJSON(ls.tenant, id)
 		if err != nil {
@@ -234,6 +235,47 @@ func (ls *listScratch) run(tx store.Tx) error {
 		ls.items = append(ls.items, raw)
 	}
 	return nil
+}
+
+// filter sets kept to the ids the tenant index lists under the filters.
+// The scratch remembers its last result with the store version it was
+// read in: the same filters in the same version (repeated reads between
+// writes) are the same ids, copied into the scratch's own memory since
+// bbolt's values do not outlive their transaction.
+func (ls *listScratch) filter(tx store.Tx) {
+	ver, ok := store.VersionOf(tx)
+	m := &ls.memo
+	if ok && m.ok && m.ver == ver && m.prefix == ls.prefix && m.search == ls.search &&
+		m.course == ls.course && m.program == ls.program {
+		ls.kept = append(ls.kept[:0], m.ids...)
+		return
+	}
+	ls.kept = ls.kept[:0]
+	tx.Scan(bktCredsByTenant, ls.prefix, true, ls.keep)
+	m.ok = false
+	if !ok {
+		return
+	}
+	m.ver, m.prefix, m.search, m.course, m.program = ver, ls.prefix, ls.search, ls.course, ls.program
+	m.arena, m.ids = m.arena[:0], m.ids[:0]
+	for _, id := range ls.kept {
+		m.arena = append(m.arena, id...)
+	}
+	at := 0
+	for _, id := range ls.kept {
+		m.ids = append(m.ids, m.arena[at:at+len(id):at+len(id)])
+		at += len(id)
+	}
+	m.ok = true
+}
+
+// indexMemo is a scratch's last filtered index (filter).
+type indexMemo struct {
+	ok                              bool
+	ver                             store.Version
+	prefix, search, course, program string
+	arena                           []byte
+	ids                             [][]byte
 }
 
 func (ls *listScratch) match(_ string, v []byte) bool {

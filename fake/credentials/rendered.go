@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -33,6 +34,10 @@ type renderedCredential struct {
 	sigPrefix string // the credential's signatory index prefix
 	sigs      []storedSignatory
 	json      []byte
+	// validAt is the last store version the inputs were found current in
+	// (nil: none yet): every read of that version may use the entry
+	// without checking it again.
+	validAt atomic.Pointer[store.Version]
 }
 
 // storedSignatory is one signatory index entry's id and the signatory's
@@ -90,6 +95,9 @@ func (rc *renderedCache) put(id string, e *renderedCredential) {
 // scan's callback (a method value) is made once, not per credential.
 type renderer struct {
 	tx store.Tx
+	// ver is tx's store version, when it has one (use).
+	ver   store.Version
+	verOK bool
 	// The signatory check under way (visitSig).
 	checking *renderedCredential
 	n        int
@@ -101,6 +109,15 @@ func newRenderer() *renderer {
 	r := &renderer{}
 	r.visit = r.visitSig
 	return r
+}
+
+// use sets the transaction the renderer reads (nil when done).
+func (r *renderer) use(tx store.Tx) {
+	r.tx = tx
+	r.ver, r.verOK = store.Version{}, false
+	if tx != nil {
+		r.ver, r.verOK = store.VersionOf(tx)
+	}
 }
 
 // renderers are the renderers of requests that render outside a list.
@@ -152,10 +169,24 @@ func (r *renderer) cached(id []byte) *renderedCredential {
 	if e == nil {
 		return nil
 	}
+	if r.verOK {
+		if v := e.validAt.Load(); v != nil && *v == r.ver {
+			return e // checked in this very version already
+		}
+	}
 	if raw := r.tx.Get(bktCredentials, e.id); raw == nil || !bytes.Equal(e.raw, raw) || !r.current(e) {
 		return nil
 	}
+	r.validated(e)
 	return e
+}
+
+// validated records that e is current in the renderer's version.
+func (r *renderer) validated(e *renderedCredential) {
+	if r.verOK {
+		v := r.ver
+		e.validAt.Store(&v)
+	}
 }
 
 // render encodes cr's view and caches it with what it was made from.
@@ -164,7 +195,9 @@ func (r *renderer) render(id string, cr *Credential) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rendered.put(id, r.inputs(id, cr, out))
+	e := r.inputs(id, cr, out)
+	r.validated(e)
+	rendered.put(id, e)
 	return out, nil
 }
 

@@ -338,7 +338,7 @@ func TestAssertionBytesAreLegacyBytes(t *testing.T) {
 						return err
 					}
 					r := newRenderer()
-					r.tx = tx
+					r.use(tx)
 					got, err := r.assertionJSON(a)
 					if err != nil {
 						return err
