@@ -3,6 +3,7 @@ package fake
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/labstack/echo/v4"
@@ -20,13 +21,13 @@ var authSchemes = []string{"api-token", "api-key", "token", "bearer"}
 // while no keys are bound).
 func (s *Server) authenticate(c echo.Context) (dmAdmin bool, err error) {
 	h := c.Request().Header.Get(echo.HeaderAuthorization)
-	fields := strings.Fields(h)
-	if len(fields) == 0 || !knownScheme(fields[0]) {
+	fields, n := authFields(h)
+	if n == 0 || !knownScheme(fields[0]) {
 		// DRF: no authenticator claims the request, so it is anonymous, and
 		// the first authenticator's header turns the 403 into a 401.
 		return false, unauthorized(api.MsgNotAuthenticated)
 	}
-	switch len(fields) {
+	switch n {
 	case 1:
 		return false, unauthorized(api.MsgNoCredentials)
 	case 2:
@@ -78,17 +79,60 @@ var dmAdminOnly = map[string]bool{
 // authSchemes ("" for none): who the caller is, for per-caller scenario
 // counters, whether or not the key turns out to be valid.
 func apiKey(r *http.Request) string {
-	fields := strings.Fields(r.Header.Get(echo.HeaderAuthorization))
-	if len(fields) != 2 || !knownScheme(fields[0]) {
+	fields, n := authFields(r.Header.Get(echo.HeaderAuthorization))
+	if n != 2 || !knownScheme(fields[0]) {
 		return ""
 	}
 	return fields[1]
 }
 
+// authFields splits an Authorization header as strings.Fields does and
+// returns its first two fields and how many there are (3 for three or
+// more), without allocating for an ASCII header (every header a client
+// sends): this runs on every authenticated request.
+func authFields(h string) (f [2]string, n int) {
+	for i := 0; i < len(h); i++ {
+		if h[i] >= utf8.RuneSelf {
+			all := strings.Fields(h) // unicode spaces: strings.Fields' own rules
+			copy(f[:], all)
+			return f, min(len(all), 3)
+		}
+	}
+	for i := 0; i < len(h) && n < 3; {
+		for i < len(h) && asciiSpace(h[i]) {
+			i++
+		}
+		start := i
+		for i < len(h) && !asciiSpace(h[i]) {
+			i++
+		}
+		if i > start {
+			if n < 2 {
+				f[n] = h[start:i]
+			}
+			n++
+		}
+	}
+	return f, n
+}
+
+// asciiSpace is strings.Fields' ASCII white space.
+func asciiSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r'
+}
+
+// knownScheme reports whether s, lower-cased, is one of authSchemes. An
+// ASCII s is compared without lower-casing it into a new string.
 func knownScheme(s string) bool {
-	s = strings.ToLower(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		ascii = ascii && s[i] < utf8.RuneSelf
+	}
+	if !ascii {
+		s = strings.ToLower(s) // Unicode lower-casing, as before
+	}
 	for _, k := range authSchemes {
-		if s == k {
+		if ascii && strings.EqualFold(s, k) || s == k {
 			return true
 		}
 	}

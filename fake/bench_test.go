@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/labstack/echo/v4"
 )
 
 // benchServer starts a fake over loopback with one issuer and n credentials
@@ -123,6 +125,28 @@ func BenchmarkSynthesizedGet(b *testing.B) {
 	root := base[:strings.Index(base, "/api/")]
 	run(b, client, func(int64) *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, root+"/api/ai-account/connected-services/orgs/bench/users/admin/", nil)
+		req.Header.Set("Authorization", "Api-Token k")
+		return req
+	})
+}
+
+// BenchmarkSameBytesFloor is the floor under BenchmarkCredentialList: a
+// bare Echo server over the same loopback, driven by the same client,
+// answering a constant body of a credential page's size (7 KB). Its
+// allocations per request are the client's and net/http's; what
+// BenchmarkCredentialList allocates beyond them is the fake's.
+func BenchmarkSameBytesFloor(b *testing.B) {
+	body := bytes.Repeat([]byte("x"), 7276)
+	e := echo.New()
+	e.GET("/api/credentials/orgs/:org/users/:user_id/", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+	})
+	hs := httptest.NewServer(e)
+	b.Cleanup(hs.Close)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	run(b, client, func(int64) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+"/api/credentials/orgs/bench/users/admin/?page=2&page_size=10", nil)
 		req.Header.Set("Authorization", "Api-Token k")
 		return req
 	})

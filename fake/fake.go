@@ -28,9 +28,11 @@ const Version = "0.1.0"
 
 // Server is one fake data-manager. It is safe for concurrent use.
 type Server struct {
-	opts    options
-	spec    *spec.Spec
-	echo    *echo.Echo
+	opts options
+	spec *spec.Spec
+	echo *echo.Echo
+	// root is Handler: the catalog alias, then echo.
+	root    http.Handler
 	deps    *api.Deps
 	journal *Journal
 	log     *slog.Logger
@@ -96,7 +98,10 @@ func New(opts ...Option) (*Server, error) {
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
-	s.echo.Pre(catalogAlias) // path_alias.go
+	s.root = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		aliasCatalog(r.URL) // path_alias.go
+		s.echo.ServeHTTP(w, r)
+	})
 	// The journal is outermost, so a request that panics is still answered
 	// (500), recorded and logged.
 	s.echo.Use(s.journalMiddleware, s.recoverMiddleware)
@@ -133,7 +138,7 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // Handler returns the http.Handler serving the vendor API and /_fake/.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.root }
 
 // Journal returns the server's request journal.
 func (s *Server) Journal() *Journal { return s.journal }

@@ -31,6 +31,9 @@ type route struct {
 	// blankDefaults are the query parameters whose declared default is
 	// "": sent empty, they are absent (the vendor's client sends them so).
 	blankDefaults map[string]bool
+	// routePlan says when kin-openapi's parameter checks can be skipped
+	// (validate_fast.go).
+	routePlan
 }
 
 // routeTable holds the spec's path templates for trailing-slash redirects.
@@ -140,9 +143,11 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 // then the rules that read stored state (so they only ever see what the
 // caller may see), then validation (400/413/415), then the handler.
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
+	// Boxed once here, not on every request (see api.SetOperationBoxed).
+	id, tier := any(r.id), any(r.tier)
 	return func(c echo.Context) error {
-		api.SetOperation(c, r.id)
-		c.Set(ctxTier, r.tier)
+		api.SetOperationBoxed(c, id)
+		c.Set(ctxTier, tier)
 		c.Set(ctxRoute, r)
 		if err := s.readRequest(c, r); err != nil {
 			return err

@@ -101,6 +101,11 @@ func (s *Server) setupScenarios() error {
 // with a when clause or {{entity.FIELD}} template, so a rule never shows a
 // caller what the caller may not see.
 func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) (bool, error) {
+	if hr := c.Request(); hr.Header.Get(ScenarioHeader) == "" && s.scen.Quiet(phase, r.id, hr.Method, hr.URL.Path) {
+		// No rule can apply: Match would find none, so the request (a
+		// struct and two closures) is not built.
+		return false, nil
+	}
 	req, err := s.scenarioRequest(c, r)
 	if err != nil {
 		return true, err

@@ -1,19 +1,23 @@
-// Command perf is iblfake's side-by-side performance harness (issue 7):
+// Command perf is iblfake's side-by-side performance harness (issues 7, 15):
 //
-//	go run ./perf [-duration 5s] [-conns 16] [-starts 7] [-skip-prism]
+//	go run ./perf [-rounds 3] [-duration 5s] [-conns 16] [-threads 1] [-loadgen wrk|go] [-skip-prism]
 //
-// It builds the fake and a bare Echo reference, installs Prism (pinned in
-// perf/prism/package-lock.json) and starts it on the very document the fake
-// serves at /_fake/openapi.json, drives each with the same requests from
-// the same closed-loop load generator on loopback, and prints one table:
-// requests/s, p50, p99, idle and peak RSS and start-up time (the median of
-// -starts launches, exec to the first healthy answer), with the ratios the
-// targets are stated in. It is a benchmark, not a test: nothing gates on it.
+// Each round starts a fresh fake, seeds it (an issuer and 50 credentials),
+// asks it each cell once and hands those very answers (status, headers,
+// body) to the same-bytes reference (perf/bareecho), starts Prism (pinned in
+// perf/prism/package-lock.json) on the document the fake serves at
+// /_fake/openapi.json, then drives every cell on the three, one after the
+// other, with wrk (installed from Debian's packages when missing; the
+// harness's own Go generator is the fallback). It prints, per round, the
+// requests/s and latency percentiles of each cell on each target and the
+// ratios the targets are stated in (fake / same-bytes reference, fake /
+// Prism), then every ratio across the rounds with its spread, then idle and
+// peak RSS and start-up (the median of -starts launches, exec to the first
+// healthy answer). It is a benchmark, not a test: nothing gates on it.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -24,18 +28,34 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iblfake/iblfake/perf/internal/load"
 )
 
+// config is the harness's flags.
+type config struct {
+	rounds, conns, threads int
+	dur, warm              time.Duration
+	skipPrism, installWrk  bool
+	loadgen                string
+}
+
 func main() {
-	dur := flag.Duration("duration", 5*time.Second, "measured time per target and request")
-	warm := flag.Duration("warmup", time.Second, "unmeasured warm-up per target and request")
-	conns := flag.Int("conns", 16, "concurrent connections (closed loop)")
-	skipPrism := flag.Bool("skip-prism", false, "leave Prism out (it needs npm)")
+	var cfg config
+	flag.IntVar(&cfg.rounds, "rounds", 3, "back-to-back rounds, each with fresh servers")
+	flag.DurationVar(&cfg.dur, "duration", 5*time.Second, "measured time per cell and target")
+	flag.DurationVar(&cfg.warm, "warmup", time.Second, "unmeasured warm-up per cell and target")
+	flag.IntVar(&cfg.conns, "conns", 16, "concurrent connections (closed loop)")
+	flag.IntVar(&cfg.threads, "threads", 1, "wrk threads")
+	flag.StringVar(&cfg.loadgen, "loadgen", "wrk", "load generator: wrk, or go (the harness's own, which shares the cores with the server)")
+	flag.BoolVar(&cfg.installWrk, "install-wrk", true, "apt-get install wrk when it is missing")
+	flag.BoolVar(&cfg.skipPrism, "skip-prism", false, "leave Prism out (it needs npm)")
 	flag.IntVar(&starts, "starts", 7, "launches per target; the start-up figure is their median")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// Bounded: a round takes about a minute; a stuck one ends here.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.rounds+2)*5*time.Minute)
 	defer cancel()
-	if err := run(ctx, *dur, *warm, *conns, *skipPrism); err != nil {
+	if err := run(ctx, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)
 		os.Exit(1)
 	}
@@ -50,36 +70,40 @@ var starts = 7
 // background (the fake hands its parse garbage back) is not counted.
 const settle = 500 * time.Millisecond
 
-// medianStartup launches argv(port) starts-1 more times, each to its first
-// healthy answer, and returns the median of those and first.
-func medianStartup(ctx context.Context, name, probe, dir string, first time.Duration, argv func(port int) []string) (time.Duration, error) {
-	all := []time.Duration{first}
-	for len(all) < starts {
-		port, err := freePort()
-		if err != nil {
-			return 0, err
-		}
-		p, err := start(ctx, name, port, probe, dir, argv(port)...)
-		if err != nil {
-			return 0, err
-		}
-		p.stop()
-		all = append(all, p.startup)
+// The targets, as the tables name them.
+const (
+	tFake  = "iblfake"
+	tRef   = "same-bytes echo"
+	tPrism = "prism"
+)
+
+// driver runs one cell against one target.
+type driver func(ctx context.Context, base string, c load.Cell, conns int, warm, d time.Duration, offset int64) (load.Result, error)
+
+// launcher starts one target on port, for the rounds and the start-up figure.
+type launcher struct {
+	name, probe, dir string
+	argv             func(port int) []string
+}
+
+func (l launcher) start(ctx context.Context) (*process, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(all)
-	return all[len(all)/2], nil
+	return start(ctx, l.name, port, l.probe, l.dir, l.argv(port)...)
 }
 
-// row is one target's figures.
-type row struct {
-	name      string
-	get, post result
-	startup   time.Duration
-	idleRSS   int64
-	peakRSS   int64
+// round is what one round measured.
+type round struct {
+	results map[string]map[string]load.Result // cell -> target -> figures
+	sizes   map[string]int                    // cell -> the fake's answer's bytes
+	idle    map[string]int64                  // target -> idle RSS
+	peak    map[string]int64                  // target -> peak RSS after the round
+	startup map[string]time.Duration          // target -> this round's launch
 }
 
-func run(ctx context.Context, dur, warm time.Duration, conns int, skipPrism bool) error {
+func run(ctx context.Context, cfg config) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -90,72 +114,36 @@ func run(ctx context.Context, dur, warm time.Duration, conns int, skipPrism bool
 	}
 	defer os.RemoveAll(tmp)
 
-	fmt.Println("== building the fake and the bare Echo reference")
-	fakeBin, bareBin := filepath.Join(tmp, "iblfake"), filepath.Join(tmp, "bareecho")
-	for _, b := range [][2]string{{fakeBin, "."}, {bareBin, "./perf/bareecho"}} {
+	fmt.Println("== building the fake and the same-bytes reference")
+	fakeBin, refBin := filepath.Join(tmp, "iblfake"), filepath.Join(tmp, "bareecho")
+	for _, b := range [][2]string{{fakeBin, "."}, {refBin, "./perf/bareecho"}} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", b[0], b[1])
 		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build %s: %w", b[1], err)
 		}
 	}
-
-	var rows []row
-	fmt.Println("== iblfake (in memory; validation, journal and the scenario engine on)")
-	port, _ := freePort()
-	fakeArgv := func(port int) []string {
-		return []string{fakeBin, "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--log-level", "error"}
+	drive := driver(load.GoDrive)
+	loadgen := "the harness's Go client (in-process: it shares the cores with the server)"
+	if cfg.loadgen == "wrk" {
+		if bin := load.EnsureWrk(ctx, cfg.installWrk); bin != "" {
+			drive = load.Wrk{Bin: bin, Dir: tmp, Threads: cfg.threads}.Drive
+			loadgen = fmt.Sprintf("wrk, %d thread(s)", cfg.threads)
+		} else {
+			fmt.Println("   note: wrk is not to be had; falling back to the Go load generator")
+		}
 	}
-	fk, err := start(ctx, "iblfake", port, "/_fake/health", root, fakeArgv(port)...)
-	if err != nil {
-		return err
-	}
-	defer fk.stop()
-	fakeRow := row{name: "iblfake", startup: fk.startup}
-	time.Sleep(settle)
-	fakeRow.idleRSS, _ = fk.rss()
-	cred, err := seedFake(fk.base)
-	if err != nil {
-		return err
-	}
-	doc, err := fetch(fk.base + "/_fake/openapi.json")
-	if err != nil {
-		return err
-	}
+	cellsFile := filepath.Join(tmp, "cells.json")
 	docPath := filepath.Join(tmp, "openapi.json")
-	if err := os.WriteFile(docPath, doc, 0o644); err != nil {
-		return err
-	}
-	if err := measure(ctx, &fakeRow, fk, cred, conns, warm, dur); err != nil {
-		return err
-	}
-	fk.stop()
-	if fakeRow.startup, err = medianStartup(ctx, "iblfake", "/_fake/health", root, fakeRow.startup, fakeArgv); err != nil {
-		return err
-	}
-	rows = append(rows, fakeRow)
-
-	fmt.Println("== bare Echo reference (constant JSON, no validation)")
-	port, _ = freePort()
-	bareArgv := func(port int) []string { return []string{bareBin, "--addr", fmt.Sprintf("127.0.0.1:%d", port)} }
-	be, err := start(ctx, "bareecho", port, "/health", root, bareArgv(port)...)
-	if err != nil {
-		return err
-	}
-	bareRow := row{name: "bare echo", startup: be.startup}
-	time.Sleep(settle)
-	bareRow.idleRSS, _ = be.rss()
-	if err := measure(ctx, &bareRow, be, "bare", conns, warm, dur); err != nil {
-		be.stop()
-		return err
-	}
-	be.stop()
-	if bareRow.startup, err = medianStartup(ctx, "bareecho", "/health", root, bareRow.startup, bareArgv); err != nil {
-		return err
-	}
-	rows = append(rows, bareRow)
-
-	if !skipPrism {
+	fakeL := launcher{tFake, "/_fake/health", root, func(port int) []string {
+		// --log-level error: at info the fake logs every request (README).
+		return []string{fakeBin, "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--log-level", "error"}
+	}}
+	refL := launcher{tRef, "/health", root, func(port int) []string {
+		return []string{refBin, "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--cells", cellsFile}
+	}}
+	launchers := []launcher{fakeL, refL}
+	if !cfg.skipPrism {
 		prismDir := filepath.Join(root, "perf", "prism")
 		fmt.Println("== installing Prism (npm ci, pinned)")
 		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
@@ -163,87 +151,111 @@ func run(ctx context.Context, dur, warm time.Duration, conns int, skipPrism bool
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("npm ci in perf/prism: %w", err)
 		}
-		fmt.Println("== Prism mocking the fake's own corrected document")
-		port, _ = freePort()
-		prismArgv := func(port int) []string {
+		launchers = append(launchers, launcher{tPrism, "/api/credentials/orgs/" + load.Org + "/users/admin/", prismDir, func(port int) []string {
 			return []string{filepath.Join(prismDir, "node_modules", ".bin", "prism"), "mock", "-h", "127.0.0.1", "-p", fmt.Sprint(port), docPath}
-		}
-		const prismProbe = "/api/credentials/orgs/perf/users/admin/"
-		pr, err := start(ctx, "prism", port, prismProbe, prismDir, prismArgv(port)...)
+		}})
+	}
+
+	var rounds []round
+	for i := range cfg.rounds {
+		fmt.Printf("== round %d of %d (%s, %d connections, %s warm-up, %s per cell)\n", i+1, cfg.rounds, loadgen, cfg.conns, cfg.warm, cfg.dur)
+		r, err := oneRound(ctx, cfg, drive, launchers, cellsFile, docPath)
 		if err != nil {
 			return err
 		}
-		prismRow := row{name: "prism", startup: pr.startup}
+		rounds = append(rounds, r)
+	}
+	startups := map[string]time.Duration{}
+	for _, l := range launchers {
+		var firsts []time.Duration
+		for _, r := range rounds {
+			firsts = append(firsts, r.startup[l.name])
+		}
+		if startups[l.name], err = medianStartup(ctx, l, firsts); err != nil {
+			return err
+		}
+	}
+	report(rounds, launchers, startups, cfg, loadgen)
+	return nil
+}
+
+// oneRound starts the targets afresh, captures the fake's answers for the
+// reference, and drives every cell on every target, back to back.
+func oneRound(ctx context.Context, cfg config, drive driver, launchers []launcher, cellsFile, docPath string) (round, error) {
+	r := round{results: map[string]map[string]load.Result{}, sizes: map[string]int{}, idle: map[string]int64{},
+		peak: map[string]int64{}, startup: map[string]time.Duration{}}
+	procs := map[string]*process{}
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	var cs []load.Cell
+	for _, l := range launchers {
+		p, err := l.start(ctx)
+		if err != nil {
+			return r, err
+		}
+		procs[l.name] = p
+		r.startup[l.name] = p.startup
 		time.Sleep(settle)
-		prismRow.idleRSS, _ = pr.rss()
-		err = measure(ctx, &prismRow, pr, "prism", conns, warm, dur)
-		pr.stop()
+		r.idle[l.name], _ = p.rss()
+		if l.name != tFake {
+			continue
+		}
+		// The reference and Prism start from what the fake answers.
+		cred, err := load.Seed(p.base)
 		if err != nil {
-			return err
+			return r, err
 		}
-		if prismRow.startup, err = medianStartup(ctx, "prism", prismProbe, prismDir, prismRow.startup, prismArgv); err != nil {
-			return err
+		cs = load.Cells(cred)
+		if r.sizes, err = load.Capture(p.base, cs, cellsFile); err != nil {
+			return r, err
 		}
-		rows = append(rows, prismRow)
+		served, err := fetch(p.base + "/_fake/openapi.json")
+		if err != nil {
+			return r, err
+		}
+		doc, err := load.PrismDocument(served, filepath.Join(l.dir, "spec", "longtail.json"), cs)
+		if err != nil {
+			return r, err
+		}
+		if err := os.WriteFile(docPath, doc, 0o644); err != nil {
+			return r, err
+		}
 	}
-	report(rows, conns, dur)
-	return nil
+	for _, c := range cs {
+		r.results[c.Name] = map[string]load.Result{}
+		for _, l := range launchers {
+			fmt.Printf("   %-16s %-16s", c.Name, l.name)
+			res, err := drive(ctx, procs[l.name].base, c, cfg.conns, cfg.warm, cfg.dur, 0)
+			if err != nil {
+				return r, fmt.Errorf("%s on %s: %w", c.Name, l.name, err)
+			}
+			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s\n", res.RPS(), ms(res.P50), ms(res.P99))
+			r.results[c.Name][l.name] = res
+		}
+	}
+	for name, p := range procs {
+		_, r.peak[name] = p.rss()
+	}
+	return r, nil
 }
 
-// measure drives the two requests of the targets against p.
-func measure(ctx context.Context, r *row, p *process, cred string, conns int, warm, dur time.Duration) error {
-	list := func(base string, _ int64) (*http.Request, error) {
-		return jsonRequest(http.MethodGet, base+"/api/credentials/orgs/perf/users/admin/?page=2&page_size=10", "")
-	}
-	issue := func(base string, n int64) (*http.Request, error) {
-		body := fmt.Sprintf(`{"recipient":{"identity":"user%d"},"course":"course-v1:perf+C1+2024"}`, n)
-		return jsonRequest(http.MethodPost, base+"/api/credentials/orgs/perf/users/admin/"+cred+"/assertions/", body)
-	}
-	var err error
-	fmt.Printf("   GET credential list (page 2 of 10, 50 credentials), %d conns, %s\n", conns, dur)
-	if r.get, err = drive(ctx, p.base, conns, warm, dur, list); err != nil {
-		return fmt.Errorf("%s GET: %w", p.name, err)
-	}
-	fmt.Printf("   POST assertion issue, %d conns, %s\n", conns, dur)
-	if r.post, err = drive(ctx, p.base, conns, warm, dur, issue); err != nil {
-		return fmt.Errorf("%s POST: %w", p.name, err)
-	}
-	_, r.peakRSS = p.rss()
-	return nil
-}
-
-// seedFake creates an issuer and 50 credentials in org "perf" and returns a
-// credential to issue against.
-func seedFake(base string) (string, error) {
-	post := func(path, body string) (map[string]any, error) {
-		req, _ := jsonRequest(http.MethodPost, base+"/api/credentials/orgs/perf/users/admin"+path, body)
-		resp, err := http.DefaultClient.Do(req)
+// medianStartup launches l until it has starts figures (firsts are the
+// rounds' launches) and returns their median.
+func medianStartup(ctx context.Context, l launcher, firsts []time.Duration) (time.Duration, error) {
+	all := slices.Clone(firsts)
+	for len(all) < starts {
+		p, err := l.start(ctx)
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		defer resp.Body.Close()
-		var out map[string]any
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
-			return nil, fmt.Errorf("seeding POST %s: %d %v", path, resp.StatusCode, err)
-		}
-		return out, nil
+		p.stop()
+		all = append(all, p.startup)
 	}
-	is, err := post("/issuers/", `{"name":"Perf University"}`)
-	if err != nil {
-		return "", err
-	}
-	issuer := is["result"].(map[string]any)["entityId"].(string)
-	var first string
-	for i := 0; i < 50; i++ {
-		cr, err := post("/", fmt.Sprintf(`{"name":"Credential %d","issuer":%q,"courses":["course-v1:perf+C1+2024"]}`, i, issuer))
-		if err != nil {
-			return "", err
-		}
-		if i == 0 {
-			first = cr["result"].(map[string]any)["entityId"].(string)
-		}
-	}
-	return first, nil
+	slices.Sort(all)
+	return all[len(all)/2], nil
 }
 
 func fetch(url string) ([]byte, error) {
@@ -275,45 +287,6 @@ func repoRoot() (string, error) {
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
-
-func report(rows []row, conns int, dur time.Duration) {
-	fmt.Printf("\n## Results (%d connections, closed loop, %s per cell, loopback)\n\n", conns, dur)
-	fmt.Printf("| target | GET req/s | GET p50 | GET p99 | POST req/s | POST p50 | POST p99 | idle RSS | peak RSS | start-up (median of %d) |\n", starts)
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
-	for _, r := range rows {
-		fmt.Printf("| %s | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", r.name,
-			r.get.RPS(), ms(r.get.P50), ms(r.get.P99), r.post.RPS(), ms(r.post.P50), ms(r.post.P99),
-			mib(r.idleRSS), mib(r.peakRSS), ms(r.startup))
-	}
-	by := map[string]row{}
-	for _, r := range rows {
-		by[r.name] = r
-	}
-	f := by["iblfake"]
-	fmt.Println("\n| ratio | value | target |")
-	fmt.Println("|---|---|---|")
-	check := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "MISSED"
-	}
-	if p, ok := by["prism"]; ok {
-		g, po := f.get.RPS()/p.get.RPS(), f.post.RPS()/p.post.RPS()
-		g99, p99 := float64(f.get.P99)/float64(p.get.P99), float64(f.post.P99)/float64(p.post.P99)
-		fmt.Printf("| fake/prism GET req/s | %.1fx | >= 20x, %s |\n", g, check(g >= 20))
-		fmt.Printf("| fake/prism POST req/s | %.1fx | >= 20x, %s |\n", po, check(po >= 20))
-		fmt.Printf("| fake/prism GET p99 | %.3f | <= 0.1, %s |\n", g99, check(g99 <= 0.1))
-		fmt.Printf("| fake/prism POST p99 | %.3f | <= 0.1, %s |\n", p99, check(p99 <= 0.1))
-	}
-	if b, ok := by["bare echo"]; ok {
-		g := f.get.RPS() / b.get.RPS()
-		fmt.Printf("| fake/bare echo GET req/s | %.2fx | >= 0.5x, %s |\n", g, check(g >= 0.5))
-	}
-	fmt.Printf("| fake start-up | %s | <= 100 ms, %s |\n", ms(f.startup), check(f.startup <= 100*time.Millisecond))
-	fmt.Printf("| fake idle RSS | %s | <= 30 MiB, %s |\n", mib(f.idleRSS), check(f.idleRSS <= 30<<20))
-	fmt.Printf("\nmachine: %s\n", machine())
-}
 
 func machine() string {
 	cpu := "unknown cpu"

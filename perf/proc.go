@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/iblfake/iblfake/perf/internal/load"
 )
 
 // process is a server the harness started.
@@ -49,7 +51,7 @@ func start(ctx context.Context, name string, port int, probe string, dir string,
 	p := &process{name: name, cmd: cmd, base: base}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		req, _ := jsonRequest(http.MethodGet, base+probe, "")
+		req, _ := load.JSONRequest(http.MethodGet, base+probe, "")
 		if resp, err := client.Do(req); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode/100 == 2 {

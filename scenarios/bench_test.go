@@ -65,3 +65,17 @@ func BenchmarkMatchPerRequestScenario(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQuietDefaultOn is what the server asks per request before it
+// builds a Request for Match (fake/scenario.go): with the default-on rule
+// active, a credential list is quiet in both phases.
+func BenchmarkQuietDefaultOn(b *testing.B) {
+	e := NewEngine()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if !e.Quiet(BeforeAuth, "credentials_orgs_users_retrieve", "GET", "/api/credentials/orgs/acme/users/admin/") ||
+			!e.Quiet(AfterAuth, "credentials_orgs_users_retrieve", "GET", "/api/credentials/orgs/acme/users/admin/") {
+			b.Fatal("the list is not quiet")
+		}
+	}
+}

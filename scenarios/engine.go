@@ -397,6 +397,29 @@ func (e *Engine) Match(r *Request, phase Phase) *Decision {
 	return e.firstOf(r, phase, active, &ent)
 }
 
+// Quiet reports whether no active rule of phase can match a request of
+// this operation, method and path, judged on those alone (a rule that
+// could match on them counts, whatever its tenant, params or when say).
+// A caller whose request names no per-request scenario (Request.Extra)
+// may then skip Match, and building the Request, whose callbacks cost
+// allocations on every request. It reads the same lock-free snapshot
+// Match does.
+func (e *Engine) Quiet(phase Phase, operation, method, path string) bool {
+	if uint(phase) >= uint(phases) {
+		return false
+	}
+	for _, st := range e.snapshot.Load()[phase] {
+		for _, pr := range st.rules[phase] {
+			m := &pr.Match
+			if (m.opRE == nil || m.opRE.MatchString(operation)) && (m.Method == "" || m.Method == method) &&
+				(m.pathRE == nil || m.pathRE.MatchString(path)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // firstOf returns the decision of the first rule of the phase that applies
 // among states; ent loads the entity once across calls.
 func (e *Engine) firstOf(r *Request, phase Phase, states []*state, ent *entityOnce) *Decision {

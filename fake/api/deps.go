@@ -153,6 +153,11 @@ func Tenant(c echo.Context) string {
 // SetOperation records the operationId that serves the request.
 func SetOperation(c echo.Context, id string) { c.Set(ctxOperation, id) }
 
+// SetOperationBoxed is SetOperation for an id already held in an any,
+// boxed once per operation by the server: a string stored in the context
+// is boxed on every call otherwise, an allocation per request.
+func SetOperationBoxed(c echo.Context, id any) { c.Set(ctxOperation, id) }
+
 // Operation returns the operationId serving the request ("" for none).
 func Operation(c echo.Context) string {
 	s, _ := c.Get(ctxOperation).(string)

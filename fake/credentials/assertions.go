@@ -77,25 +77,30 @@ func (h *Handlers) issueAssertion(c echo.Context) error {
 	if body.Recipient.Identity == "" {
 		return api.Fields(map[string]any{"recipient": map[string]any{"identity": []string{api.MsgRequired}}})
 	}
-	view, err := api.Write(h.d.Store, func(tx store.Tx) (view AssertionView, err error) {
-		cr, err := getCredential(tx, api.Tenant(c), c.Param("entity_id"))
+	r := renderers.Get().(*renderer)
+	defer renderers.Put(r)
+	out, err := api.Write(h.d.Store, func(tx store.Tx) ([]byte, error) {
+		// Read, not decoded afresh: issuing changes nothing of the credential.
+		cr, err := readCredential(tx, api.Tenant(c), c.Param("entity_id"))
 		if err != nil {
-			return view, err
+			return nil, err
 		}
 		a, err := h.newAssertion(cr, Recipient{body.Recipient.Identity, body.Recipient.Email, body.Recipient.Name}, &body.earnedFor)
 		if err != nil {
-			return view, err
+			return nil, err
 		}
 		a.Narrative = body.Narrative
 		if err := putAssertion(tx, a, true); err != nil {
-			return view, err
+			return nil, err
 		}
-		return newAssertionViews(tx).view(a), nil
+		r.use(tx)
+		defer r.use(nil)
+		return r.assertionJSON(a)
 	})
 	if err != nil {
 		return err
 	}
-	return api.JSON(c, http.StatusOK, view)
+	return api.JSONBytes(c, http.StatusOK, out)
 }
 
 // bulkIssue issues the credential to every listed username in one

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -383,20 +384,14 @@ func (h *Handlers) assignEach(c echo.Context, credentialID, description, message
 // lists it now) gets a user assignment and an assertion.
 func (h *Handlers) settle(tenant string) error {
 	now := h.d.Clock.Now()
-	due := false
-	err := h.d.Store.View(func(tx store.Tx) error {
-		for _, id := range ids(tx, bktGroupAssignPending, tenant, false) {
-			ga, err := getGroupAssignment(tx, id)
-			if err != nil {
-				return err
-			}
-			if ga != nil && !ga.CreatedAt.Add(GroupAssignmentDelay).After(now) {
-				due = true
-				return nil
-			}
-		}
-		return nil
-	})
+	sc := settleChecks.Get().(*settleCheck)
+	if sc.tenant != tenant || sc.prefix == "" {
+		sc.tenant, sc.prefix = tenant, tenant+sep
+	}
+	sc.now, sc.due, sc.err = now, false, nil
+	err := h.d.Store.View(sc.view)
+	due := sc.due
+	settleChecks.Put(sc)
 	if err != nil || !due {
 		return err
 	}
@@ -422,6 +417,48 @@ func (h *Handlers) settle(tenant string) error {
 		}
 		return nil
 	})
+}
+
+// settleCheck is settle's look for a due group assignment, which runs
+// before every credentials request: pooled, so that its callbacks are made
+// once and the tenant's index prefix is kept while the tenant stays the
+// same, and the look allocates nothing when nothing is pending.
+type settleCheck struct {
+	tenant, prefix string
+	now            time.Time
+	due            bool
+	err            error
+	tx             store.Tx
+	view           func(store.Tx) error
+	visit          func(string, []byte) bool
+}
+
+var settleChecks = sync.Pool{New: func() any {
+	sc := &settleCheck{}
+	sc.view, sc.visit = sc.run, sc.check
+	return sc
+}}
+
+func (sc *settleCheck) run(tx store.Tx) error {
+	sc.tx = tx
+	tx.Scan(bktGroupAssignPending, sc.prefix, false, sc.visit)
+	sc.tx = nil
+	return sc.err
+}
+
+// check stops at the first pending assignment that is due, or that cannot
+// be read.
+func (sc *settleCheck) check(_ string, v []byte) bool {
+	ga, err := getGroupAssignment(sc.tx, indexID(v))
+	if err != nil {
+		sc.err = err
+		return false
+	}
+	if ga != nil && !ga.CreatedAt.Add(GroupAssignmentDelay).After(sc.now) {
+		sc.due = true
+		return false
+	}
+	return true
 }
 
 // process runs one group assignment, as the worker would.

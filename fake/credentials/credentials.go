@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -171,41 +172,128 @@ func hasRef(refs []Ref, id string) bool {
 
 // listCredentials answers the tenant's public credentials, newest first,
 // filtered by search (name or description contains), course and program,
-// as a wrapped page (default 10, max 100: the operation description).
+// as a wrapped page (default 10, max 100: the operation description). The
+// page is assembled from each credential's JSON rendered once
+// (rendered.go, api.WrappedPage).
 func (h *Handlers) listCredentials(c echo.Context) error {
-	tenant := api.Tenant(c)
-	search := strings.ToLower(c.QueryParam("search"))
-	course, program := c.QueryParam("course"), c.QueryParam("program")
-	body, err := api.Read(h.d.Store, func(tx store.Tx) (body api.PageNumberBody, err error) {
-		// Filter on the tenant index alone; only the page's credentials are
-		// decoded and rendered.
-		// The ids point into the store's values, valid for the transaction
-		// (bbolt's mmap included); only the page's become strings.
-		var kept [][]byte
-		tx.Scan(bktCredsByTenant, tenant+sep, true, func(_ string, v []byte) bool {
-			if id, ok := credIndexMatch(v, search, course, program); ok {
-				kept = append(kept, id)
-			}
-			return true
-		})
-		p, err := api.ParsePage(c, len(kept), 10, 100)
-		if err != nil {
-			return body, err
-		}
-		views := []*CredentialView{}
-		for _, id := range api.Slice(p, kept) {
-			cr, err := readCredential(tx, tenant, string(id))
-			if err != nil {
-				return body, err
-			}
-			views = append(views, credentialView(tx, cr))
-		}
-		return p.Body(c, views), nil
-	})
+	ls := listScratches.Get().(*listScratch)
+	defer ls.release()
+	ls.c = c
+	if t := api.Tenant(c); t != ls.tenant || ls.prefix == "" {
+		// The index prefix is kept while the tenant stays the same.
+		ls.tenant, ls.prefix = t, t+sep
+	}
+	ls.search = strings.ToLower(c.QueryParam("search"))
+	ls.course, ls.program = c.QueryParam("course"), c.QueryParam("program")
+	if err := h.d.Store.View(ls.view); err != nil {
+		return err
+	}
+	return api.WrappedPage(c, "Ok", ls.page, ls.items)
+}
+
+// listScratch is one list request's working state, pooled: its slices keep
+// their capacity, and the callbacks handed to the store (method values) are
+// made once per scratch rather than once per request.
+type listScratch struct {
+	c                       echo.Context
+	tenant, prefix          string
+	search, course, program string
+	kept                    [][]byte // the matching ids, in index order
+	items                   [][]byte // the page's credentials' JSON
+	page                    api.Page
+	r                       *renderer
+	memo                    indexMemo
+	view                    func(store.Tx) error
+	keep                    func(string, []byte) bool
+}
+
+var listScratches = sync.Pool{New: func() any {
+	ls := &listScratch{r: newRenderer()}
+	ls.view, ls.keep = ls.run, ls.match
+	return ls
+}}
+
+// run filters on the tenant index alone; only the page's credentials are
+// read and rendered. The ids point into the store's values, valid for the
+// transaction (bbolt's mmap included); the items are the render cache's
+// own bytes, valid after it.
+func (ls *listScratch) run(tx store.Tx) error {
+	ls.items = ls.items[:0]
+	ls.filter(tx)
+	p, err := api.ParsePage(ls.c, len(ls.kept), 10, 100)
 	if err != nil {
 		return err
 	}
-	return api.Wrapped(c, "Ok", body)
+	ls.page = p
+	ls.r.use(tx)
+	defer ls.r.use(nil)
+	for _, id := range api.Slice(p, ls.kept) {
+		raw, err := ls.r.credentialJSON(ls.tenant, id)
+		if err != nil {
+			return err
+		}
+		ls.items = append(ls.items, raw)
+	}
+	return nil
+}
+
+// filter sets kept to the ids the tenant index lists under the filters.
+// The scratch remembers its last result with the store version it was
+// read in: the same filters in the same version (repeated reads between
+// writes) are the same ids, copied into the scratch's own memory since
+// bbolt's values do not outlive their transaction.
+func (ls *listScratch) filter(tx store.Tx) {
+	ver, ok := store.VersionOf(tx)
+	m := &ls.memo
+	if ok && m.ok && m.ver == ver && m.prefix == ls.prefix && m.search == ls.search &&
+		m.course == ls.course && m.program == ls.program {
+		ls.kept = append(ls.kept[:0], m.ids...)
+		return
+	}
+	ls.kept = ls.kept[:0]
+	tx.Scan(bktCredsByTenant, ls.prefix, true, ls.keep)
+	m.ok = false
+	if !ok {
+		return
+	}
+	m.ver, m.prefix, m.search, m.course, m.program = ver, ls.prefix, ls.search, ls.course, ls.program
+	m.arena, m.ids = m.arena[:0], m.ids[:0]
+	for _, id := range ls.kept {
+		m.arena = append(m.arena, id...)
+	}
+	at := 0
+	for _, id := range ls.kept {
+		m.ids = append(m.ids, m.arena[at:at+len(id):at+len(id)])
+		at += len(id)
+	}
+	m.ok = true
+}
+
+// indexMemo is a scratch's last filtered index (filter).
+type indexMemo struct {
+	ok                              bool
+	ver                             store.Version
+	prefix, search, course, program string
+	arena                           []byte
+	ids                             [][]byte
+}
+
+func (ls *listScratch) match(_ string, v []byte) bool {
+	if id, ok := credIndexMatch(v, ls.search, ls.course, ls.program); ok {
+		ls.kept = append(ls.kept, id)
+	}
+	return true
+}
+
+// release drops the request's references (ids into the store, the
+// context) and returns the scratch to the pool.
+func (ls *listScratch) release() {
+	clear(ls.kept[:cap(ls.kept)])
+	clear(ls.items[:cap(ls.items)])
+	ls.c = nil
+	if cap(ls.kept) <= 1<<16 {
+		listScratches.Put(ls)
+	}
 }
 
 func (h *Handlers) createCredential(c echo.Context) error {

@@ -108,6 +108,16 @@ func indexFields(v []byte) [6][]byte {
 // list's filters (search lowercased; empty filters pass) and returns its
 // id. It allocates nothing: it runs for every credential of the tenant.
 func credIndexMatch(v []byte, search, course, program string) ([]byte, bool) {
+	if search == "" && course == "" && program == "" {
+		// The unfiltered list (the usual one) reads the first two fields
+		// only: id and public.
+		id, rest, _ := bytes.Cut(v, []byte(sep))
+		pub, _, _ := bytes.Cut(rest, []byte(sep))
+		if string(pub) != "1" {
+			return nil, false
+		}
+		return id, true
+	}
 	f := indexFields(v)
 	has := func(list []byte, id string) bool {
 		for len(list) > 0 {

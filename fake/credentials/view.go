@@ -180,6 +180,11 @@ func (av *assertionViews) view(a *Assertion) AssertionView {
 		}
 		av.creds[a.CredentialID] = cv
 	}
+	return assertionView(a, cv)
+}
+
+// assertionView is a rendered with cv as its credential's details.
+func assertionView(a *Assertion, cv *CredentialView) AssertionView {
 	v := AssertionView{
 		EntityID: a.EntityID, IssuedOn: api.FormatDateTime(a.IssuedOn), CredentialDetails: cv,
 		Recipient: a.Recipient, Metadata: a.Metadata, Narrative: a.Narrative,

@@ -50,6 +50,7 @@ var (
 type Bolt struct {
 	db   *bolt.DB
 	path string
+	id   uint64 // its number in the process (Version)
 }
 
 var _ Backend = (*Bolt)(nil)
@@ -100,7 +101,7 @@ func OpenBolt(path string, opts ...BoltOption) (*Bolt, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Bolt{db: db, path: path}, nil
+	return &Bolt{db: db, path: path, id: storeIDs.Add(1)}, nil
 }
 
 // openError turns an error of bolt.Open into one that names the file and
@@ -170,12 +171,12 @@ func (b *Bolt) Path() string { return b.path }
 
 // View runs fn on a consistent snapshot; see Backend.
 func (b *Bolt) View(fn func(Tx) error) error {
-	return b.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return b.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx, b.id}) })
 }
 
 // Update runs fn in one bbolt write transaction; see Backend.
 func (b *Bolt) Update(fn func(Tx) error) error {
-	return b.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return b.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx, b.id}) })
 }
 
 // Close waits for open transactions, then releases the file and its lock.
@@ -192,7 +193,16 @@ func (b *Bolt) Check() error {
 	return errors.Join(append(errs, err)...)
 }
 
-type boltTx struct{ tx *bolt.Tx }
+type boltTx struct {
+	tx    *bolt.Tx
+	store uint64 // Bolt.id
+}
+
+// version is the file's transaction id, which bbolt increments on every
+// commit and every read transaction between two commits shares.
+func (t boltTx) version() (Version, bool) {
+	return Version{store: t.store, n: uint64(t.tx.ID())}, !t.tx.Writable()
+}
 
 func (t boltTx) bucket(name string) *bolt.Bucket {
 	if name == metaBucket {

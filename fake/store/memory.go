@@ -34,19 +34,31 @@ type memBucket struct {
 
 type memState struct {
 	buckets map[string]*memBucket
+	// version is the store's and this state's number (VersionOf): every
+	// committed change makes a new state with the next number.
+	version Version
 }
 
 // NewMemory returns an empty in-memory backend.
 func NewMemory() *Memory {
 	m := &Memory{}
-	m.state.Store(&memState{buckets: map[string]*memBucket{}})
+	m.state.Store(&memState{buckets: map[string]*memBucket{}, version: Version{store: storeIDs.Add(1), n: 1}})
 	return m
 }
 
-// View runs fn on the latest committed state.
+// View runs fn on the latest committed state. Its transaction is valid
+// only while fn runs (as bbolt's is), so it is recycled: a read costs no
+// allocation of its own.
 func (m *Memory) View(fn func(Tx) error) error {
-	return fn(&memTx{base: m.state.Load()})
+	tx := viewTxs.Get().(*memTx)
+	tx.base = m.state.Load()
+	err := fn(tx)
+	tx.base = nil
+	viewTxs.Put(tx)
+	return err
 }
+
+var viewTxs = sync.Pool{New: func() any { return &memTx{} }}
 
 // Update runs fn in a write transaction; see Backend.
 func (m *Memory) Update(fn func(Tx) error) error {
@@ -59,7 +71,8 @@ func (m *Memory) Update(fn func(Tx) error) error {
 	if len(tx.dirty) == 0 {
 		return nil
 	}
-	next := &memState{buckets: make(map[string]*memBucket, len(tx.base.buckets)+len(tx.dirty))}
+	next := &memState{buckets: make(map[string]*memBucket, len(tx.base.buckets)+len(tx.dirty)),
+		version: Version{store: tx.base.version.store, n: tx.base.version.n + 1}}
 	for name, b := range tx.base.buckets {
 		next.buckets[name] = b
 	}
@@ -83,6 +96,8 @@ type memTx struct {
 	// dirty holds the buckets this transaction changed (nil = deleted).
 	dirty map[string]*memBucket
 }
+
+func (tx *memTx) version() (Version, bool) { return tx.base.version, !tx.writable }
 
 func (tx *memTx) bucket(name string) *memBucket {
 	if b, ok := tx.dirty[name]; ok {

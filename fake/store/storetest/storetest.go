@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		"KeyLimits":           testKeyLimits,
 		"ValueLimit":          testValueLimit,
 		"RefusedBuckets":      testRefusedBuckets,
+		"Versions":            testVersions,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -431,6 +432,53 @@ func testRefusedBuckets(t *testing.T, b store.Backend) {
 		}
 		if got := tx.Buckets(); len(got) != 0 {
 			t.Errorf("Buckets = %q, want none", got)
+		}
+		return nil
+	}))
+}
+
+// testVersions: reads between two commits share a version, every commit
+// (and only a commit) moves it, a write transaction has none, and two
+// stores never share one.
+func testVersions(t *testing.T, b store.Backend) {
+	read := func() store.Version {
+		t.Helper()
+		var v store.Version
+		must(t, b.View(func(tx store.Tx) error {
+			var ok bool
+			if v, ok = store.VersionOf(tx); !ok {
+				t.Fatal("a read transaction has no version")
+			}
+			return nil
+		}))
+		return v
+	}
+	v1 := read()
+	if read() != v1 {
+		t.Fatal("two reads with no commit between have different versions")
+	}
+	must(t, b.Update(func(tx store.Tx) error {
+		if _, ok := store.VersionOf(tx); ok {
+			t.Fatal("a write transaction has a version")
+		}
+		return tx.Put("b", "k", []byte("v"))
+	}))
+	v2 := read()
+	if v2 == v1 {
+		t.Fatal("a commit left the version as it was")
+	}
+	_ = b.Update(func(tx store.Tx) error {
+		_ = tx.Put("b", "k", []byte("w"))
+		return errors.New("rolled back")
+	})
+	if read() != v2 {
+		t.Fatal("a rolled-back transaction moved the version")
+	}
+	other := store.NewMemory()
+	defer other.Close()
+	must(t, other.View(func(tx store.Tx) error {
+		if v, _ := store.VersionOf(tx); v == v2 || v == v1 {
+			t.Fatal("two stores share a version")
 		}
 		return nil
 	}))

@@ -1,4 +1,4 @@
-package main
+package load
 
 import (
 	"bytes"
@@ -15,20 +15,34 @@ import (
 // request builds the n-th request of a run.
 type request func(base string, n int64) (*http.Request, error)
 
-// result is what one load run measured.
-type result struct {
+// Result is what one load run measured.
+type Result struct {
 	Requests int
-	Errors   int
+	Errors   int // answers that were not 2xx, and failed requests
 	Duration time.Duration
-	P50, P99 time.Duration
+	P50, P90 time.Duration
+	P99      time.Duration
 }
 
-func (r result) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
+func (r Result) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
+
+// GoDrive is the harness's own load generator, used when wrk is missing
+// (-loadgen go). It runs in the harness's process, so on a small machine it
+// takes CPU from the server under test: wrk costs the server less.
+func GoDrive(ctx context.Context, base string, c Cell, conns int, warm, d time.Duration, offset int64) (Result, error) {
+	return drive(ctx, base, conns, warm, d, func(base string, n int64) (*http.Request, error) {
+		body := ""
+		if c.Body != nil {
+			body = c.Body(offset + n)
+		}
+		return JSONRequest(c.Method, base+c.Path, body)
+	})
+}
 
 // drive runs a closed loop: conns workers each send a request, wait for
 // the whole answer and send the next, for d after a warm-up. Bounded in
 // time; every answer that is not 2xx counts as an error.
-func drive(ctx context.Context, base string, conns int, warm, d time.Duration, mk request) (result, error) {
+func drive(ctx context.Context, base string, conns int, warm, d time.Duration, mk request) (Result, error) {
 	client := &http.Client{
 		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true},
 		Timeout:   10 * time.Second,
@@ -91,9 +105,10 @@ func drive(ctx context.Context, base string, conns int, warm, d time.Duration, m
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	res := result{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
+	res := Result{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
 	if len(all) > 0 {
 		res.P50 = all[len(all)*50/100]
+		res.P90 = all[len(all)*90/100]
 		res.P99 = all[min(len(all)*99/100, len(all)-1)]
 	}
 	if res.Requests == 0 {
@@ -107,7 +122,9 @@ func drive(ctx context.Context, base string, conns int, warm, d time.Duration, m
 	return res, nil
 }
 
-func jsonRequest(method, url, body string) (*http.Request, error) {
+// JSONRequest is a request as every cell sends it: authenticated, asking for
+// JSON, and a JSON body when body is not empty.
+func JSONRequest(method, url, body string) (*http.Request, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = bytes.NewReader([]byte(body))
