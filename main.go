@@ -81,14 +81,7 @@ func run(cfg *config.Config) error {
 	// behind; hand it back to the OS now rather than idling on it (idle
 	// RSS drops from about 30 to about 20 MiB). Off the serving path.
 	go debug.FreeOSMemory()
-	// The fake's live heap is small (the parsed document and the state), so
-	// at Go's default GOGC=100 a busy fake collects every few hundred
-	// requests. 200 halves that: in the perf harness, GET 9,100 -> 10,500
-	// req/s and peak RSS under load 130 -> 190 MiB; idle RSS is unchanged.
-	// A GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
+	serve.TuneGC()
 	state := "memory"
 	if cfg.DB != "" {
 		state = cfg.DB

@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -64,7 +63,7 @@ func run(cellName string, dur time.Duration, conns int, cpu, mem string) error {
 	hs := serve.New(ln, srv.Handler(), cfg.Limits, logger)
 	go func() { _ = hs.Serve() }()
 	defer hs.Shutdown()
-	debug.SetGCPercent(200) // as main.go does
+	serve.TuneGC() // as the binary does
 	base := "http://" + hs.Addr().String()
 	cred, err := load.Seed(base)
 	if err != nil {
