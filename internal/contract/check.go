@@ -181,8 +181,9 @@ func Pointer(segs []string) string {
 	return b.String()
 }
 
-// flatten expands MultiErrors, also those nested in a RequestError or a
-// ResponseError, keeping the outer error around each part.
+// flatten expands MultiErrors, also one directly inside a RequestError,
+// keeping the RequestError around each part. A ResponseError is kept
+// whole: responseLine expands the schema errors inside it.
 func flatten(err error) []error {
 	var me openapi3.MultiError
 	if errors.As(err, &me) && isMulti(err) {
