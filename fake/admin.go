@@ -32,7 +32,7 @@ func (s *Server) registerAdmin() error {
 	for _, m := range s.modules {
 		routes = append(routes, m.AdminRoutes()...)
 	}
-	g := s.echo.Group(AdminPrefix, s.adminAuth)
+	g := s.echo.Group(AdminPrefix, s.adminGuard, s.adminAuth)
 	methods := map[string][]string{}
 	var paths []string
 	for _, r := range routes {
@@ -86,6 +86,9 @@ func readAdminBody(limit int64, h echo.HandlerFunc) echo.HandlerFunc {
 		b := api.ReadBody(c.Request(), limit)
 		if b.Err != nil {
 			return b.Err
+		}
+		if err := adminBodyType(b); err != nil {
+			return err
 		}
 		api.SetRequestBody(c, b)
 		setBody(c.Request(), b.Raw)

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -118,5 +119,109 @@ func TestEveryServedOperationIsInTheDocument(t *testing.T) {
 	}
 	if len(seen) < 81 {
 		t.Errorf("the modules serve %d operations, want at least 81", len(seen))
+	}
+}
+
+// TestEveryAdminRouteRefusesWebPages walks every route registered under
+// /_fake/ on an open fake (no token, the laptop default), as
+// TestEveryAdminRouteNeedsTheToken does: a state-changing request from a
+// page on another origin, or one its browser marks cross-site, is a 403
+// before any handler runs; a form or text/plain body is a 415; a request
+// for a Host the fake does not know (a name rebound to 127.0.0.1) reads
+// nothing but the open paths; and the fake's own origin (the dashboard),
+// a listed admin origin and curl (no Origin) are not refused by it.
+func TestEveryAdminRouteRefusesWebPages(t *testing.T) {
+	t.Parallel()
+	s, err := New(WithAdminCORS("http://trusted.test"), WithAdminHosts("iblfake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	param := regexp.MustCompile(`:[a-z_]+`)
+	send := func(method, path, host string, header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(`{"platform_key": "acme", "users": [], "groups": []}`))
+		// Gone already: the live log's stream ends at once.
+		ctx, cancel := context.WithCancel(req.Context())
+		cancel()
+		req = req.WithContext(ctx)
+		req.Host = host
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	writes, n := 0, 0
+	for _, r := range s.echo.Routes() {
+		if !strings.HasPrefix(r.Path, AdminPrefix+"/") || strings.Contains(r.Path, "*") {
+			continue
+		}
+		n++
+		path := param.ReplaceAllString(r.Path, "x")
+		open := openAdminPaths[path] && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+		for _, host := range []string{"evil.example", "evil.example:8080", "127.0.0.1.evil.example"} {
+			if rec := send(r.Method, path, host); !open && rec.Code != http.StatusForbidden {
+				t.Errorf("%s %s for Host %s = %d, want 403 on an open fake", r.Method, path, host, rec.Code)
+			}
+		}
+		for _, host := range []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080", "iblfake:8080", "app.localhost"} {
+			if rec := send(r.Method, path, host); rec.Code == http.StatusForbidden {
+				t.Errorf("%s %s for Host %s = 403: a known host", r.Method, path, host)
+			}
+		}
+		if safeAdminMethod(r.Method) {
+			continue
+		}
+		writes++
+		for _, h := range [][]string{
+			{"Origin", "https://evil.example"},
+			{"Origin", "http://127.0.0.1:9999"}, // another loopback port is another origin
+			{"Origin", "null"},
+			{"Sec-Fetch-Site", "cross-site"},
+			{"Origin", "http://127.0.0.1:8080", "Sec-Fetch-Site", "cross-site"},
+		} {
+			if rec := send(r.Method, path, "127.0.0.1:8080", h...); rec.Code != http.StatusForbidden {
+				t.Errorf("%s %s with %q = %d, want 403", r.Method, path, h, rec.Code)
+			}
+		}
+		for _, h := range [][]string{
+			{"Origin", "http://127.0.0.1:8080", "Sec-Fetch-Site", "same-origin"},
+			{"Origin", "http://trusted.test", "Sec-Fetch-Site", "cross-site"},
+		} {
+			if rec := send(r.Method, path, "127.0.0.1:8080", h...); rec.Code == http.StatusForbidden {
+				t.Errorf("%s %s with %q = 403: its own origin or a listed one", r.Method, path, h)
+			}
+		}
+		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+			rec := send(r.Method, path, "127.0.0.1:8080", "Content-Type", ct)
+			if rec.Code != http.StatusUnsupportedMediaType && rec.Code != http.StatusMethodNotAllowed {
+				t.Errorf("%s %s with a %s body = %d %s, want 415", r.Method, path, ct, rec.Code, rec.Body)
+			}
+		}
+	}
+	if n < 40 || writes < 15 {
+		t.Fatalf("walked %d admin routes, %d writes; the walk no longer sees the admin surface", n, writes)
+	}
+	t.Logf("%d admin routes (%d writes) refuse web pages", n, writes)
+}
+
+// TestATokenGuardsForeignHosts: with an admin token the token guards the
+// surface, so a container's service name needs no listing.
+func TestATokenGuardsForeignHosts(t *testing.T) {
+	t.Parallel()
+	s, err := New(WithAdminToken("T0K"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	req := httptest.NewRequest(http.MethodGet, "/_fake/state", nil)
+	req.Host = "iblfake:8080"
+	req.Header.Set("Authorization", "Bearer T0K")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /_fake/state for iblfake:8080 with the token = %d %s", rec.Code, rec.Body)
 	}
 }

@@ -16,40 +16,41 @@ import (
 var authSchemes = []string{"api-token", "api-key", "token", "bearer"}
 
 // authenticate checks the Authorization header as DRF's token
-// authentication does, then whether the key may touch the request's
-// tenant. dmAdmin reports whether the key is a DM admin (every key is one
-// while no keys are bound).
-func (s *Server) authenticate(c echo.Context) (dmAdmin bool, err error) {
+// authentication does, then whether the key may touch every tenant the
+// request names (tenant.go). orgs are the key's (nil while no keys are
+// bound, and for a DM admin); dmAdmin reports whether the key is a DM admin
+// (every key is one while no keys are bound).
+func (s *Server) authenticate(c echo.Context) (orgs map[string]bool, dmAdmin bool, err error) {
 	h := c.Request().Header.Get(echo.HeaderAuthorization)
 	fields, n := authFields(h)
 	if n == 0 || !knownScheme(fields[0]) {
 		// DRF: no authenticator claims the request, so it is anonymous, and
 		// the first authenticator's header turns the 403 into a 401.
-		return false, unauthorized(api.MsgNotAuthenticated)
+		return nil, false, unauthorized(api.MsgNotAuthenticated)
 	}
 	switch n {
 	case 1:
-		return false, unauthorized(api.MsgNoCredentials)
+		return nil, false, unauthorized(api.MsgNoCredentials)
 	case 2:
 	default:
-		return false, unauthorized(api.MsgTokenSpaces)
+		return nil, false, unauthorized(api.MsgTokenSpaces)
 	}
 	key := fields[1]
 	if s.opts.keys == nil {
-		return true, nil
+		return nil, true, nil
 	}
 	orgs, ok := s.opts.keys[key]
 	if !ok {
-		return false, unauthorized(api.MsgInvalidToken)
+		return nil, false, unauthorized(api.MsgInvalidToken)
 	}
 	if orgs[DMAdmin] {
-		return true, nil // every org, as with no keys bound
+		return nil, true, nil // every org, as with no keys bound
 	}
 	api.SetAllowed(c, func(t string) bool { return orgs[t] })
-	if t := api.Tenant(c); t != "" && !orgs[t] {
-		return false, api.Detail(http.StatusForbidden, api.MsgForbidden)
+	if err := checkTenants(c, orgs); err != nil {
+		return nil, false, err
 	}
-	return false, nil
+	return orgs, false, nil
 }
 
 // DMAdmin, bound as a key's org (--api-key KEY=*, WithAPIKey(key, DMAdmin)),

@@ -16,6 +16,7 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/demo"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
@@ -63,6 +64,13 @@ func New(opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
+		}
+	}
+	if o.defaultTenant == "" {
+		// A demo laptop's tenant-less requests are the demo's.
+		o.defaultTenant = DefaultTenant
+		if o.demo {
+			o.defaultTenant = demo.Org
 		}
 	}
 	// A server that does not check its responses needs only the request

@@ -32,7 +32,14 @@ import (
 //     read operation;
 //   - cross-tenant: the isolation test's randomized requests, with orgB's
 //     key naming orgA's tenant, ids, users and licenses;
-//   - admin: path and header tricks against the admin token.
+//   - admin: path and header tricks against the admin token;
+//   - long-tail: orgA's records on every creatable long-tail resource,
+//     then orgB's key reading, writing and deleting them in every way a
+//     request names a tenant, and hostile values in long-tail bodies
+//     (longTailCorpus);
+//   - admin-cross-site: state-changing admin requests as a web page sends
+//     them (a foreign Origin, Sec-Fetch-Site: cross-site, text/plain or
+//     form bodies), with the admin token even: every one refused.
 //
 // It fails on any 5xx, any answer over 10 s (a hang), any panic logged, any
 // 2xx to orgB's key carrying orgA's data, and any change to orgA's stored
@@ -49,6 +56,14 @@ func TestHostileCorpus(t *testing.T) {
 	att := &isoTenant{org: "globex", key: "key-globex", secret: "SECRET-GLOBEX"}
 	withAdmin := func(f func()) { adminToken = "T0K"; defer func() { adminToken = "" }(); f() }
 	withAdmin(func() { isoSeed(t, srv, vic); isoSeed(t, srv, att) })
+	rng := rand.New(rand.NewPCG(2026, 12))
+	sample := func(n int) bool { return full || rng.IntN(n) == 0 }
+	// The long tail: orgA's records first, so that the state compared at
+	// the end holds them.
+	seeded, tail := longTailCorpus(t, srv, rng, vic, att, sample)
+	if seeded < 20 {
+		t.Fatalf("orgA created %d long-tail records; the corpus no longer reaches the long tail", seeded)
+	}
 	before := isoVictimState(t, srv, vic.org)
 	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	var counts = map[string]int{}
@@ -84,11 +99,17 @@ func TestHostileCorpus(t *testing.T) {
 			fails = append(fails, fmt.Sprintf("%s %s %.120s: orgB's key read orgA's data: %.300s", class, method, url, raw))
 		case class == "admin" && resp.StatusCode/100 == 2 && !strings.HasSuffix(req.URL.Path, "/health"):
 			fails = append(fails, fmt.Sprintf("admin %s %s: %d without the admin token", method, url, resp.StatusCode))
+		case class == "admin-cross-site" && resp.StatusCode != 403 && resp.StatusCode != 415 && resp.StatusCode != 405:
+			fails = append(fails, fmt.Sprintf("admin %s %s %q: %d, want a refusal (403, 415 or 405) for a web page's request", method, url, headers, resp.StatusCode))
 		}
 	}
 	ops := spec.MustLoad().Operations()
-	rng := rand.New(rand.NewPCG(2026, 12))
-	sample := func(n int) bool { return full || rng.IntN(n) == 0 }
+	for _, r := range tail {
+		send(r.class, r.method, r.url, r.key, r.ct, r.body, r.headers...)
+	}
+	for _, r := range adminCrossSiteCorpus(srv.URL) {
+		send(r.class, r.method, r.url, r.key, r.ct, r.body, r.headers...)
+	}
 
 	// schema: hostile values in every field (and every field of a nested
 	// object), case-variant twins of every key; several base bodies per
@@ -169,7 +190,7 @@ func TestHostileCorpus(t *testing.T) {
 		}
 	}
 	if after := isoVictimState(t, srv, vic.org); after != before {
-		t.Errorf("orgA's stored state changed during the corpus:\nbefore: %.1500s\nafter:  %.1500s", before, after)
+		t.Errorf("orgA's stored state changed during the corpus:\n%s", lineDiff(before, after))
 	}
 	if strings.Contains(logBuf.String(), "panic") {
 		t.Errorf("the fake logged a panic:\n%.3000s", logBuf.String())
@@ -193,7 +214,7 @@ func TestHostileCorpus(t *testing.T) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %s=%d", k, counts[k])
 	}
-	t.Logf("hostile corpus: %d requests:%s; %d failures (5xx, hangs, leaks), orgA unchanged", total, b.String(), len(fails))
+	t.Logf("hostile corpus: %d requests:%s; orgA's long-tail records attacked: %d; %d failures (5xx, hangs, leaks), orgA unchanged", total, b.String(), seeded, len(fails))
 }
 
 // hostileMutations returns obj with each field, and each field of a nested
@@ -262,4 +283,30 @@ var hostileAdminPaths = []string{
 var hostileAdminHeaders = []string{
 	"", "Bearer", "Bearer ", "Bearer wrong", "bearer t0k", "Bearer t0k", "Token T0K", "Api-Token T0K",
 	"Basic VDBLOg==", "Bearer T0K;", "Bearer  T0K x", "T0K", "Bearer=T0K", "Bearer T0", "Bearer T0KK",
+}
+
+// lineDiff lists the lines only one of before and after holds (at most 20
+// of each).
+func lineDiff(before, after string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	b, a := in(before), in(after)
+	var out []string
+	for _, l := range strings.Split(before, "\n") {
+		if !a[l] && len(out) < 20 {
+			out = append(out, "- "+l)
+		}
+	}
+	n := len(out)
+	for _, l := range strings.Split(after, "\n") {
+		if !b[l] && len(out) < n+20 {
+			out = append(out, "+ "+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -2,9 +2,11 @@ package fake
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/labstack/echo/v4"
@@ -102,12 +104,32 @@ func (j *Journal) Total() uint64 {
 	return j.total
 }
 
-// Clear drops every entry (and every kept exchange).
+// Clear drops every entry (and every kept exchange), and lets go of what
+// they held.
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	clear(j.entries)
 	j.next, j.full, j.total = 0, false, 0
 	j.exchanges = nil
+}
+
+// MaxEntryText is how much of a request's path and of its query an entry
+// keeps: a client may send up to the header limit (1 MiB) of either, and
+// a journal of a million entries must not keep a million of them whole.
+const MaxEntryText = 8 << 10
+
+// journalText is s cut to MaxEntryText bytes (at a character's start),
+// copied so that the entry does not hold the request's whole string.
+func journalText(s string) string {
+	if len(s) <= MaxEntryText {
+		return s
+	}
+	n := MaxEntryText
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.Clone(s[:n])
 }
 
 // Limits of what the journal keeps of requests' bodies while watched.
@@ -261,7 +283,7 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return nil
 		}
 		e := Entry{
-			Time: start.UTC(), Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery,
+			Time: start.UTC(), Method: req.Method, Path: journalText(req.URL.Path), Query: journalText(req.URL.RawQuery),
 			OperationID: api.Operation(c), Status: c.Response().Status, Tenant: api.Tenant(c),
 			DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 		}

@@ -196,13 +196,15 @@ func (s *Server) tailRoute(e *spec.IndexEntry) (*route, error) {
 		return nil, err
 	}
 	r := &route{
-		id: e.ID, method: e.Method, template: e.Path, public: e.Auth != spec.AuthRequired,
+		id: e.ID, method: e.Method, template: e.Path, public: e.Auth != spec.AuthRequired, authOptional: e.Auth == spec.AuthOptional,
 		kin:           &routers.Route{Spec: op.Doc, Path: e.Path, PathItem: op.Item, Method: e.Method, Operation: op.Op},
 		formJSON:      !hasBinaryProperty(op.Op),
 		listParams:    listParams(op.Item, op.Op),
 		blankDefaults: blankDefaults(op.Item, op.Op),
 		tier:          s.tailTier(e),
+		longTail:      true,
 	}
+	r.tenantScoped, r.tenantField = tenantScope(op.Item, op.Op, r.tier == TierSynthesizedEcho)
 	h := s.synthesize
 	if r.tier == TierUnavailable {
 		id := r.id

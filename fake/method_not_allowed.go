@@ -85,7 +85,7 @@ func (s *Server) methodNotAllowed(allow string, public bool) echo.HandlerFunc {
 				return err
 			}
 			s.setTenant(c)
-			if _, err := s.authenticate(c); err != nil {
+			if _, _, err := s.authenticate(c); err != nil {
 				return err
 			}
 		}

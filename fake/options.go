@@ -20,6 +20,7 @@ type options struct {
 	logger           *slog.Logger
 	corsOrigins      []string // nil: CORS off
 	adminCORSOrigins []string // nil: no CORS on /_fake/
+	adminHosts       []string // WithAdminHosts
 	journalSize      int
 	seed             uint64
 	responseChecker  func(r *http.Request, operationID string, status int, err error)
@@ -33,6 +34,7 @@ type options struct {
 	demo             bool       // WithDemo
 	maxDelayed       int        // WithMaxDelayed
 	longTail         string     // WithLongTail
+	defaultTenant    string     // WithDefaultTenant ("" until New settles it)
 	spec             *spec.Spec // withSpec: a document already loaded
 }
 

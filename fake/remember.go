@@ -117,7 +117,16 @@ func (s *Server) remembered(c echo.Context, res *resource, r *route, status int,
 	opts := synth.Options{Seed: s.itemSeed(c, res, res.id, p), Now: s.deps.Clock.Now(), Tenant: api.Tenant(c)}
 	switch r.method {
 	case http.MethodDelete:
-		if err := s.deps.Store.Update(func(tx store.Tx) error { return tx.Put(synthRecords, key, []byte("null")) }); err != nil {
+		// DRF's destroy looks the row up first: a DELETE of an id no
+		// create made (or one already deleted) is its 404 and writes
+		// nothing, so deleting ids a client never made stores nothing.
+		err := s.deps.Store.Update(func(tx store.Tx) error {
+			if raw := tx.Get(synthRecords, key); raw == nil || string(raw) == "null" {
+				return api.NotFound()
+			}
+			return tx.Put(synthRecords, key, []byte("null"))
+		})
+		if err != nil {
 			return err
 		}
 		if media == nil || media.Schema == nil || status == http.StatusNoContent {
@@ -310,9 +319,9 @@ func (res *resource) setID(v any, schema *openapi3.SchemaRef) {
 // for the tenant, each the value its item's GET gives, paged by page and
 // page_size. ok is false when the answer is not a list shape it knows (an
 // array, or an object with results or data).
-func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.SchemaRef, opts synth.Options, p prefer) (any, bool) {
+func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.SchemaRef, opts synth.Options, p prefer) (any, bool, error) {
 	if schema == nil || schema.Value == nil {
-		return nil, false
+		return nil, false, nil
 	}
 	sv := schema.Value
 	var items *openapi3.SchemaRef
@@ -330,7 +339,7 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 		}
 	}
 	if items == nil {
-		return nil, false
+		return nil, false, nil
 	}
 	total := int(synth.Key(s.baseSeed(p), api.Tenant(c), "count", res.collection)%20) + 3
 	size, page := 10, 1
@@ -342,6 +351,12 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 	}
 	if field == "" {
 		size, page = total, 1 // a bare array is not paged
+	}
+	if last := max(1, (total+size-1)/size); page > last {
+		// DRF's PageNumberPagination: a page past the last is its 404
+		// (compared before any product, which a page near the int
+		// maximum would overflow into negative ids).
+		return nil, false, api.Detail(http.StatusNotFound, api.MsgInvalidPage)
 	}
 	param := res.idParamOf()
 	list := []any{}
@@ -358,16 +373,16 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 		list = append(list, v)
 	}
 	if field == "" {
-		return list, true
+		return list, true, nil
 	}
 	env, ok := synth.Value(schema, opts).(map[string]any)
 	if !ok {
-		return nil, false
+		return nil, false, nil
 	}
 	env[field] = list
 	props := flatProperties(sv)
 	setPaging(env, props, total, page, size, c)
-	return env, true
+	return env, true, nil
 }
 
 // resTemplate is the template of the route the request took.

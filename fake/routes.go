@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -20,8 +21,11 @@ type route struct {
 	method   string
 	template string // the spec's path, e.g. /api/credentials/orgs/{org}/...
 	public   bool   // no security requirement in the spec
-	kin      *routers.Route
-	tier     string // TierStateful, ... (coverage.go)
+	// authOptional: a key or none (the spec lists an empty requirement
+	// beside the key's).
+	authOptional bool
+	kin          *routers.Route
+	tier         string // TierStateful, ... (coverage.go)
 	// handler is the long tail's vendorHandler, made once per route.
 	handler  echo.HandlerFunc
 	formJSON bool // form bodies are turned into JSON for the handler
@@ -34,6 +38,12 @@ type route struct {
 	// routePlan says when kin-openapi's parameter checks can be skipped
 	// (validate_fast.go).
 	routePlan
+	// tenantScoped: the answer is a tenant's state, so a key of several
+	// orgs must name one (tenant.go); tenantField is where it is missing.
+	tenantScoped bool
+	tenantField  string
+	// longTail: no module models the operation (longtail.go).
+	longTail bool
 }
 
 // routeTable holds the spec's path templates for trailing-slash redirects.
@@ -100,7 +110,7 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 			id:       op.Op.OperationID,
 			method:   op.Method,
 			template: op.Path,
-			public:   op.Op.Security != nil && len(*op.Op.Security) == 0 || (op.Op.Security == nil && len(s.spec.Doc.Security) == 0),
+			public:   publicOp(s.spec.Doc, op.Op),
 			kin: &routers.Route{
 				Spec: s.spec.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
 			},
@@ -108,6 +118,7 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 			listParams:    listParams(op.Item, op.Op),
 			blankDefaults: blankDefaults(op.Item, op.Op),
 		}
+		r.authOptional = r.public && optionalAuth(s.spec.Doc, op.Op)
 		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
 		h, ok := handlers[r.id]
 		r.tier = TierStateful
@@ -146,6 +157,9 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 	// Boxed once here, not on every request (see api.SetOperationBoxed).
 	id, tier := any(r.id), any(r.tier)
 	return func(c echo.Context) error {
+		if err := decodeParams(c); err != nil {
+			return err
+		}
 		api.SetOperationBoxed(c, id)
 		c.Set(ctxTier, tier)
 		c.Set(ctxRoute, r)
@@ -156,15 +170,23 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 		if answered, err := s.applyScenario(c, r, scenarios.BeforeAuth); answered || err != nil {
 			return err
 		}
-		if !r.public {
-			dmAdmin, err := s.authenticate(c)
-			if err != nil {
+		var orgs map[string]bool
+		dmAdmin := false
+		if !r.public || r.authOptional && c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+			// An operation whose key is optional still authenticates a
+			// key that is sent (DRF runs its authentication classes), and
+			// that key is held to its orgs.
+			var err error
+			if orgs, dmAdmin, err = s.authenticate(c); err != nil {
 				return err
 			}
 			// A permission check, so before validation (DRF's initial()).
 			if dmAdminOnly[r.id] && !dmAdmin {
 				return api.Detail(http.StatusForbidden, api.MsgForbidden)
 			}
+		}
+		if err := s.resolveTenant(c, r, orgs, dmAdmin); err != nil {
+			return err
 		}
 		if answered, err := s.applyScenario(c, r, scenarios.AfterAuth); answered || err != nil {
 			return err
@@ -204,35 +226,54 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 	return nil
 }
 
-// setTenant records the tenant the request addresses (tenantOf, else a
-// POST body's tenant field), which authentication checks the key against.
-func (s *Server) setTenant(c echo.Context) {
-	tenant := tenantOf(c)
-	if tenant == "" {
-		tenant = s.bodyTenant(c)
+// publicOp reports whether op asks no key of a caller: no security
+// requirement, or an empty one among them (a key or none).
+func publicOp(doc *openapi3.T, op *openapi3.Operation) bool {
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
 	}
-	api.SetTenant(c, tenant)
+	if len(reqs) == 0 {
+		return true
+	}
+	return optionalAuth(doc, op)
 }
 
-// tenantOf returns the tenant a request addresses: the credentials API's
-// {org} (overridden by platform_org, SKILL-C), or the catalog's
-// platform_key / key / org / platform_org query parameter.
-func tenantOf(c echo.Context) string {
-	if org := c.QueryParam("platform_org"); org != "" {
-		return org
+// optionalAuth reports whether op's security lists an empty requirement
+// beside a key's: a caller may send a key or none.
+func optionalAuth(doc *openapi3.T, op *openapi3.Operation) bool {
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
 	}
-	if org := c.Param("org"); org != "" {
-		return org
-	}
-	if key := c.Param("platform_key"); key != "" {
-		return key
-	}
-	for _, name := range []string{"platform_key", "key", "org"} {
-		if v := c.QueryParam(name); v != "" {
-			return v
+	for _, r := range reqs {
+		if len(r) == 0 {
+			return true
 		}
 	}
-	return ""
+	return false
+}
+
+// decodeParams gives handlers the path's parameters decoded, as Django
+// decodes the path before it routes: Echo routes on the raw path when it
+// holds an escape Go would not write (%41, %28) and hands the parameter
+// on still escaped, so org%41 would otherwise be a tenant of its own. A
+// parameter holding an escaped slash is a path Django splits there, which
+// this route's pattern does not match: its 404.
+func decodeParams(c echo.Context) error {
+	if c.Request().URL.RawPath == "" {
+		return nil
+	}
+	vals := c.ParamValues()
+	for i, v := range vals {
+		d, err := url.PathUnescape(v)
+		if err != nil || strings.Contains(d, "/") {
+			return echo.ErrNotFound
+		}
+		vals[i] = d
+	}
+	c.SetParamValues(vals...)
+	return nil
 }
 
 // hasBinaryProperty reports whether a form body of op carries a file (a
@@ -253,31 +294,6 @@ func hasBinaryProperty(op *openapi3.Operation) bool {
 		}
 	}
 	return false
-}
-
-// tenantFields are the body keys that name a request's tenant, in the order
-// tenantOf reads the same names from the query string.
-var tenantFields = []string{"platform_org", "platform_key", "key", "org"}
-
-// bodyTenant returns the tenant a POST body names, for the catalog's
-// routes, which take the platform in the body (SKILL-CI: "query param
-// (GET / DELETE) or body field (POST)"). It has to be known before
-// authentication so that a key bound to another org gets its 403. It reads
-// the body the server read (JSON, scim+json and form-urlencoded; anything
-// else names no tenant), by exact key.
-func (s *Server) bodyTenant(c echo.Context) string {
-	if c.Request().Method != http.MethodPost {
-		return ""
-	}
-	b := api.RequestBody(c)
-	for _, f := range tenantFields {
-		if v, ok := b.Field(f); ok {
-			if t, ok := v.(string); ok && t != "" {
-				return t
-			}
-		}
-	}
-	return ""
 }
 
 // blankDefaults returns the query parameters of an operation whose

@@ -246,6 +246,7 @@ func TestScenarioAdminAndHeaderErrors(t *testing.T) {
 	c := newSC(t)
 	req, _ := http.NewRequest("POST", c.srv.URL+"/_fake/scenarios?activate=true",
 		strings.NewReader("name: down\nrules:\n  - match: {method: DELETE}\n    respond: {status: 500, body: {detail: boom}}\n"))
+	req.Header.Set("Content-Type", "application/yaml")
 	resp, err := c.http.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("upload: %v %v", resp, err)

@@ -101,24 +101,34 @@ func normalize(s *openapi3.Schema, v any, name string, path []string, fields map
 var untrimmedFormats = map[string]bool{"date-time": true, "date": true, "binary": true, "byte": true, "uuid": true}
 
 // checkParams applies the same rules to the path and query parameters: NUL
-// and over-long identifiers are refused on their parameter.
-func checkParams(c echo.Context, fields map[string]any) {
+// and over-long identifiers are refused on their parameter. A long-tail
+// path parameter is an identifier whatever its name (an item's id, which
+// the long tail keeps as a store key): a CharField's usual 255 unless the
+// name has its own limit.
+func checkParams(c echo.Context, r *route, fields map[string]any) {
 	for i, name := range c.ParamNames() {
 		if i < len(c.ParamValues()) {
-			checkParam(name, c.ParamValues()[i], fields)
+			limit := identifierMaxLength[name]
+			if limit == 0 && r.longTail {
+				limit = pathIdentifierMaxLength
+			}
+			checkParam(name, c.ParamValues()[i], limit, fields)
 		}
 	}
 	for name, vs := range c.QueryParams() {
 		for _, v := range vs {
-			checkParam(name, v, fields)
+			checkParam(name, v, identifierMaxLength[name], fields)
 		}
 	}
 }
 
-func checkParam(name, v string, fields map[string]any) {
+// pathIdentifierMaxLength bounds a long-tail path parameter (checkParams).
+const pathIdentifierMaxLength = 255
+
+func checkParam(name, v string, limit int, fields map[string]any) {
 	if strings.IndexByte(v, 0) >= 0 {
 		api.AddFieldError(fields, []string{name}, MsgNullCharacters)
-	} else if limit := identifierMaxLength[name]; limit > 0 && utf8.RuneCountInString(v) > limit {
+	} else if limit > 0 && utf8.RuneCountInString(v) > limit {
 		api.AddFieldError(fields, []string{name}, maxLengthMessage(limit))
 	}
 }

@@ -9,7 +9,10 @@ import (
 // depends only on its request, the server's seed and the clock's day
 // (synth.Options), so repeating one costs a map lookup, not a schema walk
 // (a list page of a large schema takes a hundred microseconds to make).
-// It holds at most synthCacheBytes, least recently used out first.
+// It holds at most synthCacheBytes of keys and bodies together, least
+// recently used out first: a key holds the request's path and query, which
+// a client can make as long as the header limit allows, so counting the
+// bodies alone let unique queries pin memory without bound.
 type synthCache struct {
 	mu    sync.Mutex
 	bytes int
@@ -21,6 +24,9 @@ type synthEntry struct {
 	key  string
 	body []byte
 }
+
+// size is what the entry holds, as the budget counts it.
+func (e *synthEntry) size() int { return len(e.key) + len(e.body) }
 
 // synthCacheBytes bounds the cache: a few hundred typical answers.
 const synthCacheBytes = 8 << 20
@@ -41,22 +47,23 @@ func (c *synthCache) get(key string) ([]byte, bool) {
 }
 
 func (c *synthCache) put(key string, body []byte) {
-	if len(body) > synthCacheBytes/8 {
-		return // a rare huge answer is not kept
+	size := len(key) + len(body)
+	if size > synthCacheBytes/8 {
+		return // a rare huge answer (or request) is not kept
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.index[key]; ok {
-		c.bytes -= len(e.Value.(*synthEntry).body)
+		c.bytes -= e.Value.(*synthEntry).size()
 		c.order.Remove(e)
 	}
 	c.index[key] = c.order.PushFront(&synthEntry{key, body})
-	c.bytes += len(body)
+	c.bytes += size
 	for c.bytes > synthCacheBytes {
 		last := c.order.Back()
 		ent := last.Value.(*synthEntry)
 		c.order.Remove(last)
 		delete(c.index, ent.key)
-		c.bytes -= len(ent.body)
+		c.bytes -= ent.size()
 	}
 }

@@ -56,10 +56,11 @@ func (s *Server) synthesize(c echo.Context) error {
 	if res != nil && !res.item && r.method == http.MethodPost && status < 300 {
 		return s.create(c, res, status, media, opts, p)
 	}
-	value := func() any {
+	value := func() (any, error) {
 		if res != nil && !res.item && r.method == http.MethodGet && status < 300 {
-			if v, ok := s.listPage(c, res, media.Schema, opts, p); ok {
-				return v
+			v, ok, err := s.listPage(c, res, media.Schema, opts, p)
+			if ok || err != nil {
+				return v, err
 			}
 		}
 		if res != nil && res.item {
@@ -67,12 +68,16 @@ func (s *Server) synthesize(c echo.Context) error {
 			o.Seed = s.itemSeed(c, res, res.id, p)
 			v := synth.Value(media.Schema, o)
 			res.setID(v, media.Schema)
-			return v
+			return v, nil
 		}
-		return synth.Value(media.Schema, opts)
+		return synth.Value(media.Schema, opts), nil
 	}
 	if r.method != http.MethodGet || p.dynamic {
-		return api.JSON(c, status, value())
+		v, err := value()
+		if err != nil {
+			return err
+		}
+		return api.JSON(c, status, v)
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (synth_cache.go).
@@ -80,7 +85,11 @@ func (s *Server) synthesize(c echo.Context) error {
 	if body, ok := s.synthCache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
-	body, err := api.Encode(value())
+	v, err := value()
+	if err != nil {
+		return err
+	}
+	body, err := api.Encode(v)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	// The field errors: an empty map from a pool, back to it unless the
 	// answer (a 400) keeps it.
 	fields := fieldMaps.Get().(map[string]any)
-	checkParams(c, fields)
+	checkParams(c, r, fields)
 	var rb *openapi3.RequestBody
 	if r.kin.Operation.RequestBody != nil {
 		rb = r.kin.Operation.RequestBody.Value

@@ -157,6 +157,9 @@ func (b *builder) call(method, path string, body, out any) error {
 	auth := b.opts.Auth
 	if len(path) > 7 && path[:7] == "/_fake/" {
 		auth = b.opts.AdminAuth
+		// In process, as from the fake's own machine: an open admin
+		// surface answers loopback names only.
+		req.Host = "localhost"
 	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)

@@ -131,6 +131,12 @@ func (d *dashboard) requestDetail(r *request) error {
 // the page that opened with SEQ as its newest row nor a stream that
 // reconnects misses anything the journal still holds. It ends when
 // the client goes away or the server shuts down.
+// MaxStreams bounds the live logs open at once: each one is a goroutine
+// and a buffer, and each renders every request the fake answers, so sixty
+// of them cut the vendor API's throughput to a third. A few windows are
+// plenty for a person.
+const MaxStreams = 8
+
 func (d *dashboard) events(c echo.Context) error {
 	var after uint64
 	resume := c.QueryParams().Has("after")
@@ -149,6 +155,13 @@ func (d *dashboard) events(c echo.Context) error {
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(http.StatusOK)
 	}
+	if d.streams.Add(1) > MaxStreams {
+		d.streams.Add(-1)
+		e := api.Detail(http.StatusTooManyRequests, fmt.Sprintf("%d live logs are open already; close one (another tab or window) first.", MaxStreams))
+		e.Header = http.Header{"Retry-After": {"5"}}
+		return e
+	}
+	defer d.streams.Add(-1)
 	ch, dropped, stop := d.f.Watch(watchBuffer)
 	defer stop()
 	w := c.Response()

@@ -21,6 +21,7 @@ package ui
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -137,4 +138,6 @@ func Routes(f Fake) []api.Route {
 
 type dashboard struct {
 	f Fake
+	// streams counts the live logs open (events), at most MaxStreams.
+	streams atomic.Int32
 }

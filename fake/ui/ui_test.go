@@ -503,3 +503,56 @@ func TestResettingATenantIsAnEmptyImport(t *testing.T) {
 		t.Error("the reset did not delete demo alone")
 	}
 }
+
+// TestLiveLogsAreBounded: at most ui.MaxStreams live logs are open at once
+// (each renders every request the fake answers); one more is a 429 with
+// Retry-After, and closing one makes room.
+func TestLiveLogsAreBounded(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	open := func() (*http.Response, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/_fake/ui/events", nil)
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		return resp, cancel
+	}
+	var cancels []context.CancelFunc
+	defer func() {
+		for _, c := range cancels {
+			c()
+		}
+	}()
+	for i := range ui.MaxStreams {
+		resp, cancel := open()
+		cancels = append(cancels, cancel)
+		if resp.StatusCode != 200 {
+			t.Fatalf("stream %d = %d", i+1, resp.StatusCode)
+		}
+		defer resp.Body.Close()
+	}
+	resp, cancel := open()
+	cancel()
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("stream %d = %d (Retry-After %q), want 429", ui.MaxStreams+1, resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	cancels[0]()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, cancel := open()
+		cancels = append(cancels, cancel)
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed stream made no room: %d", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

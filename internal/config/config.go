@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +50,12 @@ type Config struct {
 	CORSOrigins []string            // empty: CORS off
 	// AdminCORSOrigins may call /_fake/ from a browser (none by default).
 	AdminCORSOrigins []string
+	// AdminHosts are the Host names an open admin surface answers besides
+	// loopback ones and Addr's host.
+	AdminHosts []string
+	// DefaultTenant is the org of requests that name none with no key
+	// bound (empty: the fake's default).
+	DefaultTenant string
 	// MaxDelayed bounds the requests scenario delays hold at once.
 	MaxDelayed int
 	// LongTail is how the operations no module models answer.
@@ -134,6 +142,16 @@ func options() []option {
 			})},
 		{name: "admin-cors-origins", env: "IBLFAKE_ADMIN_CORS_ORIGINS", usage: "comma-separated `origins` whose pages may call /_fake/ from a browser; none by default, so no web page can read or reset the fake",
 			apply: one(func(c *Config, v string) error { c.AdminCORSOrigins = splitList(v); return nil })},
+		{name: "admin-hosts", env: "IBLFAKE_ADMIN_HOSTS", usage: "comma-separated host `names` an open admin surface (no --admin-token) answers besides loopback names and --addr's host, such as a container's service name; \"*\" for any (a web page could then rebind its name to the fake)",
+			apply: one(func(c *Config, v string) error { c.AdminHosts = splitList(v); return nil })},
+		{name: "default-tenant", env: "IBLFAKE_DEFAULT_TENANT", usage: "the `org` of requests that name none while no key is bound (default main; demo with --demo)",
+			apply: one(func(c *Config, v string) error {
+				if v == "*" {
+					return fmt.Errorf("%q is not an org", v)
+				}
+				c.DefaultTenant = v
+				return nil
+			})},
 		{name: "max-delayed", env: "IBLFAKE_MAX_DELAYED", def: strconv.Itoa(fake.DefaultMaxDelayed),
 			usage: "hold at most `n` requests in scenario delays at once; past it a delayed request is answered at once and the journal says so",
 			apply: one(func(c *Config, v string) error {
@@ -379,6 +397,18 @@ func durationOf(v string) (time.Duration, error) {
 	return d, nil
 }
 
+// adminHosts are AdminHosts and the host Addr names, unless it is a
+// wildcard (every address: the names it is reached by are unknown).
+func (c *Config) adminHosts() []string {
+	hosts := c.AdminHosts
+	if h, _, err := net.SplitHostPort(c.Addr); err == nil && h != "" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts = append(slices.Clip(hosts), h)
+		}
+	}
+	return hosts
+}
+
 // boolOf parses a boolean; empty is false (a boolean flag's default).
 func boolOf(v string) (bool, error) {
 	if v == "" {
@@ -400,6 +430,12 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.MaxDelayed > 0 {
 		opts = append(opts, fake.WithMaxDelayed(c.MaxDelayed))
+	}
+	if hosts := c.adminHosts(); len(hosts) > 0 {
+		opts = append(opts, fake.WithAdminHosts(hosts...))
+	}
+	if c.DefaultTenant != "" {
+		opts = append(opts, fake.WithDefaultTenant(c.DefaultTenant))
 	}
 	if c.LongTail != "" {
 		opts = append(opts, fake.WithLongTail(c.LongTail))
