@@ -131,11 +131,11 @@ func boolInt(b bool) int {
 // fake.New registers them.
 func modelled() []string {
 	var ops []string
-	for op := range credentials.New(&api.Deps{}).Operations() {
-		ops = append(ops, op)
+	for _, op := range credentials.New(&api.Deps{}).Operations() {
+		ops = append(ops, op.ID)
 	}
-	for op := range catalog.New(&api.Deps{}).Operations() {
-		ops = append(ops, op)
+	for _, op := range catalog.New(&api.Deps{}).Operations() {
+		ops = append(ops, op.ID)
 	}
 	slices.Sort(ops)
 	return ops

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
@@ -58,23 +59,13 @@ func (s *Server) registerAdmin() error {
 		}
 	}
 	for _, p := range paths {
-		allowed := map[string]bool{http.MethodOptions: true}
-		for _, m := range methods[p] {
-			allowed[m] = true
-		}
-		var allow []string
-		for _, m := range drfMethodOrder {
-			if allowed[m] {
-				allow = append(allow, m)
-			}
-		}
-		header := strings.Join(allow, ", ")
-		for _, m := range drfMethodOrder {
-			if !allowed[m] {
+		header := urlconf.Allow(methods[p])
+		for _, m := range urlconf.MethodOrder {
+			if !strings.Contains(header, m) {
 				g.Add(m, p, adminMethodNotAllowed(header))
 			}
 		}
-		g.Add(http.MethodOptions, p, optionsAllow(header))
+		g.Add(http.MethodOptions, p, func(c echo.Context) error { return optionsAllow(c, header) })
 	}
 	return nil
 }
@@ -90,7 +81,7 @@ func readAdminBody(limit int64, h echo.HandlerFunc) echo.HandlerFunc {
 		if err := adminBodyType(b); err != nil {
 			return err
 		}
-		api.SetRequestBody(c, b)
+		api.RequestOf(c).Body = b
 		setBody(c.Request(), b.Raw)
 		return h(c)
 	}

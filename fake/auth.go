@@ -46,7 +46,7 @@ func (s *Server) authenticate(c echo.Context) (orgs map[string]bool, dmAdmin boo
 	if orgs[DMAdmin] {
 		return nil, true, nil // every org, as with no keys bound
 	}
-	api.SetAllowed(c, func(t string) bool { return orgs[t] })
+	api.RequestOf(c).Allows = func(t string) bool { return orgs[t] }
 	if err := checkTenants(c, orgs); err != nil {
 		return nil, false, err
 	}
@@ -55,26 +55,9 @@ func (s *Server) authenticate(c echo.Context) (orgs map[string]bool, dmAdmin boo
 
 // DMAdmin, bound as a key's org (--api-key KEY=*, WithAPIKey(key, DMAdmin)),
 // makes the key a data-manager admin: it may touch every org and call the
-// operations only DM admins may (dmAdminOnly). With no keys bound, every key
+// operations only DM admins may (api.Operation.DMAdminOnly). With no keys bound, every key
 // is one.
 const DMAdmin = "*"
-
-// dmAdminOnly are the operations the real service allows DM admins alone:
-// license create and update (SKILL-CI: "DM-admin only"; the IsDMAdmin
-// permission class) and a course's credential export and import (SKILL-C
-// exim: "DM-admin only"). A platform-scoped key gets DRF's 403 for them.
-var dmAdminOnly = map[string]bool{
-	"catalog_licenses_course_create_create":               true,
-	"catalog_licenses_course_update_create":               true,
-	"catalog_licenses_platform_create_create":             true,
-	"catalog_licenses_platform_update_create":             true,
-	"catalog_licenses_program_create_create":              true,
-	"catalog_licenses_program_update_create":              true,
-	"catalog_licenses_user_create_create":                 true,
-	"catalog_licenses_user_update_create":                 true,
-	"credentials_exim_credentials_course_export_retrieve": true,
-	"credentials_exim_credentials_course_import_create":   true,
-}
 
 // apiKey returns the key of an Authorization header in one of the
 // authSchemes ("" for none): who the caller is, for per-caller scenario

@@ -47,7 +47,7 @@ func corsMiddleware(origins []string, skip func(echo.Context) bool, headers []st
 	return middleware.CORSWithConfig(middleware.CORSConfig{
 		// A plain OPTIONS (no Origin: not a browser's preflight) goes on to
 		// the route's own OPTIONS handler, which states the path's Allow
-		// (method_not_allowed.go); the middleware would answer it itself.
+		// (routes.go, optionsAllow); the middleware would answer it itself.
 		Skipper: func(c echo.Context) bool {
 			r := c.Request()
 			return skip(c) || r.Method == http.MethodOptions && r.Header.Get(echo.HeaderOrigin) == ""

@@ -2,19 +2,23 @@ package fake
 
 import (
 	"net/http"
-	"sort"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/spec"
+	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/labstack/echo/v4"
 )
 
-// Tiers say how the fake answers an operation.
+// The tiers say how the fake answers an operation.
 const (
 	// TierStateful: a domain module handles it over the store.
-	TierStateful = "stateful"
+	TierStateful = api.TierStateful
+	// TierSynthesized: answered from its response schema (the long tail).
+	TierSynthesized = longtail.TierSynthesized
+	// TierSynthesizedEcho: answered from its response schema, and part of
+	// a resource whose writes are remembered.
+	TierSynthesizedEcho = longtail.TierSynthesizedEcho
 	// TierUnavailable: the fake answers a vendor-shaped 501 saying so.
-	TierUnavailable = "unavailable"
+	TierUnavailable = longtail.TierUnavailable
 )
 
 // CoverageRow is one operation of the document and how the fake serves it.
@@ -28,21 +32,11 @@ type CoverageRow struct {
 // Coverage lists every operation of the document with its tier, sorted by
 // path and method.
 func (s *Server) Coverage() []CoverageRow {
-	out := make([]CoverageRow, 0, len(s.routeList))
-	for _, r := range s.routeList {
-		out = append(out, CoverageRow{OperationID: r.id, Method: r.method, Path: r.template, Tier: r.tier})
+	ops := s.urls.Operations()
+	out := make([]CoverageRow, len(ops))
+	for i, op := range ops {
+		out[i] = CoverageRow{OperationID: op.ID, Method: op.Method, Path: op.Template, Tier: s.routes.claims[i].Tier}
 	}
-	idx, _ := spec.LongTailIndex()
-	for i := range idx {
-		e := &idx[i]
-		out = append(out, CoverageRow{OperationID: e.ID, Method: e.Method, Path: e.Path, Tier: s.tailTier(e)})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Path != out[j].Path {
-			return out[i].Path < out[j].Path
-		}
-		return out[i].Method < out[j].Method
-	})
 	return out
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -81,7 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) notFound(c echo.Context) {
 	req := c.Request()
 	p := req.URL.Path
-	if n, _, _ := tailMatch(p + "/"); !strings.HasSuffix(p, "/") && (s.routes != nil && s.routes.match(p+"/") || n != nil) {
+	if s.urls.SlashRedirect(p) {
 		// From the path as sent: the decoded one would turn an escaped
 		// %3F or %23 in a segment into a query or fragment.
 		loc := req.URL.EscapedPath() + "/"

@@ -11,13 +11,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
+	"net/url"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
 	"github.com/iblfake/iblfake/fake/demo"
+	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
@@ -37,15 +39,13 @@ type Server struct {
 	deps    *api.Deps
 	journal *Journal
 	log     *slog.Logger
-	routes  *routeTable
-	// routeList is every vendor operation as served, for Coverage.
-	routeList []*route
-	// tailRoutes are the long-tail operations compiled so far (longtail.go).
-	tailMu     sync.Mutex
-	tailRoutes map[string]*route
-	// synthCache keeps synthesized reads' bodies (synth_cache.go).
-	synthCache *synthCache
-	scen       *scenarios.Engine
+	// urls resolves every operation of the served document (urlconf);
+	// routes are this server's handlers for them (routes.go); specOps
+	// are the modelled document's operations by id.
+	urls    *urlconf.Resolver
+	routes  *routes
+	specOps map[string]spec.Operation
+	scen    *scenarios.Engine
 	// modules are the domain packages, wired through api.Module alone.
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
@@ -99,7 +99,14 @@ func New(opts ...Option) (*Server, error) {
 		journal:    NewJournal(o.journalSize),
 		log:        o.logger,
 		delaySlots: make(chan struct{}, o.maxDelayed),
-		synthCache: newSynthCache(),
+		specOps:    map[string]spec.Operation{},
+	}
+	for _, op := range sp.Operations() {
+		s.specOps[op.Op.OperationID] = op
+	}
+	var err error
+	if s.urls, err = urlconf.Of(sp); err != nil {
+		return nil, err
 	}
 	s.delayCtx, s.endDelays = context.WithCancel(context.Background())
 	s.applyClockOptions()
@@ -107,7 +114,7 @@ func New(opts ...Option) (*Server, error) {
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.root = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		aliasCatalog(r.URL) // path_alias.go
+		aliasCatalog(r.URL)
 		s.echo.ServeHTTP(w, r)
 	})
 	// The journal is outermost, so a request that panics is still answered
@@ -117,15 +124,15 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.setupScenarios(); err != nil {
 		return nil, err
 	}
-	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps), longTailModule{}}
-	handlers := map[string]echo.HandlerFunc{}
+	tail, err := longtail.New(s.deps, s.urls, o.seed, o.longTail)
+	if err != nil {
+		return nil, err
+	}
+	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps), tail}
+	if err := s.claim(s.modules[:2], tail); err != nil {
+		return nil, err
+	}
 	for _, m := range s.modules {
-		for id, h := range m.Operations() {
-			if _, dup := handlers[id]; dup {
-				return nil, fmt.Errorf("operation %s is served by two modules", id)
-			}
-			handlers[id] = h
-		}
 		s.scopes = append(s.scopes, m.TenantScopes()...)
 		for _, r := range m.MediaRoutes() {
 			s.echo.Add(r.Method, r.Path, r.Handler)
@@ -134,11 +141,9 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.registerAdmin(); err != nil {
 		return nil, err
 	}
-	if err := s.registerVendorRoutes(handlers); err != nil {
-		return nil, err
-	}
-	// Everything else: the long tail, or Django's 404 (longtail.go).
-	s.echo.Any("/*", s.serveLongTail)
+	// Every other path: the vendor API's operations (urlconf resolves
+	// them, routes.go), or Django's 404.
+	s.echo.Any("/*", s.serveVendor)
 	if err := s.seedState(); err != nil { // fixture.go: WithFixture, WithDemo
 		return nil, err
 	}
@@ -191,4 +196,20 @@ func (s *Server) applyClockOptions() {
 func (s *Server) Close() error {
 	s.endDelays()
 	return s.deps.Store.Close()
+}
+
+// aliasCatalog rewrites an aliased catalog URL to the document's path
+// before routing (urlconf.Canonical), so routing, validation, scenarios
+// and the journal all see one path per operation. Handler runs it ahead
+// of Echo rather than as an Echo Pre middleware, which Echo wraps around
+// every request anew (two allocations each).
+func aliasCatalog(u *url.URL) {
+	if p := urlconf.Canonical(u.Path); p != u.Path {
+		u.Path = p
+		if c := urlconf.Canonical(u.RawPath); c != u.RawPath {
+			u.RawPath = c
+		} else {
+			u.RawPath = ""
+		}
+	}
 }

@@ -271,6 +271,8 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		req := c.Request()
 		admin := len(req.URL.Path) >= 7 && req.URL.Path[:7] == "/_fake/"
+		rec := api.Begin(c)
+		defer api.End(c, rec)
 		var tee *teeWriter
 		if !admin && s.journal.Watching() {
 			tee = captureResponse(c)
@@ -284,12 +286,11 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		e := Entry{
 			Time: start.UTC(), Method: req.Method, Path: journalText(req.URL.Path), Query: journalText(req.URL.RawQuery),
-			OperationID: api.Operation(c), Status: c.Response().Status, Tenant: api.Tenant(c),
+			Status:     c.Response().Status,
 			DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 		}
-		e.Scenario, _ = c.Get(ctxScenario).(string)
-		e.Tier, _ = c.Get(ctxTier).(string)
-		e.Note, _ = c.Get(ctxNote).(string)
+		e.OperationID, e.Tenant, e.Tier = rec.Operation, rec.Tenant, rec.Tier
+		e.Scenario, e.Note = rec.Scenario, rec.Note
 		if tee != nil {
 			s.journal.add(e, tee.exchange(c))
 		} else {

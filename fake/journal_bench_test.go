@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/iblfake/iblfake/fake/api"
 	"github.com/labstack/echo/v4"
 )
 
@@ -38,7 +39,7 @@ func benchJournal(b *testing.B, s *Server) {
 			b.ReportAllocs()
 			for b.Loop() {
 				c.Reset(req, w)
-				c.Set(ctxTier, "stateful")
+				api.RequestOf(c).Tier = "stateful"
 				_ = bc.h(c)
 			}
 		})

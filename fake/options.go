@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
@@ -122,4 +123,25 @@ func WithDemo() Option {
 // builder shares its parent's instead of parsing it again).
 func withSpec(sp *spec.Spec) Option {
 	return func(o *options) error { o.spec = sp; return nil }
+}
+
+// Long-tail modes (WithLongTail, --long-tail).
+const (
+	// LongTailSynthesize answers the long tail from its schemas (default).
+	LongTailSynthesize = longtail.Synthesize
+	// LongTailUnavailable answers every long-tail operation 501.
+	LongTailUnavailable = longtail.Unavailable
+)
+
+// WithLongTail sets how the operations no module models are answered:
+// LongTailSynthesize (the default) or LongTailUnavailable.
+func WithLongTail(mode string) Option {
+	return func(o *options) error {
+		switch mode {
+		case LongTailSynthesize, LongTailUnavailable:
+			o.longTail = mode
+			return nil
+		}
+		return fmt.Errorf("WithLongTail: %q is neither %q nor %q", mode, LongTailSynthesize, LongTailUnavailable)
+	}
 }

@@ -2,31 +2,38 @@ package fake
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/longtail"
+	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
+	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
-// route is one vendor operation as the server serves it.
+// route is one vendor operation as the server serves it: what the module
+// that claims it declares (api.Operation), and what the server compiled
+// from the document to validate it, on the operation's first request.
 type route struct {
+	op       *urlconf.Operation
 	id       string
 	method   string
 	template string // the spec's path, e.g. /api/credentials/orgs/{org}/...
-	public   bool   // no security requirement in the spec
+	public   bool   // no key is asked for
 	// authOptional: a key or none (the spec lists an empty requirement
 	// beside the key's).
 	authOptional bool
 	kin          *routers.Route
-	tier         string // TierStateful, ... (coverage.go)
-	// handler is the long tail's vendorHandler, made once per route.
+	tier         string // api.TierStateful, ... (coverage.go)
+	dmAdminOnly  bool
+	entity       func(echo.Context) (map[string]any, bool)
+	// handler is the module's handler inside the vendor pipeline.
 	handler  echo.HandlerFunc
 	formJSON bool // form bodies are turned into JSON for the handler
 	// listParams are the query parameters the operation declares as
@@ -42,109 +49,154 @@ type route struct {
 	// orgs must name one (tenant.go); tenantField is where it is missing.
 	tenantScoped bool
 	tenantField  string
-	// longTail: no module models the operation (longtail.go).
+	// longTail: the long tail answers it, whose records are kept per
+	// request tenant (so a request that names none is given one).
 	longTail bool
 }
 
-// routeTable holds the spec's path templates for trailing-slash redirects.
-type routeTable struct {
-	templates [][]string // split on "/"
+// routes are a server's operations: which module's claim serves each (by
+// urlconf.Operation.Index), and each route compiled on its first request.
+type routes struct {
+	claims []api.Operation
+	long   []bool // the claim is the long tail's
+	built  []atomic.Pointer[route]
+	mu     sync.Mutex // compiling
 }
 
-// match reports whether path matches one of the spec's templates.
-func (t *routeTable) match(path string) bool {
-	segs := strings.Split(path, "/")
-next:
-	for _, tpl := range t.templates {
-		if len(tpl) != len(segs) {
-			continue
-		}
-		for i, s := range tpl {
-			if strings.HasPrefix(s, "{") {
-				if segs[i] == "" {
-					continue next
-				}
-			} else if s != segs[i] {
-				continue next
+// claim gives every operation of the document its handler: the first
+// module that claims an id serves it (two claims by modules other than
+// the long tail are an error, and so is an id no operation has: a typo
+// must fail at start-up); the long tail offers every operation and serves
+// what no other module claims.
+func (s *Server) claim(modules []api.Module, tail *longtail.Module) error {
+	ops := s.urls.Operations()
+	rs := &routes{claims: make([]api.Operation, len(ops)), long: make([]bool, len(ops)), built: make([]atomic.Pointer[route], len(ops))}
+	claimed := make([]bool, len(ops))
+	for _, m := range modules {
+		for _, o := range m.Operations() {
+			op := s.urls.Operation(o.ID)
+			if op == nil {
+				return fmt.Errorf("%T serves %q, which is no operation of the served document (spec/openapi.json, spec/longtail.json)", m, o.ID)
 			}
-		}
-		return true
-	}
-	return false
-}
-
-// echoPath turns /a/{b}/c into Echo's /a/:b/c.
-func echoPath(tpl string) string {
-	var b strings.Builder
-	for i, seg := range strings.Split(tpl, "/") {
-		if i > 0 {
-			b.WriteByte('/')
-		}
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			b.WriteByte(':')
-			b.WriteString(seg[1 : len(seg)-1])
-		} else {
-			b.WriteString(seg)
+			if claimed[op.Index] {
+				return fmt.Errorf("operation %s is served by two modules", o.ID)
+			}
+			claimed[op.Index] = true
+			if o.Tier == "" {
+				o.Tier = api.TierStateful
+			}
+			rs.claims[op.Index] = o
 		}
 	}
-	return b.String()
-}
-
-// registerVendorRoutes serves every operation of the document: the handler
-// handlers names for it, or a 501 saying the fake does not model it yet.
-func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) error {
-	s.routes = &routeTable{}
-	paths := map[string]*pathMethods{}
-	known := map[string]bool{}
-	for _, op := range s.spec.Operations() {
-		known[op.Op.OperationID] = true
-	}
-	for _, id := range slices.Sorted(maps.Keys(handlers)) {
-		if !known[id] {
-			// A typo must fail at start-up, not leave the operation a 501.
-			return fmt.Errorf("a module serves %q, which is no operation of the document", id)
+	for _, o := range tail.Operations() {
+		if op := s.urls.Operation(o.ID); op != nil && !claimed[op.Index] {
+			claimed[op.Index] = true
+			rs.claims[op.Index], rs.long[op.Index] = o, true
 		}
 	}
-	for _, op := range s.spec.Operations() {
-		r := &route{
-			id:       op.Op.OperationID,
-			method:   op.Method,
-			template: op.Path,
-			public:   publicOp(s.spec.Doc, op.Op),
-			kin: &routers.Route{
-				Spec: s.spec.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
-			},
-			formJSON:      !hasBinaryProperty(op.Op),
-			listParams:    listParams(op.Item, op.Op),
-			blankDefaults: blankDefaults(op.Item, op.Op),
-		}
-		r.authOptional = r.public && optionalAuth(s.spec.Doc, op.Op)
-		s.routes.templates = append(s.routes.templates, strings.Split(op.Path, "/"))
-		h, ok := handlers[r.id]
-		r.tier = TierStateful
+	for i, ok := range claimed {
 		if !ok {
-			r.tier = TierUnavailable
-			id := r.id
-			h = func(c echo.Context) error {
-				return api.Detail(http.StatusNotImplemented, "iblfake does not model "+id+" yet.")
-			}
+			return fmt.Errorf("operation %s has no handler", ops[i].ID)
 		}
-		s.routeList = append(s.routeList, r)
-		s.echo.Add(r.method, echoPath(r.template), s.vendorHandler(r, h))
-		if r.method == http.MethodGet {
-			// Django's View answers HEAD with its GET handler (body dropped).
-			s.echo.Add(http.MethodHead, echoPath(r.template), s.vendorHandler(r, h))
-		}
-		pm := paths[r.template]
-		if pm == nil {
-			pm = &pathMethods{methods: map[string]bool{}, public: true}
-			paths[r.template] = pm
-		}
-		pm.methods[r.method] = true
-		pm.public = pm.public && r.public
 	}
-	s.registerMethodNotAllowed(paths)
+	s.routes = rs
 	return nil
+}
+
+// route returns op's route, compiled on its first request: its validator
+// from the modelled document, or from the long-tail document for an
+// operation only that one holds (so a module may claim a long-tail
+// operation without the spec being regenerated).
+func (s *Server) route(op *urlconf.Operation) (*route, error) {
+	if r := s.routes.built[op.Index].Load(); r != nil {
+		return r, nil
+	}
+	s.routes.mu.Lock()
+	defer s.routes.mu.Unlock()
+	if r := s.routes.built[op.Index].Load(); r != nil {
+		return r, nil
+	}
+	var kin *routers.Route
+	if so, ok := s.specOps[op.ID]; ok {
+		kin = &routers.Route{Spec: s.spec.Doc, Path: so.Path, PathItem: so.Item, Method: so.Method, Operation: so.Op}
+	} else {
+		lt, err := spec.LongTailOperation(op.Method, op.Template)
+		if err != nil {
+			return nil, err
+		}
+		kin = &routers.Route{Spec: lt.Doc, Path: op.Template, PathItem: lt.Item, Method: op.Method, Operation: lt.Op}
+	}
+	claim := s.routes.claims[op.Index]
+	r := &route{
+		op: op, id: op.ID, method: op.Method, template: op.Template,
+		public: op.Auth != spec.AuthRequired, authOptional: op.Auth == spec.AuthOptional,
+		kin: kin, tier: claim.Tier, dmAdminOnly: claim.DMAdminOnly, entity: claim.Entity,
+		formJSON:      !hasBinaryProperty(kin.Operation),
+		listParams:    listParams(kin.PathItem, kin.Operation),
+		blankDefaults: blankDefaults(kin.PathItem, kin.Operation),
+		longTail:      s.routes.long[op.Index],
+	}
+	r.tenantScoped, r.tenantField = tenantScope(kin.PathItem, kin.Operation, r.tier == longtail.TierSynthesizedEcho)
+	r.handler = s.vendorHandler(r, claim.Handle)
+	s.routes.built[op.Index].Store(r)
+	return r, nil
+}
+
+// serveVendor is the one route of every vendor path: the path resolved
+// as Django resolves it (urlconf), then its method: the operation's
+// pipeline, a plain OPTIONS's Allow, or DRF's 405; a path no template
+// matches is Django's 404 (or its trailing-slash redirect, notFound).
+func (s *Server) serveVendor(c echo.Context) error {
+	req := c.Request()
+	var m urlconf.Match
+	if !s.urls.Resolve(req.URL.Path, &m) {
+		return echo.ErrNotFound
+	}
+	c.SetParamNames(m.View.Names...)
+	c.SetParamValues(m.Values()...)
+	op := m.View.Op(req.Method)
+	if op == nil {
+		if req.Method == http.MethodOptions {
+			return optionsAllow(c, m.View.Allow)
+		}
+		return s.methodNotAllowed(c, m.View)
+	}
+	r, err := s.route(op)
+	if err != nil {
+		return err
+	}
+	return r.handler(c)
+}
+
+// optionsAllow answers a plain OPTIONS request (no Origin: not a browser's
+// preflight, which the CORS middleware answers) with the view's Allow
+// header and no body. (DRF would answer 200 with its metadata JSON, whose
+// view names the fake cannot know; see FIDELITY.md.)
+func optionsAllow(c echo.Context, allow string) error {
+	c.Response().Header().Set("Allow", allow)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// methodNotAllowed is DRF's 405 for a view that lacks the method, with its
+// Allow header. Django resolves the path first and the method second, so
+// GET .../issuers/authority/ is the authority view's 405, never the issuer
+// detail of entity "authority". As DRF's APIView.dispatch runs initial()
+// (authentication and permissions) before it looks up the method's
+// handler, a protected view answers 401/403 first; a public one answers
+// 405 at once.
+func (s *Server) methodNotAllowed(c echo.Context, v *urlconf.View) error {
+	if !v.Public {
+		if err := s.readRequest(c, nil); err != nil {
+			return err
+		}
+		s.setTenant(c)
+		if _, _, err := s.authenticate(c); err != nil {
+			return err
+		}
+	}
+	ae := api.Detail(http.StatusMethodNotAllowed, fmt.Sprintf("Method \"%s\" not allowed.", c.Request().Method))
+	ae.Header = http.Header{"Allow": {v.Allow}}
+	return ae
 }
 
 // vendorHandler wraps an operation's handler with what every vendor route
@@ -154,15 +206,9 @@ func (s *Server) registerVendorRoutes(handlers map[string]echo.HandlerFunc) erro
 // then the rules that read stored state (so they only ever see what the
 // caller may see), then validation (400/413/415), then the handler.
 func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
-	// Boxed once here, not on every request (see api.SetOperationBoxed).
-	id, tier := any(r.id), any(r.tier)
 	return func(c echo.Context) error {
-		if err := decodeParams(c); err != nil {
-			return err
-		}
-		api.SetOperationBoxed(c, id)
-		c.Set(ctxTier, tier)
-		c.Set(ctxRoute, r)
+		rec := api.RequestOf(c)
+		rec.Operation, rec.Tier, rec.Route = r.id, r.tier, r.kin
 		if err := s.readRequest(c, r); err != nil {
 			return err
 		}
@@ -181,7 +227,7 @@ func (s *Server) vendorHandler(r *route, h echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			// A permission check, so before validation (DRF's initial()).
-			if dmAdminOnly[r.id] && !dmAdmin {
+			if r.dmAdminOnly && !dmAdmin {
 				return api.Detail(http.StatusForbidden, api.MsgForbidden)
 			}
 		}
@@ -222,7 +268,7 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 			delete(c.QueryParams(), name)
 		}
 	}
-	api.SetRequestBody(c, api.ReadBody(req, s.opts.maxBodyBytes))
+	api.RequestOf(c).Body = api.ReadBody(req, s.opts.maxBodyBytes)
 	return nil
 }
 
@@ -254,28 +300,6 @@ func optionalAuth(doc *openapi3.T, op *openapi3.Operation) bool {
 	return false
 }
 
-// decodeParams gives handlers the path's parameters decoded, as Django
-// decodes the path before it routes: Echo routes on the raw path when it
-// holds an escape Go would not write (%41, %28) and hands the parameter
-// on still escaped, so org%41 would otherwise be a tenant of its own. A
-// parameter holding an escaped slash is a path Django splits there, which
-// this route's pattern does not match: its 404.
-func decodeParams(c echo.Context) error {
-	if c.Request().URL.RawPath == "" {
-		return nil
-	}
-	vals := c.ParamValues()
-	for i, v := range vals {
-		d, err := url.PathUnescape(v)
-		if err != nil || strings.Contains(d, "/") {
-			return echo.ErrNotFound
-		}
-		vals[i] = d
-	}
-	c.SetParamValues(vals...)
-	return nil
-}
-
 // hasBinaryProperty reports whether a form body of op carries a file (a
 // property of format binary). Such bodies reach the handler as the raw
 // multipart request, which reads the file itself.
@@ -287,7 +311,7 @@ func hasBinaryProperty(op *openapi3.Operation) bool {
 		if mt.Schema == nil || mt.Schema.Value == nil {
 			continue
 		}
-		for _, p := range flatProperties(mt.Schema.Value) {
+		for _, p := range synth.Properties(mt.Schema.Value) {
 			if p.Value != nil && p.Value.Format == "binary" {
 				return true
 			}
@@ -328,4 +352,20 @@ func listParams(item *openapi3.PathItem, op *openapi3.Operation) map[string]bool
 		}
 	}
 	return out
+}
+
+// takePreferParams moves Prism's __ parameters out of the query, into the
+// request's record, where the long tail reads them (longtail.PreferParams).
+func takePreferParams(c echo.Context) {
+	q := c.QueryParams()
+	for _, k := range longtail.PreferParams {
+		if vs, ok := q[k]; ok {
+			rec := api.RequestOf(c)
+			if rec.PreferParams == nil {
+				rec.PreferParams = map[string]string{}
+			}
+			rec.PreferParams[k] = vs[len(vs)-1]
+			delete(q, k)
+		}
+	}
 }

@@ -20,15 +20,6 @@ import (
 // that share a fake: a comma-separated list of known scenario names.
 const ScenarioHeader = "X-Fake-Scenario"
 
-const (
-	ctxScenario = "iblfake.scenario"
-	ctxNote     = "iblfake.note" // what the journal should say of the request
-	ctxTier     = "iblfake.tier" // the operation's tier (coverage.go)
-	ctxRoute    = "iblfake.route"
-	// ctxScenarioPrefer is a scenario rule's prefer (synthesize.go).
-	ctxScenarioPrefer = "iblfake.scenario-prefer"
-)
-
 // WithScenario activates known scenarios (built-in names, or ones added with
 // WithScenarioFile) at start-up.
 func WithScenario(names ...string) Option {
@@ -114,7 +105,8 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) 
 	if d == nil {
 		return false, nil
 	}
-	c.Set(ctxScenario, d.Scenario+"/"+d.Rule)
+	rec := api.RequestOf(c)
+	rec.Scenario = d.Scenario + "/" + d.Rule
 	if d.Delay > 0 && d.Fault != scenarios.FaultTimeout {
 		if gone := s.hold(c, d.Delay); gone {
 			return true, nil
@@ -131,7 +123,7 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) 
 		c.Response().Header().Set(k, v)
 	}
 	if resp.Prefer != "" {
-		c.Set(ctxScenarioPrefer, resp.Prefer)
+		rec.Prefer = resp.Prefer // the long tail reads it
 	}
 	if resp.Status == 0 {
 		return false, nil // delay and headers only: the handler answers
@@ -151,15 +143,14 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) 
 	return true, c.Blob(resp.Status, ct, body)
 }
 
-const ctxScenarioRequest = "iblfake.scenario-request"
-
 // scenarioRequest is what the engine sees of the request, made once for
 // both phases: the scenarios the X-Fake-Scenario header names (a 400 for an
 // unknown one), and the caller (its API key), whose per-request scenarios
 // keep counters of their own.
 func (s *Server) scenarioRequest(c echo.Context, r *route) (*scenarios.Request, error) {
-	if req, ok := c.Get(ctxScenarioRequest).(*scenarios.Request); ok {
-		return req, nil
+	rec := api.RequestOf(c)
+	if rec.ScenarioRequest != nil {
+		return rec.ScenarioRequest, nil
 	}
 	var extra []string
 	if h := c.Request().Header.Get(ScenarioHeader); h != "" {
@@ -176,15 +167,13 @@ func (s *Server) scenarioRequest(c echo.Context, r *route) (*scenarios.Request, 
 		Operation: r.id, Method: c.Request().Method, Path: c.Request().URL.Path, Tenant: api.Tenant(c),
 		Param: paramLookup(c), Extra: extra, Caller: apiKey(c.Request()),
 		Entity: func() (map[string]any, bool) {
-			for _, m := range s.modules {
-				if m, ok := m.Entity(c); ok {
-					return m, true
-				}
+			if r.entity == nil {
+				return nil, false
 			}
-			return nil, false
+			return r.entity(c)
 		},
 	}
-	c.Set(ctxScenarioRequest, req)
+	rec.ScenarioRequest = req
 	return req, nil
 }
 
@@ -271,7 +260,7 @@ func (s *Server) takeDelaySlot(c echo.Context) bool {
 	case s.delaySlots <- struct{}{}:
 		return true
 	default:
-		c.Set(ctxNote, fmt.Sprintf("delay skipped: %d requests are already held by scenarios", cap(s.delaySlots)))
+		api.RequestOf(c).Note = fmt.Sprintf("delay skipped: %d requests are already held by scenarios", cap(s.delaySlots))
 		return false
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/synth"
 	"github.com/labstack/echo/v4"
 )
 
@@ -72,7 +73,7 @@ func normalize(s *openapi3.Schema, v any, name string, path []string, fields map
 		var props openapi3.Schemas
 		var extra *openapi3.Schema
 		if s != nil {
-			props = flatProperties(s)
+			props = synth.Properties(s)
 			if ap := s.AdditionalProperties.Schema; ap != nil {
 				extra = ap.Value
 			}

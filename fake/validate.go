@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/synth"
 	"github.com/labstack/echo/v4"
 )
 
@@ -229,7 +230,7 @@ func formValueOf(b *api.Body, schema *openapi3.Schema) (map[string]any, error) {
 	}
 	var props openapi3.Schemas
 	if schema != nil {
-		props = flatProperties(schema)
+		props = synth.Properties(schema)
 	}
 	obj := map[string]any{}
 	for k, vs := range probe.PostForm {
@@ -249,22 +250,6 @@ func multipartError(err error) error {
 		return api.Detail(http.StatusBadRequest, "Multipart form parse error - Invalid boundary in multipart: None")
 	}
 	return api.Detail(http.StatusBadRequest, "Multipart form parse error - "+err.Error())
-}
-
-// flatProperties collects the properties of a schema and its allOf parts.
-func flatProperties(s *openapi3.Schema) openapi3.Schemas {
-	out := openapi3.Schemas{}
-	for k, v := range s.Properties {
-		out[k] = v
-	}
-	for _, part := range s.AllOf {
-		if part.Value != nil {
-			for k, v := range flatProperties(part.Value) {
-				out[k] = v
-			}
-		}
-	}
-	return out
 }
 
 func formValue(s *openapi3.Schema, vs []string) any {

@@ -125,31 +125,6 @@ func (b *Body) Object() map[string]any {
 	return map[string]any{}
 }
 
-const ctxBody = "iblfake.body"
-
-// SetRequestBody records the request's body for everything after it.
-func SetRequestBody(c echo.Context, b *Body) { c.Set(ctxBody, b) }
-
-// RequestBody returns the body the server read for the request; a request
-// the server did not read (a test calling a handler directly) reads it now,
-// without a limit beyond the default.
-func RequestBody(c echo.Context) *Body {
-	if b, ok := c.Get(ctxBody).(*Body); ok {
-		return b
-	}
-	b := ReadBody(c.Request(), DefaultMaxBodyBytes)
-	SetRequestBody(c, b)
-	return b
-}
-
-// ReadRequestBody returns the body the server already read for c, or nil:
-// unlike RequestBody it never reads from the client, so an observer (the
-// journal's exchange capture) cannot change what a request costs.
-func ReadRequestBody(c echo.Context) *Body {
-	b, _ := c.Get(ctxBody).(*Body)
-	return b
-}
-
 // DefaultMaxBodyBytes is the request body limit unless the server is told
 // otherwise (10 MiB).
 const DefaultMaxBodyBytes = 10 << 20

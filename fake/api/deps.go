@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/store"
-	"github.com/labstack/echo/v4"
 )
 
 // Deps is what resource handlers work with.
@@ -134,45 +133,3 @@ func (g *IDs) UUID() string {
 
 // SeqKey formats a sequence number so that keys sort in numeric order.
 func SeqKey(n uint64) string { return fmt.Sprintf("%016x", n) }
-
-// Context keys the server sets on every vendor route.
-const (
-	ctxTenant    = "iblfake.tenant"
-	ctxOperation = "iblfake.operation"
-)
-
-// SetTenant records the tenant (org / platform key) a request addresses.
-func SetTenant(c echo.Context, tenant string) { c.Set(ctxTenant, tenant) }
-
-// Tenant returns the tenant the request addresses ("" for none).
-func Tenant(c echo.Context) string {
-	s, _ := c.Get(ctxTenant).(string)
-	return s
-}
-
-// SetOperation records the operationId that serves the request.
-func SetOperation(c echo.Context, id string) { c.Set(ctxOperation, id) }
-
-// SetOperationBoxed is SetOperation for an id already held in an any,
-// boxed once per operation by the server: a string stored in the context
-// is boxed on every call otherwise, an allocation per request.
-func SetOperationBoxed(c echo.Context, id any) { c.Set(ctxOperation, id) }
-
-// Operation returns the operationId serving the request ("" for none).
-func Operation(c echo.Context) string {
-	s, _ := c.Get(ctxOperation).(string)
-	return s
-}
-
-const ctxAllowed = "iblfake.allowed"
-
-// SetAllowed records which tenants the request's key may touch.
-func SetAllowed(c echo.Context, allowed func(tenant string) bool) { c.Set(ctxAllowed, allowed) }
-
-// Allowed reports whether the request's key may touch tenant. Handlers call
-// it when a request reaches beyond the tenant it addresses (an issuer looked
-// up by another org's key, main-tenant assertions).
-func Allowed(c echo.Context, tenant string) bool {
-	f, _ := c.Get(ctxAllowed).(func(string) bool)
-	return f == nil || f(tenant)
-}

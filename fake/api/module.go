@@ -11,13 +11,10 @@ import (
 // get the vendor pipeline (scenarios, auth, validation, journal), admin
 // routes the one /_fake group behind the admin token and its body limit.
 type Module interface {
-	// Operations maps each operationId the module serves to its handler;
-	// every id is spelled out literally once in the module.
-	Operations() map[string]echo.HandlerFunc
-	// Entity returns the stored entity a vendor request addresses, as the
-	// API renders it, for scenario rules' when clauses and templates. It
-	// runs after the request is authenticated and authorised.
-	Entity(c echo.Context) (map[string]any, bool)
+	// Operations are the operations the module serves, each with its
+	// handler and what the server must know of it; every id is spelled
+	// out literally once in the module.
+	Operations() []Operation
 	// AdminRoutes are the module's routes under /_fake/ (Path relative to
 	// it, e.g. "/groups").
 	AdminRoutes() []Route
@@ -28,6 +25,32 @@ type Module interface {
 	// tenant, for per-tenant export and import.
 	TenantScopes() []store.Scope
 }
+
+// Operation is one operation of the document as a module serves it: the
+// facts about it live here, beside its handler, so a forgotten one shows
+// in review where the handler is.
+type Operation struct {
+	// ID is the document's operationId.
+	ID string
+	// Handle answers the request, after the server's pipeline (scenarios,
+	// authentication, permissions, validation).
+	Handle echo.HandlerFunc
+	// Tier is how the operation is answered, for coverage and the
+	// journal: TierStateful when empty.
+	Tier string
+	// DMAdminOnly: the data manager's admins alone may call it on the real
+	// service; a key bound to orgs gets DRF's 403 (before validation).
+	DMAdminOnly bool
+	// Entity returns the stored entity a request addresses, as the API
+	// renders it, for scenario rules' when clauses and templates; nil for
+	// an operation that addresses none. It runs after the request is
+	// authenticated and authorised.
+	Entity func(c echo.Context) (map[string]any, bool)
+}
+
+// TierStateful is the tier of an operation a domain module handles over
+// the store.
+const TierStateful = "stateful"
 
 // Route is a non-vendor route a module serves.
 type Route struct {

@@ -32,55 +32,61 @@ func (h *Handlers) MediaRoutes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Path: ImagePath, Handler: h.ServeImage}}
 }
 
-// Operations maps each operationId this package serves to its handler.
-func (h *Handlers) Operations() map[string]echo.HandlerFunc {
-	m := map[string]echo.HandlerFunc{
-		"credentials_orgs_users_issuers_retrieve":         h.listIssuers,
-		"credentials_orgs_users_issuers_create":           h.createIssuer,
-		"credentials_orgs_users_issuers_retrieve_2":       h.getIssuer,
-		"credentials_orgs_users_issuers_update":           h.updateIssuer,
-		"credentials_orgs_users_issuers_destroy":          h.deleteIssuer,
-		"credentials_orgs_users_issuers_authority_create": h.createAuthority,
-		"credentials_orgs_users_retrieve":                 h.listCredentials,
-		"credentials_orgs_users_create":                   h.createCredential,
-		"credentials_orgs_users_retrieve_2":               h.getCredential,
-		"credentials_orgs_users_update":                   h.updateCredential,
-		"credentials_orgs_users_destroy":                  h.deleteCredential,
-		"credentials_orgs_users_assertions_create":        h.issueAssertion,
-		"credentials_orgs_users_assertions_bulk_create":   h.bulkIssue,
-		"credentials_orgs_users_assertions_retrieve":      h.listUserAssertions,
-		"credentials_orgs_users_assertions_retrieve_3":    h.listCredentialAssertions,
-		"credentials_orgs_users_assertions_retrieve_2":    h.getAssertion,
-		"credentials_orgs_users_assertions_update":        h.updateAssertion,
-		"credentials_public_assertions_retrieve":          h.publicAssertion,
+// Operations are the operations this package serves: each id spelled out
+// literally once, with its handler, whether only DM admins may call it,
+// and the entity a scenario's when clause sees.
+func (h *Handlers) Operations() []api.Operation {
+	assertion, issuer, credential := h.assertionEntity, h.issuerEntity, h.credentialEntity
+	config, mapping := h.providerConfigEntity, h.externalMappingEntity
+	ops := []api.Operation{
+		{ID: "credentials_orgs_users_issuers_retrieve", Handle: h.listIssuers},
+		{ID: "credentials_orgs_users_issuers_create", Handle: h.createIssuer},
+		{ID: "credentials_orgs_users_issuers_retrieve_2", Handle: h.getIssuer, Entity: issuer},
+		{ID: "credentials_orgs_users_issuers_update", Handle: h.updateIssuer, Entity: issuer},
+		{ID: "credentials_orgs_users_issuers_destroy", Handle: h.deleteIssuer, Entity: issuer},
+		{ID: "credentials_orgs_users_issuers_authority_create", Handle: h.createAuthority},
+		{ID: "credentials_orgs_users_retrieve", Handle: h.listCredentials},
+		{ID: "credentials_orgs_users_create", Handle: h.createCredential},
+		{ID: "credentials_orgs_users_retrieve_2", Handle: h.getCredential, Entity: credential},
+		{ID: "credentials_orgs_users_update", Handle: h.updateCredential, Entity: credential},
+		{ID: "credentials_orgs_users_destroy", Handle: h.deleteCredential, Entity: credential},
+		{ID: "credentials_orgs_users_assertions_create", Handle: h.issueAssertion, Entity: credential},
+		{ID: "credentials_orgs_users_assertions_bulk_create", Handle: h.bulkIssue, Entity: credential},
+		{ID: "credentials_orgs_users_assertions_retrieve", Handle: h.listUserAssertions},
+		{ID: "credentials_orgs_users_assertions_retrieve_3", Handle: h.listCredentialAssertions, Entity: credential},
+		{ID: "credentials_orgs_users_assertions_retrieve_2", Handle: h.getAssertion, Entity: assertion},
+		{ID: "credentials_orgs_users_assertions_update", Handle: h.updateAssertion, Entity: assertion},
+		{ID: "credentials_public_assertions_retrieve", Handle: h.publicAssertion, Entity: h.publicAssertionEntity},
 		// images.go, assignments.go, course_credentials.go, analytics.go, exim.go
-		"credentials_orgs_users_images_create":                        h.uploadImage,
-		"credentials_orgs_users_images_retrieve":                      h.searchImages,
-		"credentials_orgs_users_assignments_users_create":             h.createUserAssignments,
-		"credentials_orgs_users_assignments_users_retrieve":           h.listUserAssignments,
-		"credentials_orgs_users_assignments_groups_create":            h.createGroupAssignments,
-		"credentials_orgs_users_assignments_groups_retrieve":          h.listGroupAssignments,
-		"credentials_orgs_users_assignments_destroy":                  h.deleteAssignment,
-		"credentials_orgs_users_course_credentials_list":              h.listCourseCredentials,
-		"credentials_orgs_users_assertions_over_time_retrieve":        h.assertionsOverTime,
-		"credentials_orgs_users_course_assertions_over_time_retrieve": h.courseAssertionsOverTime,
-		"credentials_orgs_users_credentials_over_time_retrieve":       h.credentialsOverTime,
-		"credentials_exim_credentials_course_export_retrieve":         h.exportCourse,
-		"credentials_exim_credentials_course_import_create":           h.importCourse,
+		{ID: "credentials_orgs_users_images_create", Handle: h.uploadImage},
+		{ID: "credentials_orgs_users_images_retrieve", Handle: h.searchImages},
+		{ID: "credentials_orgs_users_assignments_users_create", Handle: h.createUserAssignments},
+		{ID: "credentials_orgs_users_assignments_users_retrieve", Handle: h.listUserAssignments},
+		{ID: "credentials_orgs_users_assignments_groups_create", Handle: h.createGroupAssignments},
+		{ID: "credentials_orgs_users_assignments_groups_retrieve", Handle: h.listGroupAssignments},
+		{ID: "credentials_orgs_users_assignments_destroy", Handle: h.deleteAssignment},
+		{ID: "credentials_orgs_users_course_credentials_list", Handle: h.listCourseCredentials},
+		{ID: "credentials_orgs_users_assertions_over_time_retrieve", Handle: h.assertionsOverTime},
+		{ID: "credentials_orgs_users_course_assertions_over_time_retrieve", Handle: h.courseAssertionsOverTime},
+		{ID: "credentials_orgs_users_credentials_over_time_retrieve", Handle: h.credentialsOverTime},
+		// A course's credential export and import are the data manager's
+		// admins' alone (SKILL-C exim: "DM-admin only").
+		{ID: "credentials_exim_credentials_course_export_retrieve", Handle: h.exportCourse, DMAdminOnly: true},
+		{ID: "credentials_exim_credentials_course_import_create", Handle: h.importCourse, DMAdminOnly: true},
 		// providers.go, provider_configs.go, external_mappings.go: the
 		// operations of the newer contract (FIDELITY.md, 40-drift-4205).
-		"credentials_providers_retrieve":                   h.listProviders,
-		"credentials_orgs_users_provider_config_retrieve":  h.listProviderConfigs,
-		"credentials_orgs_users_provider_config_create":    h.upsertProviderConfig,
-		"credentials_orgs_users_provider_config_destroy":   h.deactivateProviderConfig,
-		"credentials_orgs_users_external_mapping_retrieve": h.listExternalMappings,
-		"credentials_orgs_users_external_mapping_create":   h.upsertExternalMapping,
-		"credentials_orgs_users_external_mapping_destroy":  h.deleteExternalMapping,
+		{ID: "credentials_providers_retrieve", Handle: h.listProviders},
+		{ID: "credentials_orgs_users_provider_config_retrieve", Handle: h.listProviderConfigs, Entity: config},
+		{ID: "credentials_orgs_users_provider_config_create", Handle: h.upsertProviderConfig, Entity: config},
+		{ID: "credentials_orgs_users_provider_config_destroy", Handle: h.deactivateProviderConfig, Entity: config},
+		{ID: "credentials_orgs_users_external_mapping_retrieve", Handle: h.listExternalMappings, Entity: mapping},
+		{ID: "credentials_orgs_users_external_mapping_create", Handle: h.upsertExternalMapping, Entity: mapping},
+		{ID: "credentials_orgs_users_external_mapping_destroy", Handle: h.deleteExternalMapping, Entity: mapping},
 	}
-	for id, f := range m {
-		m[id] = h.settling(f)
+	for i := range ops {
+		ops[i].Handle = h.settling(ops[i].Handle)
 	}
-	return m
+	return ops
 }
 
 // settling runs f after processing the tenant's group assignments that are

@@ -249,7 +249,7 @@ func TestListBytesAreLegacyBytes(t *testing.T) {
 				req := httptest.NewRequest(http.MethodGet, "/api/credentials/orgs/"+tenant+"/users/admin/?"+query, nil)
 				rec := httptest.NewRecorder()
 				c := e.NewContext(req, rec)
-				api.SetTenant(c, tenant)
+				api.RequestOf(c).Tenant = tenant
 				if err := f(c); err != nil {
 					var ae *api.Error
 					if !errors.As(err, &ae) {
@@ -382,7 +382,7 @@ func TestListUnderConcurrentWrites(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/api/credentials/orgs/"+tenant+"/users/admin/?"+query, nil)
 		rec := httptest.NewRecorder()
 		c := e.NewContext(req, rec)
-		api.SetTenant(c, tenant)
+		api.RequestOf(c).Tenant = tenant
 		if err := f(c); err != nil {
 			return err.Error()
 		}

@@ -1,4 +1,4 @@
-package fake
+package longtail
 
 import (
 	"container/list"

@@ -1,4 +1,4 @@
-package fake
+package longtail
 
 import (
 	"crypto/rand"
@@ -24,17 +24,18 @@ import (
 // answer on every call and every restart. A list of a resource with an
 // item path gives each item the values that item's own GET gives, and
 // writes to such a resource are remembered (remember.go).
-func (s *Server) synthesize(c echo.Context) error {
-	r, _ := c.Get(ctxRoute).(*route)
+func (m *Module) synthesize(c echo.Context) error {
+	req := api.RequestOf(c)
+	r := req.Route
 	if r == nil {
-		return fmt.Errorf("synthesize: no route")
+		return fmt.Errorf("synthesize: %s has no compiled route", req.Operation)
 	}
-	p := preferOf(c)
-	status, resp := pickResponse(r.kin.Operation, p.code)
+	p := preferOf(c, req)
+	status, resp := pickResponse(r.Operation, p.code)
 	media := jsonMedia(resp)
-	res := resourceOf(r, c)
-	if res != nil && res.item && r.method != http.MethodPost {
-		if err := s.remembered(c, res, r, status, media, p); err != errNotRemembered {
+	res := m.resourceOf(r.Path, c)
+	if res != nil && res.item && r.Method != http.MethodPost {
+		if err := m.remembered(c, res, r.Method, status, media, p); err != errNotRemembered {
 			return err
 		}
 	}
@@ -49,30 +50,30 @@ func (s *Server) synthesize(c echo.Context) error {
 			return api.JSON(c, status, v)
 		}
 		if p.example != "" {
-			c.Set(ctxNote, fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example))
+			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
 		}
 	}
-	opts := synth.Options{Seed: s.synthSeed(c, r, p), Now: s.deps.Clock.Now(), Tenant: api.Tenant(c)}
-	if res != nil && !res.item && r.method == http.MethodPost && status < 300 {
-		return s.create(c, res, status, media, opts, p)
+	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}
+	if res != nil && !res.item && r.Method == http.MethodPost && status < 300 {
+		return m.create(c, res, status, media, opts, p)
 	}
 	value := func() (any, error) {
-		if res != nil && !res.item && r.method == http.MethodGet && status < 300 {
-			v, ok, err := s.listPage(c, res, media.Schema, opts, p)
+		if res != nil && !res.item && r.Method == http.MethodGet && status < 300 {
+			v, ok, err := m.listPage(c, res, media.Schema, opts, p)
 			if ok || err != nil {
 				return v, err
 			}
 		}
 		if res != nil && res.item {
 			o := opts
-			o.Seed = s.itemSeed(c, res, res.id, p)
+			o.Seed = m.itemSeed(c, res, res.id, p)
 			v := synth.Value(media.Schema, o)
 			res.setID(v, media.Schema)
 			return v, nil
 		}
 		return synth.Value(media.Schema, opts), nil
 	}
-	if r.method != http.MethodGet || p.dynamic {
+	if r.Method != http.MethodGet || p.dynamic {
 		v, err := value()
 		if err != nil {
 			return err
@@ -80,9 +81,9 @@ func (s *Server) synthesize(c echo.Context) error {
 		return api.JSON(c, status, v)
 	}
 	// A read is what its request, the seed and the clock's day make: the
-	// same request again is served from the cache (synth_cache.go).
-	key := s.synthKey(c, r, p, status)
-	if body, ok := s.synthCache.get(key); ok {
+	// same request again is served from the cache (cache.go).
+	key := m.synthKey(c, req.Operation, p, status)
+	if body, ok := m.cache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
 	v, err := value()
@@ -93,17 +94,17 @@ func (s *Server) synthesize(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.synthCache.put(key, body)
+	m.cache.put(key, body)
 	return api.JSONBytes(c, status, body)
 }
 
 // synthKey is what a synthesized read depends on: the operation, tenant,
 // path and query as sent, the status, what Prefer asks, the server's
 // seed and the clock's UTC day (date-times count from it).
-func (s *Server) synthKey(c echo.Context, r *route, p prefer, status int) string {
-	seed := s.baseSeed(p)
-	day := s.deps.Clock.Now().UTC().Format("2006-01-02")
-	return strings.Join([]string{r.id, api.Tenant(c), c.Request().URL.Path, c.QueryParams().Encode(),
+func (m *Module) synthKey(c echo.Context, op string, p prefer, status int) string {
+	seed := m.baseSeed(p)
+	day := m.d.Clock.Now().UTC().Format("2006-01-02")
+	return strings.Join([]string{op, api.Tenant(c), c.Request().URL.Path, c.QueryParams().Encode(),
 		strconv.Itoa(status), p.example, seed, day, c.Scheme(), c.Request().Host}, "\x00")
 }
 
@@ -117,15 +118,14 @@ type prefer struct {
 	seed    *uint64
 }
 
-const ctxPrefer = "iblfake.prefer"
+// PreferParams are Prism's query parameters, taken out of the query
+// before validation (the server's readRequest puts them in the request's
+// PreferParams) so they never read as filters.
+var PreferParams = []string{"__code", "__example", "__dynamic", "__seed"}
 
-// preferParams are Prism's query parameters, taken out of the query
-// before validation (readRequest) so they never read as filters.
-var preferParams = []string{"__code", "__example", "__dynamic", "__seed"}
-
-// preferOf reads what the request (and a scenario rule) prefer: a
-// scenario's prefer first, then the header, then the query parameters.
-func preferOf(c echo.Context) prefer {
+// preferOf reads what the request (and a scenario rule) prefer: the query
+// parameters, then the header, then a scenario's prefer, the later winning.
+func preferOf(c echo.Context, req *api.Request) prefer {
 	var p prefer
 	apply := func(k, v string) {
 		switch strings.TrimPrefix(strings.ToLower(strings.TrimSpace(k)), "__") {
@@ -141,11 +141,9 @@ func preferOf(c echo.Context) prefer {
 			}
 		}
 	}
-	if q, ok := c.Get(ctxPrefer).(map[string]string); ok {
-		for _, k := range preferParams {
-			if v, ok := q[k]; ok {
-				apply(k, v)
-			}
+	for _, k := range PreferParams {
+		if v, ok := req.PreferParams[k]; ok {
+			apply(k, v)
 		}
 	}
 	for _, part := range strings.FieldsFunc(c.Request().Header.Get("Prefer"), func(r rune) bool { return r == ',' || r == ';' }) {
@@ -153,32 +151,12 @@ func preferOf(c echo.Context) prefer {
 			apply(k, v)
 		}
 	}
-	if sc, ok := c.Get(ctxScenarioPrefer).(string); ok {
-		for _, part := range strings.FieldsFunc(sc, func(r rune) bool { return r == ',' || r == ';' }) {
-			if k, v, ok := strings.Cut(part, "="); ok {
-				apply(k, v)
-			}
+	for _, part := range strings.FieldsFunc(req.Prefer, func(r rune) bool { return r == ',' || r == ';' }) {
+		if k, v, ok := strings.Cut(part, "="); ok {
+			apply(k, v)
 		}
 	}
 	return p
-}
-
-// takePreferParams moves Prism's __ parameters out of the query.
-func takePreferParams(c echo.Context) {
-	q := c.QueryParams()
-	var taken map[string]string
-	for _, k := range preferParams {
-		if vs, ok := q[k]; ok {
-			if taken == nil {
-				taken = map[string]string{}
-			}
-			taken[k] = vs[len(vs)-1]
-			delete(q, k)
-		}
-	}
-	if taken != nil {
-		c.Set(ctxPrefer, taken)
-	}
 }
 
 // pickResponse returns the status to answer and its declared response:
@@ -256,13 +234,13 @@ func roundTrip(v any) any {
 
 // synthSeed is the seed of an answer that is not an item's: the server's
 // seed (or Prefer's), the tenant, the operation and the path as sent.
-func (s *Server) synthSeed(c echo.Context, r *route, p prefer) uint64 {
-	return synth.Key(s.baseSeed(p), api.Tenant(c), r.id, c.Request().URL.Path)
+func (m *Module) synthSeed(c echo.Context, op string, p prefer) uint64 {
+	return synth.Key(m.baseSeed(p), api.Tenant(c), op, c.Request().URL.Path)
 }
 
 // baseSeed is the server's seed, Prefer's seed=, or for dynamic=true a
 // fresh one per request.
-func (s *Server) baseSeed(p prefer) string {
+func (m *Module) baseSeed(p prefer) string {
 	switch {
 	case p.dynamic:
 		var b [8]byte
@@ -271,13 +249,13 @@ func (s *Server) baseSeed(p prefer) string {
 	case p.seed != nil:
 		return strconv.FormatUint(*p.seed, 10)
 	}
-	return strconv.FormatUint(s.opts.seed, 10)
+	return strconv.FormatUint(m.seed, 10)
 }
 
 // itemSeed is the seed of one item of a resource: the same whether the
 // item is read alone or inside a list page.
-func (s *Server) itemSeed(c echo.Context, res *resource, id string, p prefer) uint64 {
-	return synth.Key(s.baseSeed(p), api.Tenant(c), "item", res.collection, id)
+func (m *Module) itemSeed(c echo.Context, res *resource, id string, p prefer) uint64 {
+	return synth.Key(m.baseSeed(p), api.Tenant(c), "item", res.collection, id)
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

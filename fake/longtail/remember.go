@@ -1,4 +1,4 @@
-package fake
+package longtail
 
 import (
 	"encoding/json"
@@ -11,7 +11,6 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/fake/synth"
-	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
@@ -20,22 +19,14 @@ import (
 // ".../things/{id}/"). Its list pages give each item the values the item's
 // own GET gives, a create answers the synthesized object merged with the
 // request's fields, and later reads, updates and deletes of that id see
-// it, per tenant, in the store (bucket synthRecords), so on both backends
+// it, per tenant, in the store (bucket Records), so on both backends
 // and in state export and import. Lists are synthesized and do not show
 // created items (FIDELITY.md, "long tail").
 
-// TierSynthesized and TierSynthesizedEcho are the long tail's tiers: an
-// answer made from the response schema, and one of a resource whose writes
-// are remembered.
-const (
-	TierSynthesized     = "synthesized"
-	TierSynthesizedEcho = "synthesized+echo"
-)
-
-// synthRecords holds remembered long-tail entities: key tenant, collection
+// Records holds remembered long-tail entities: key tenant, collection
 // path as sent, id (store.KeySep between), value the entity as JSON, or
 // null for one deleted.
-const synthRecords = "synth.records"
+const Records = "synth.records"
 
 // resource is a request's place in a resource.
 type resource struct {
@@ -45,50 +36,31 @@ type resource struct {
 	idParam    string // the item path's parameter name
 }
 
-// rememberable reports whether e is part of a resource whose writes are
-// remembered: a create on its collection, an item's read, update or
-// delete.
-func rememberable(e *spec.IndexEntry) bool {
-	switch e.Method {
+// rememberable reports whether an operation is part of a resource whose
+// writes are remembered: a create on its collection, an item's read,
+// update or delete.
+func (m *Module) rememberable(method, template string) bool {
+	switch method {
 	case http.MethodPost:
-		return itemParam(e.Path) != ""
+		return m.items[template] != ""
 	case http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete:
-		parent, param, ok := itemParent(e.Path)
-		return ok && itemParam(parent) == param
+		parent, param, ok := itemParent(template)
+		return ok && m.items[parent] == param
 	}
 	return false
 }
 
-// resourceOf places a request in its resource, or nil.
-func resourceOf(r *route, c echo.Context) *resource {
-	tpl := r.template
-	if parent, param, ok := itemParent(tpl); ok {
-		if itemParam(parent) == param {
-			names := c.ParamNames()
-			vals := c.ParamValues()
-			id := ""
-			for i, n := range names {
-				if n == param && i < len(vals) {
-					id = vals[i]
-				}
-			}
-			trimmed := strings.TrimSuffix(c.Request().URL.Path, "/")
-			return &resource{collection: trimmed[:strings.LastIndexByte(trimmed, '/')+1], item: true, id: id, idParam: param}
-		}
+// resourceOf places a request for an operation of template in its
+// resource, or nil.
+func (m *Module) resourceOf(template string, c echo.Context) *resource {
+	if parent, param, ok := itemParent(template); ok && m.items[parent] == param {
+		trimmed := strings.TrimSuffix(c.Request().URL.Path, "/")
+		return &resource{collection: trimmed[:strings.LastIndexByte(trimmed, '/')+1], item: true, id: c.Param(param), idParam: param}
 	}
-	if param := itemParam(tpl); param != "" {
+	if param := m.items[template]; param != "" {
 		return &resource{collection: c.Request().URL.Path, idParam: param}
 	}
 	return nil
-}
-
-// itemParam is the item path parameter of a collection template ("" for a
-// template that is no resource's collection).
-func itemParam(collection string) string {
-	if _, err := tailRouter(); err != nil {
-		return ""
-	}
-	return tailItems[collection]
 }
 
 // itemParent splits an item template ".../things/{id}/" into its
@@ -112,19 +84,19 @@ var errNotRemembered = errors.New("not remembered")
 
 // remembered answers an item's read, update or delete from what the store
 // remembers of it, or errNotRemembered.
-func (s *Server) remembered(c echo.Context, res *resource, r *route, status int, media *openapi3.MediaType, p prefer) error {
+func (m *Module) remembered(c echo.Context, res *resource, method string, status int, media *openapi3.MediaType, p prefer) error {
 	key := recordKey(api.Tenant(c), res.collection, res.id)
-	opts := synth.Options{Seed: s.itemSeed(c, res, res.id, p), Now: s.deps.Clock.Now(), Tenant: api.Tenant(c)}
-	switch r.method {
+	opts := synth.Options{Seed: m.itemSeed(c, res, res.id, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}
+	switch method {
 	case http.MethodDelete:
 		// DRF's destroy looks the row up first: a DELETE of an id no
 		// create made (or one already deleted) is its 404 and writes
 		// nothing, so deleting ids a client never made stores nothing.
-		err := s.deps.Store.Update(func(tx store.Tx) error {
-			if raw := tx.Get(synthRecords, key); raw == nil || string(raw) == "null" {
+		err := m.d.Store.Update(func(tx store.Tx) error {
+			if raw := tx.Get(Records, key); raw == nil || string(raw) == "null" {
 				return api.NotFound()
 			}
-			return tx.Put(synthRecords, key, []byte("null"))
+			return tx.Put(Records, key, []byte("null"))
 		})
 		if err != nil {
 			return err
@@ -138,8 +110,8 @@ func (s *Server) remembered(c echo.Context, res *resource, r *route, status int,
 		if media != nil {
 			schema = media.Schema
 		}
-		v, err := api.Write(s.deps.Store, func(tx store.Tx) (any, error) {
-			raw := tx.Get(synthRecords, key)
+		v, err := api.Write(m.d.Store, func(tx store.Tx) (any, error) {
+			raw := tx.Get(Records, key)
 			if string(raw) == "null" {
 				return nil, api.NotFound()
 			}
@@ -164,7 +136,7 @@ func (s *Server) remembered(c echo.Context, res *resource, r *route, status int,
 			if err != nil {
 				return nil, err
 			}
-			return base, tx.Put(synthRecords, key, out)
+			return base, tx.Put(Records, key, out)
 		})
 		if err != nil {
 			return err
@@ -174,8 +146,8 @@ func (s *Server) remembered(c echo.Context, res *resource, r *route, status int,
 		}
 		return api.JSON(c, status, v)
 	case http.MethodGet:
-		raw, err := api.Read(s.deps.Store, func(tx store.Tx) ([]byte, error) {
-			return append([]byte(nil), tx.Get(synthRecords, key)...), nil
+		raw, err := api.Read(m.d.Store, func(tx store.Tx) ([]byte, error) {
+			return append([]byte(nil), tx.Get(Records, key)...), nil
 		})
 		if err != nil {
 			return err
@@ -203,22 +175,22 @@ func (s *Server) remembered(c echo.Context, res *resource, r *route, status int,
 
 // create answers a create on a resource's collection: the synthesized
 // object with the request's fields over it and a new id, remembered.
-func (s *Server) create(c echo.Context, res *resource, status int, media *openapi3.MediaType, opts synth.Options, p prefer) error {
-	v, err := api.Write(s.deps.Store, func(tx store.Tx) (any, error) {
-		n, err := tx.NextSequence(synthRecords)
+func (m *Module) create(c echo.Context, res *resource, status int, media *openapi3.MediaType, opts synth.Options, p prefer) error {
+	v, err := api.Write(m.d.Store, func(tx store.Tx) (any, error) {
+		n, err := tx.NextSequence(Records)
 		if err != nil {
 			return nil, err
 		}
 		item := &resource{collection: res.collection, item: true, idParam: res.idParamOf()}
 		id := strconv.FormatUint(1000+n, 10) // past the ids list pages show
 		if _, p := idProperty(media.Schema, item.idParam); p != nil && !p.Type.Is("integer") {
-			id = s.deps.IDs.EntityID()
+			id = m.d.IDs.EntityID()
 			if p.Format == "uuid" {
-				id = s.deps.IDs.UUID()
+				id = m.d.IDs.UUID()
 			}
 		}
 		item.id = id
-		opts.Seed = s.itemSeed(c, item, id, p)
+		opts.Seed = m.itemSeed(c, item, id, p)
 		obj, ok := synth.Value(media.Schema, opts).(map[string]any)
 		if !ok {
 			return synth.Value(media.Schema, opts), nil
@@ -229,7 +201,7 @@ func (s *Server) create(c echo.Context, res *resource, status int, media *openap
 		if err != nil {
 			return nil, err
 		}
-		return obj, tx.Put(synthRecords, recordKey(api.Tenant(c), res.collection, id), raw)
+		return obj, tx.Put(Records, recordKey(api.Tenant(c), res.collection, id), raw)
 	})
 	if err != nil {
 		return err
@@ -255,7 +227,7 @@ func recordKey(tenant, collection, id string) string {
 func overlay(dst, src map[string]any, schema *openapi3.SchemaRef) {
 	props := openapi3.Schemas{}
 	if schema != nil && schema.Value != nil {
-		props = flatProperties(schema.Value)
+		props = synth.Properties(schema.Value)
 	}
 	for k, v := range src {
 		p, ok := props[k]
@@ -278,7 +250,7 @@ func idProperty(schema *openapi3.SchemaRef, param string) (string, *openapi3.Sch
 	if schema == nil || schema.Value == nil {
 		return "", nil
 	}
-	props := flatProperties(schema.Value)
+	props := synth.Properties(schema.Value)
 	for _, n := range []string{param, "id", "pk", "uuid"} {
 		if p := props[n]; p != nil && p.Value != nil {
 			return n, p.Value
@@ -319,7 +291,7 @@ func (res *resource) setID(v any, schema *openapi3.SchemaRef) {
 // for the tenant, each the value its item's GET gives, paged by page and
 // page_size. ok is false when the answer is not a list shape it knows (an
 // array, or an object with results or data).
-func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.SchemaRef, opts synth.Options, p prefer) (any, bool, error) {
+func (m *Module) listPage(c echo.Context, res *resource, schema *openapi3.SchemaRef, opts synth.Options, p prefer) (any, bool, error) {
 	if schema == nil || schema.Value == nil {
 		return nil, false, nil
 	}
@@ -330,7 +302,7 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 	case sv.Type.Is("array"):
 		items = sv.Items
 	default:
-		props := flatProperties(sv)
+		props := synth.Properties(sv)
 		for _, f := range []string{"results", "data"} {
 			if pr := props[f]; pr != nil && pr.Value != nil && pr.Value.Type.Is("array") {
 				items, field = pr.Value.Items, f
@@ -341,7 +313,7 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 	if items == nil {
 		return nil, false, nil
 	}
-	total := int(synth.Key(s.baseSeed(p), api.Tenant(c), "count", res.collection)%20) + 3
+	total := int(synth.Key(m.baseSeed(p), api.Tenant(c), "count", res.collection)%20) + 3
 	size, page := 10, 1
 	if n, err := strconv.Atoi(c.QueryParam("page_size")); err == nil && n > 0 {
 		size = min(n, 100)
@@ -363,11 +335,11 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 	for i := (page - 1) * size; i < min(total, page*size); i++ {
 		id := strconv.Itoa(i + 1)
 		if idType(items, param) == "string" {
-			id = strconv.FormatUint(synth.Key(s.baseSeed(p), api.Tenant(c), res.collection, id)%1e12, 36)
+			id = strconv.FormatUint(synth.Key(m.baseSeed(p), api.Tenant(c), res.collection, id)%1e12, 36)
 		}
 		item := &resource{collection: res.collection, item: true, id: id, idParam: param}
 		o := opts
-		o.Seed = s.itemSeed(c, item, id, p)
+		o.Seed = m.itemSeed(c, item, id, p)
 		v := synth.Value(items, o)
 		item.setID(v, items)
 		list = append(list, v)
@@ -380,17 +352,9 @@ func (s *Server) listPage(c echo.Context, res *resource, schema *openapi3.Schema
 		return nil, false, nil
 	}
 	env[field] = list
-	props := flatProperties(sv)
+	props := synth.Properties(sv)
 	setPaging(env, props, total, page, size, c)
 	return env, true, nil
-}
-
-// resTemplate is the template of the route the request took.
-func resTemplate(c echo.Context) string {
-	if r, ok := c.Get(ctxRoute).(*route); ok {
-		return r.template
-	}
-	return ""
 }
 
 // setPaging fills an envelope's count and links for page of total.
