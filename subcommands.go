@@ -41,7 +41,9 @@ func proxyMain(args []string) int {
 // summary to out.
 func runProxy(cfg *config.ProxyConfig, out io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	p, err := proxy.New(cfg.Options(logger))
+	opts := cfg.Options(logger)
+	opts.Version = fake.Version
+	p, err := proxy.New(opts)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/fake/synth"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -145,7 +146,7 @@ func modelled() []string {
 // catalog) was never called (the tests call each through the generated
 // client, and use fetch only for what it cannot express), or if a call
 // answered 5xx (501 being an operation the fake does not model).
-func checkCoverage(t *testing.T, entries []fake.Entry) {
+func checkCoverage(t *testing.T, entries []journal.Entry) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, e := range entries {

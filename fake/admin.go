@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -102,11 +101,8 @@ func (s *Server) adminRoutes() []api.Route {
 		{Method: http.MethodGet, Path: "/openapi.json", Handler: func(c echo.Context) error {
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.JSON)
 		}},
-		{Method: http.MethodGet, Path: "/requests", Handler: s.listRequests},
-		{Method: http.MethodDelete, Path: "/requests", Handler: func(c echo.Context) error {
-			s.journal.Clear()
-			return c.NoContent(http.StatusNoContent)
-		}},
+		{Method: http.MethodGet, Path: "/requests", Handler: echo.WrapHandler(s.journal)},
+		{Method: http.MethodDelete, Path: "/requests", Handler: echo.WrapHandler(s.journal)},
 		{Method: http.MethodPost, Path: "/reset", Handler: func(c echo.Context) error {
 			if err := s.Reset(); err != nil {
 				return err
@@ -128,16 +124,4 @@ func (s *Server) health(c echo.Context) error {
 		"vendor_package": spec.VendorPackage + "@" + spec.VendorPackageVersion,
 		"vendor_spec":    s.spec.VendorVersion,
 	})
-}
-
-// listRequests is GET /_fake/requests?limit=N.
-func (s *Server) listRequests(c echo.Context) error {
-	entries := s.journal.Entries()
-	if n, err := strconv.Atoi(c.QueryParam("limit")); err == nil && n >= 0 && n < len(entries) {
-		entries = entries[len(entries)-n:]
-	}
-	if entries == nil {
-		entries = []Entry{}
-	}
-	return api.JSON(c, http.StatusOK, map[string]any{"total": s.journal.Total(), "requests": entries})
 }

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,13 +8,15 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/ui"
+	"github.com/iblfake/iblfake/internal/admintoken"
 	"github.com/labstack/echo/v4"
 )
 
-// Messages of the admin token check, kept as constants so tests assert them.
+// Messages of the admin token check, kept as constants so tests assert them
+// (the proxy answers the same, package admintoken).
 const (
-	MsgAdminTokenRequired = "The admin surface requires Authorization: Bearer <admin token>."
-	MsgAdminTokenInvalid  = "Invalid admin token."
+	MsgAdminTokenRequired = admintoken.Required
+	MsgAdminTokenInvalid  = admintoken.Invalid
 )
 
 // adminOpen reports whether a request may reach the admin surface without
@@ -54,17 +55,12 @@ func (s *Server) AdminOpen() bool { return s.opts.adminToken == "" }
 // adminAuth is the /_fake group's middleware: with an admin token set,
 // every request but adminOpen ones must carry it.
 func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
-	want := []byte(s.opts.adminToken)
 	return func(c echo.Context) error {
-		if len(want) == 0 || adminOpen(c.Request()) {
+		if s.opts.adminToken == "" || adminOpen(c.Request()) {
 			return next(c)
 		}
-		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Request().Header.Get(echo.HeaderAuthorization)), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return adminUnauthorized(MsgAdminTokenRequired)
-		}
-		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), want) != 1 {
-			return adminUnauthorized(MsgAdminTokenInvalid)
+		if msg := admintoken.Check(c.Request().Header.Get(echo.HeaderAuthorization), s.opts.adminToken); msg != "" {
+			return adminUnauthorized(msg)
 		}
 		return next(c)
 	}
@@ -72,6 +68,6 @@ func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 
 func adminUnauthorized(msg string) *api.Error {
 	e := api.Detail(http.StatusUnauthorized, msg)
-	e.Header = http.Header{"Www-Authenticate": {`Bearer realm="iblfake-admin"`}}
+	e.Header = http.Header{"Www-Authenticate": {admintoken.Challenge}}
 	return e
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/iblfake/iblfake/fake/catalog"
 	"github.com/iblfake/iblfake/fake/credentials"
 	"github.com/iblfake/iblfake/fake/demo"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/urlconf"
@@ -37,7 +38,7 @@ type Server struct {
 	// root is Handler: the catalog alias, then echo.
 	root    http.Handler
 	deps    *api.Deps
-	journal *Journal
+	journal *journal.Journal
 	log     *slog.Logger
 	// urls resolves every operation of the served document (urlconf);
 	// routes are this server's handlers for them (routes.go); specOps
@@ -96,7 +97,7 @@ func New(opts ...Option) (*Server, error) {
 		opts:       o,
 		spec:       sp,
 		deps:       &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
-		journal:    NewJournal(o.journalSize),
+		journal:    journal.New(o.journalSize),
 		log:        o.logger,
 		delaySlots: make(chan struct{}, o.maxDelayed),
 		specOps:    map[string]spec.Operation{},
@@ -154,7 +155,7 @@ func New(opts ...Option) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.root }
 
 // Journal returns the server's request journal.
-func (s *Server) Journal() *Journal { return s.journal }
+func (s *Server) Journal() *journal.Journal { return s.journal }
 
 // Clock returns the server's clock, which tests may move.
 func (s *Server) Clock() *api.Clock { return s.deps.Clock }

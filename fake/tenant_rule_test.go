@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/journal"
 )
 
 // keyed starts a fake on each backend with keys a (orgA), b (orgB), two
@@ -222,7 +223,7 @@ func TestTheJournalKeepsBoundedQueries(t *testing.T) {
 	q := strings.Repeat("a", 300<<10)
 	c.do(t, "GET", "/api/core/heartbeat/celery-beat/?x="+q, nil)
 	e := c.srv.Journal().Entries()
-	if last := e[len(e)-1]; len(last.Query) > fake.MaxEntryText || !strings.HasPrefix(last.Query, "x=aaa") {
+	if last := e[len(e)-1]; len(last.Query) > journal.MaxEntryText || !strings.HasPrefix(last.Query, "x=aaa") {
 		t.Fatalf("journal kept %d bytes of the query", len(last.Query))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/synth"
 	"github.com/labstack/echo/v4"
 )
@@ -41,12 +42,12 @@ var validationOptionsNoBody = func() *openapi3filter.Options {
 
 // stringFormats replace kin-openapi's checks of these formats with
 // Django's: `format: uri` is URLValidator (formats.go) and `date-time` is
-// parse_datetime as DRF's DateTimeField uses it (api.ParseDateTime), which
+// parse_datetime as DRF's DateTimeField uses it (drf.ParseDateTime), which
 // takes the naive date-times the vendor's Python SDK sends. The map form:
 // the single-validator option allocates a map on every schema it checks.
 var stringFormats = map[string]openapi3.StringFormatValidator{
 	"uri":       urlFormat{},
-	"date-time": api.DateTimeFormat{},
+	"date-time": drf.DateTimeFormat{},
 	"email":     emailFormat{},
 }
 
@@ -56,7 +57,7 @@ var stringFormats = map[string]openapi3.StringFormatValidator{
 // EmailFields, and the public checks word their own refusal.
 var paramFormats = map[string]openapi3.StringFormatValidator{
 	"uri":       urlFormat{},
-	"date-time": api.DateTimeFormat{},
+	"date-time": drf.DateTimeFormat{},
 }
 
 // bodyVisitOptions are what kin-openapi applies to a request body it
@@ -134,7 +135,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 	if own {
 		opts = validationOptionsNoBody
 	}
-	query := api.PagingLenient(c.QueryParams())
+	query := drf.PagingLenient(c.QueryParams())
 	// kin-openapi reads the body itself unless the fake does (own); when it
 	// would check parameters only and the plan predicts they pass, it is
 	// not asked (validate_fast.go).
@@ -500,7 +501,7 @@ func schemaMessage(se *openapi3.SchemaError) string {
 		case "uri":
 			return "Enter a valid URL."
 		case "date-time":
-			return api.DateTimeMessage(se.Origin)
+			return drf.DateTimeMessage(se.Origin)
 		case "date":
 			return "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 		}

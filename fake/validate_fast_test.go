@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/labstack/echo/v4"
 )
 
@@ -79,7 +79,7 @@ func TestParamPlanNeverPassesWhatKinRefuses(t *testing.T) {
 			}
 			c.SetParamNames(pathNames...)
 			c.SetParamValues(pv...)
-			query := api.PagingLenient(c.QueryParams())
+			query := drf.PagingLenient(c.QueryParams())
 			if !plan.passes(c, query) {
 				continue
 			}

@@ -1,12 +1,17 @@
 package parity_test
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/iblfake/iblfake/cassette"
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/contract"
 	"github.com/iblfake/iblfake/parity"
+	"github.com/iblfake/iblfake/spec"
 )
 
 // recordings holds cassettes the fake must keep matching: recordings of
@@ -42,4 +47,54 @@ func TestRecordings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFakeAndProxyResolveAlike: every request of every cassette under
+// testdata/recordings, and each of them with its path's last character
+// dropped and its method changed, is resolved to the same operation by the
+// fake (its real handler, as its journal names the operation) and by the
+// proxy's contract check (contract.Find), which share one resolver.
+func TestFakeAndProxyResolveAlike(t *testing.T) {
+	srv := fake.NewTestServer(t, fake.WithSeed(7))
+	hc := *srv.Client
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	doc := contract.New(spec.MustLoad())
+	files, _ := filepath.Glob(filepath.Join(recordings, "*.jsonl"))
+	n := 0
+	for _, f := range files {
+		recs, _, err := cassette.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			paths := []string{rec.Path, strings.TrimSuffix(rec.Path, "/"), rec.Path + "x/"}
+			for _, p := range paths {
+				for _, m := range []string{rec.Method, http.MethodGet, http.MethodPatch} {
+					req, err := http.NewRequest(m, srv.URL+p, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp, err := hc.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					e := srv.Journal().Entries()
+					got := e[len(e)-1].OperationID
+					want := ""
+					if mt := doc.Find(m, p); mt != nil {
+						want = mt.OperationID
+					}
+					if got != want {
+						t.Errorf("%s %s: the fake served %q, the proxy resolves %q", m, p, got, want)
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("compared %d requests; the cassettes hold more", n)
+	}
+	t.Logf("%d requests resolved alike", n)
 }

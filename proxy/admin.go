@@ -1,13 +1,11 @@
 package proxy
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
-	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/admintoken"
 	"github.com/iblfake/iblfake/spec"
 )
 
@@ -19,7 +17,7 @@ func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	if route == "/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		// Open, as on the fake: container health checks need no secret.
 		writeJSON(w, http.StatusOK, map[string]any{
-			"status": "ok", "mode": "proxy", "version": fake.Version, "upstream": p.upstream.String(),
+			"status": "ok", "mode": "proxy", "version": p.opts.Version, "upstream": p.upstream.String(),
 			"vendor_package": spec.VendorPackage + "@" + spec.VendorPackageVersion,
 		})
 		return
@@ -28,18 +26,8 @@ func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case route == "/requests" && r.Method == http.MethodGet:
-		entries := p.journal.Entries()
-		if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n >= 0 && n < len(entries) {
-			entries = entries[len(entries)-n:]
-		}
-		if entries == nil {
-			entries = []fake.Entry{}
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"total": p.journal.Total(), "requests": entries})
-	case route == "/requests" && r.Method == http.MethodDelete:
-		p.journal.Clear()
-		w.WriteHeader(http.StatusNoContent)
+	case route == "/requests" && (r.Method == http.MethodGet || r.Method == http.MethodDelete):
+		p.journal.ServeHTTP(w, r)
 	case route == "/summary" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, p.Summary())
 	case route == "/openapi.json" && r.Method == http.MethodGet:
@@ -50,23 +38,17 @@ func (p *Proxy) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// adminAllowed checks the admin token as the fake does, answering the
-// fake's 401 when it is missing or wrong.
+// adminAllowed checks the admin token as the fake does (admintoken),
+// answering the fake's 401 when it is missing or wrong.
 func (p *Proxy) adminAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if p.opts.AdminToken == "" {
 		return true
 	}
-	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	msg := ""
-	switch {
-	case !strings.EqualFold(scheme, "Bearer"):
-		msg = "The admin surface requires Authorization: Bearer <admin token>."
-	case subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(p.opts.AdminToken)) != 1:
-		msg = "Invalid admin token."
-	default:
+	msg := admintoken.Check(r.Header.Get("Authorization"), p.opts.AdminToken)
+	if msg == "" {
 		return true
 	}
-	w.Header().Set("WWW-Authenticate", `Bearer realm="iblfake-admin"`)
+	w.Header().Set("WWW-Authenticate", admintoken.Challenge)
 	writeDetail(w, http.StatusUnauthorized, msg)
 	return false
 }

@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/cassette"
-	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/internal/contract"
+	"github.com/iblfake/iblfake/internal/urlconf"
 )
 
 // ViolationsHeader carries an exchange's violations to the caller, as a
@@ -202,7 +203,7 @@ func (p *Proxy) answer(w http.ResponseWriter, x *exchange) {
 // account adds x to the journal, the log and the summary.
 func (p *Proxy) account(x *exchange) {
 	r := x.req
-	e := fake.Entry{
+	e := journal.Entry{
 		Time: x.start.UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: x.status, Tenant: tenantOf(x), DurationMS: float64(time.Since(x.start).Microseconds()) / 1000,
 		Violations: x.viol, Note: x.note,
@@ -285,20 +286,26 @@ func (p *Proxy) secrets(r *http.Request, answer http.Header) []string {
 	return out
 }
 
-// tenantOf is the org or platform an exchange addressed, for the journal.
+// tenantOf is the org or platform an exchange addressed, for the journal:
+// the first the fake's tenant rule reads (urlconf.Tenants), from the path
+// the request resolved to, its query and a JSON body.
 func tenantOf(x *exchange) string {
-	if x.match != nil {
-		if org := x.match.Params["org"]; org != "" {
-			return org
+	param := func(name string) string {
+		if x.match == nil {
+			return ""
 		}
+		return x.match.Params[name]
 	}
 	q := x.req.URL.Query()
-	for _, k := range []string{"platform_key", "platform_org", "key", "org"} {
-		if v := q.Get(k); v != "" {
-			return v
+	var obj map[string]any
+	body := func(name string) (any, bool) {
+		if obj == nil && isJSON(x.req.Header.Get("Content-Type")) {
+			_ = json.Unmarshal(x.body, &obj)
 		}
+		v, ok := obj[name]
+		return v, ok
 	}
-	return ""
+	return urlconf.Tenant(x.req.Method, param, q.Get, body)
 }
 
 func safeMethod(m string) bool {

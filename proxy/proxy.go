@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/cassette"
-	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/internal/contract"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -70,6 +70,9 @@ type Options struct {
 	Logger    *slog.Logger
 	// Spec is the document to check against; spec.Load() by default.
 	Spec *spec.Spec
+	// Version is what /_fake/health says the proxy is (the binary's
+	// version; the command passes it in).
+	Version string
 }
 
 // Proxy is a validating, recording proxy. It is safe for concurrent use.
@@ -80,7 +83,7 @@ type Proxy struct {
 	userinfo *url.Userinfo
 	doc      *contract.Document
 	client   *http.Client
-	journal  *fake.Journal
+	journal  *journal.Journal
 	log      *slog.Logger
 	tape     *cassette.Writer
 	redactor *cassette.Redactor
@@ -128,7 +131,7 @@ func New(o Options) (*Proxy, error) {
 	}
 	p := &Proxy{
 		opts: o, userinfo: u.User, doc: contract.New(o.Spec),
-		journal: fake.NewJournal(o.JournalSize), log: o.Logger,
+		journal: journal.New(o.JournalSize), log: o.Logger,
 		redactor: cassette.NewRedactor(o.Redact),
 	}
 	u.User = nil
@@ -159,7 +162,7 @@ func New(o Options) (*Proxy, error) {
 func (p *Proxy) Handler() http.Handler { return http.HandlerFunc(p.serve) }
 
 // Journal is the proxy's request journal, as /_fake/requests serves it.
-func (p *Proxy) Journal() *fake.Journal { return p.journal }
+func (p *Proxy) Journal() *journal.Journal { return p.journal }
 
 // Summary returns what the proxy has seen so far: exchanges and
 // violations per operation and status.

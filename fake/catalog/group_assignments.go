@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -51,7 +52,7 @@ func groupAssignmentView(g *GroupAssignment, l *License, members int, as []*Assi
 			}
 		}
 		name := programName(l.ProgramKey)
-		created, modified := api.FormatDateTime(g.Created), api.FormatDateTime(g.Modified)
+		created, modified := drf.FormatDateTime(g.Created), drf.FormatDateTime(g.Modified)
 		v.Created, v.Modified, v.ProgramKey, v.ProgramName = &created, &modified, &l.ProgramKey, &name
 		v.UserCount, v.AssignedCount = &members, &assigned
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -128,11 +129,11 @@ func mayWrite(c echo.Context, platform string) error {
 }
 
 // parseTime reads a date-time field as DRF's DateTimeField does
-// (api.ParseDateTime), refusing it on field with DRF's message.
+// (drf.ParseDateTime), refusing it on field with DRF's message.
 func parseTime(field, s string) (time.Time, error) {
-	t, err := api.ParseDateTime(s)
+	t, err := drf.ParseDateTime(s)
 	if err != nil {
-		return time.Time{}, api.Field(field, api.DateTimeMessage(err))
+		return time.Time{}, api.Field(field, drf.DateTimeMessage(err))
 	}
 	return t, nil
 }

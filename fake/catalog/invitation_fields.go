@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 )
 
 // The fields the newer contract (4.205) declares on the invitation creates
@@ -99,7 +100,7 @@ func setAccessDates(iv *Invitation, start api.Opt[string], startField string, en
 		if err != nil {
 			return err
 		}
-		iv.EnrollmentConfig[d.entry] = api.FormatDateTime(at)
+		iv.EnrollmentConfig[d.entry] = drf.FormatDateTime(at)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -36,7 +37,7 @@ type InvitationView struct {
 
 func invitationView(iv *Invitation) InvitationView {
 	v := InvitationView{ID: iv.ID, UserID: iv.UserID, Username: iv.Username, Email: iv.Email,
-		Created: api.FormatDateTime(iv.Created), Started: timestampPtr(iv.Started), Source: iv.Source,
+		Created: drf.FormatDateTime(iv.Created), Started: timestampPtr(iv.Started), Source: iv.Source,
 		RedirectTo: iv.RedirectTo, Expired: timestampPtr(iv.Expired), Active: iv.Active,
 		Metadata: nonNilMap(iv.Metadata)}
 	switch iv.Kind {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -48,7 +49,7 @@ func assignmentView(a *Assignment, l *License) AssignmentView {
 		name := a.Name
 		v.Name = &name
 		direct := a.Direct
-		created, modified := api.FormatDateTime(a.Created), api.FormatDateTime(a.Modified)
+		created, modified := drf.FormatDateTime(a.Created), drf.FormatDateTime(a.Modified)
 		v.Direct, v.Created, v.Modified, v.ProgramKey = &direct, &created, &modified, &l.ProgramKey
 	}
 	return v

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -55,7 +56,7 @@ func summarize(as []*Assignment) Summary {
 }
 
 func licenseView(l *License, as []*Assignment, verbose bool) LicenseView {
-	v := LicenseView{ID: l.ID, Created: api.FormatDateTime(l.Created), Started: api.FormatDateTime(l.Started),
+	v := LicenseView{ID: l.ID, Created: drf.FormatDateTime(l.Created), Started: drf.FormatDateTime(l.Started),
 		Expired: timestampPtr(l.Expired), Name: l.Name, Count: l.Count, Active: l.Active,
 		Metadata: nonNilMap(l.Metadata), Source: l.Source, ExternalID: l.ExternalID, PlatformKey: l.Platform}
 	switch l.Kind {

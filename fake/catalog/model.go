@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 )
 
 // Kinds of licenses, assignments and invitations.
@@ -151,7 +151,7 @@ func timestampPtr(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := api.FormatDateTime(*t)
+	s := drf.FormatDateTime(*t)
 	return &s
 }
 

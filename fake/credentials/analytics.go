@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -43,7 +44,7 @@ func parseDay(field, s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t, err := api.ParseDateTime(s); err == nil {
+	if t, err := drf.ParseDateTime(s); err == nil {
 		d := day(t)
 		return &d, nil
 	}

@@ -1,6 +1,6 @@
 package credentials
 
-import "github.com/iblfake/iblfake/fake/api"
+import "github.com/iblfake/iblfake/fake/drf"
 
 // issuanceAssignment is the issuance_type of an assertion an assignment
 // issued. The vendor's LMS types the key as a string without naming its
@@ -24,7 +24,7 @@ func assignmentMetadata(d *Directory, ua *UserAssignment) map[string]any {
 	}
 	return map[string]any{
 		"org_id":         ua.Tenant,
-		"assigned_at":    api.FormatDateTime(ua.CreatedAt),
+		"assigned_at":    drf.FormatDateTime(ua.CreatedAt),
 		"assigned_by":    by,
 		"assigned_by_id": byID,
 		"assignment_id":  ua.EntityID,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -128,7 +129,7 @@ func userAssignmentView(tx store.Tx, av *assertionViews, ua *UserAssignment) Use
 	v := UserAssignmentView{
 		EntityID: ua.EntityID, CredentialID: ua.CredentialID, CredentialName: credentialName(tx, ua.CredentialID),
 		UserID: ua.UserID, Username: ua.Username, Email: ua.Email, Name: ua.Name, Status: ua.Status,
-		GroupAssignmentID: ua.GroupAssignmentID, AssignedBy: ua.AssignedBy, CreatedAt: api.FormatDateTime(ua.CreatedAt),
+		GroupAssignmentID: ua.GroupAssignmentID, AssignedBy: ua.AssignedBy, CreatedAt: drf.FormatDateTime(ua.CreatedAt),
 	}
 	if ua.AssertionID != nil {
 		if a, _ := getAssertion(tx, *ua.AssertionID); a != nil {
@@ -143,10 +144,10 @@ func groupAssignmentView(tx store.Tx, ga *GroupAssignment) GroupAssignmentView {
 	v := GroupAssignmentView{
 		EntityID: ga.EntityID, CredentialID: ga.CredentialID, CredentialName: credentialName(tx, ga.CredentialID),
 		GroupID: ga.GroupID, GroupName: ga.GroupName, Status: ga.Status, AssignedBy: ga.AssignedBy,
-		CreatedAt: api.FormatDateTime(ga.CreatedAt), UserCount: ga.UserCount, Successful: ga.Successful, Failed: ga.Failed,
+		CreatedAt: drf.FormatDateTime(ga.CreatedAt), UserCount: ga.UserCount, Successful: ga.Successful, Failed: ga.Failed,
 	}
 	if ga.CompletedAt != nil {
-		s := api.FormatDateTime(*ga.CompletedAt)
+		s := drf.FormatDateTime(*ga.CompletedAt)
 		v.CompletedAt = &s
 	}
 	return v

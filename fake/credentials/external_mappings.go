@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -58,7 +59,7 @@ func externalMappingView(tx store.Tx, m *ExternalMapping) ExternalMappingView {
 		PlatformKey: m.Tenant, PlatformName: m.Tenant, ProviderName: m.ProviderName,
 		ProviderNameDisplay: displayName(m.ProviderName), ExternalTemplateID: m.ExternalTemplateID,
 		GroupID: m.GroupID, Metadata: m.Metadata,
-		Created: api.FormatDateTime(m.Created), Updated: api.FormatDateTime(m.Updated),
+		Created: drf.FormatDateTime(m.Created), Updated: drf.FormatDateTime(m.Updated),
 	}
 	if p := provider(m.ProviderName); p != nil {
 		v.Provider = &p.ID

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
 )
@@ -60,7 +61,7 @@ func providerConfigView(pc *ProviderConfig) ProviderConfigView {
 	return ProviderConfigView{
 		ID: pc.ID, PlatformKey: pc.Tenant, PlatformName: pc.Tenant, ProviderName: pc.ProviderName,
 		ProviderNameDisplay: displayName(pc.ProviderName), Config: pc.Config, Enabled: pc.Enabled,
-		Created: api.FormatDateTime(pc.Created), Updated: api.FormatDateTime(pc.Updated),
+		Created: drf.FormatDateTime(pc.Created), Updated: drf.FormatDateTime(pc.Updated),
 	}
 }
 

@@ -1,7 +1,7 @@
 package credentials
 
 import (
-	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -134,7 +134,7 @@ func credentialView(tx store.Tx, cr *Credential) *CredentialView {
 	v := &CredentialView{
 		EntityID: cr.EntityID, Name: cr.Name, NameOverride: cr.NameOverride,
 		Description: cr.Description, CriteriaURL: cr.CriteriaURL,
-		CriteriaNarrative: cr.CriteriaNarrative, CreatedAt: api.FormatDateTime(cr.CreatedAt),
+		CriteriaNarrative: cr.CriteriaNarrative, CreatedAt: drf.FormatDateTime(cr.CreatedAt),
 		IconImage: cr.IconImage, BackgroundImage: cr.BackgroundImage, ThumbnailImage: cr.ThumbnailImage,
 		IconImageID: cr.IconImageID, BackgroundImageID: cr.BackgroundImageID, ThumbnailImageID: cr.ThumbnailImageID,
 		CatalogItems: nonNil(cr.CatalogItems), Courses: []courseView{}, Programs: []programView{},
@@ -186,7 +186,7 @@ func (av *assertionViews) view(a *Assertion) AssertionView {
 // assertionView is a rendered with cv as its credential's details.
 func assertionView(a *Assertion, cv *CredentialView) AssertionView {
 	v := AssertionView{
-		EntityID: a.EntityID, IssuedOn: api.FormatDateTime(a.IssuedOn), CredentialDetails: cv,
+		EntityID: a.EntityID, IssuedOn: drf.FormatDateTime(a.IssuedOn), CredentialDetails: cv,
 		Recipient: a.Recipient, Metadata: a.Metadata, Narrative: a.Narrative,
 		Revoked: a.Revoked, RevocationReason: a.RevocationReason, Acceptance: a.Acceptance,
 	}
@@ -200,7 +200,7 @@ func assertionView(a *Assertion, cv *CredentialView) AssertionView {
 		v.Program = &programView{a.Program.Name, a.Program.ID}
 	}
 	if a.ExpiresAt != nil {
-		s := api.FormatDateTime(*a.ExpiresAt)
+		s := drf.FormatDateTime(*a.ExpiresAt)
 		v.Expires = &s
 	}
 	return v

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/labstack/echo/v4"
 )
 
@@ -38,7 +39,7 @@ const (
 // requests is the live log page: the journal's latest requests, newest
 // first; the script then follows the stream (events).
 func (d *dashboard) requests(r *request) error {
-	rows := d.f.Requests(logRows, 0)
+	rows := d.f.Journal().Recent(logRows, 0)
 	newestFirst(rows)
 	var last uint64
 	if len(rows) > 0 {
@@ -47,7 +48,7 @@ func (d *dashboard) requests(r *request) error {
 	return r.render(http.StatusOK, "requests", map[string]any{"Rows": rows, "Last": last, "Info": d.f.Info()})
 }
 
-func newestFirst(rows []Request) {
+func newestFirst(rows []journal.Watched) {
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Seq > rows[j].Seq })
 }
 
@@ -110,7 +111,7 @@ func (d *dashboard) requestDetail(r *request) error {
 	if err != nil {
 		return badRequest("%q is not a request number.", r.param("seq"))
 	}
-	rq, ok := d.f.Request(seq)
+	rq, ok := d.f.Journal().Lookup(seq)
 	if !ok {
 		return api.Detail(http.StatusNotFound, "Request "+strconv.FormatUint(seq, 10)+" is no longer in the journal.")
 	}
@@ -162,7 +163,7 @@ func (d *dashboard) events(c echo.Context) error {
 		return e
 	}
 	defer d.streams.Add(-1)
-	ch, dropped, stop := d.f.Watch(watchBuffer)
+	ch, dropped, stop := d.f.Journal().Watch(watchBuffer)
 	defer stop()
 	w := c.Response()
 	w.WriteHeader(http.StatusOK)
@@ -176,10 +177,10 @@ func (d *dashboard) events(c echo.Context) error {
 	if write("retry: 2000\n: iblfake live log\n\n") != nil {
 		return nil
 	}
-	var batch []Request
+	var batch []journal.Watched
 	seen := map[uint64]bool{}
 	if resume {
-		batch = d.f.Requests(maxBatch, after)
+		batch = d.f.Journal().Recent(maxBatch, after)
 		for _, rq := range batch {
 			seen[rq.Seq] = true
 		}

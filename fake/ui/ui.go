@@ -22,9 +22,9 @@ package ui
 import (
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/scenarios"
 )
 
@@ -41,15 +41,10 @@ type Fake interface {
 	Scenarios() *scenarios.Engine
 	// Coverage counts the document's operations per tier.
 	Coverage() map[string]int
-	// Requests returns up to n of the latest journal entries after seq,
-	// oldest first.
-	Requests(n int, after uint64) []Request
-	// Request returns the journal entry of sequence number seq.
-	Request(seq uint64) (Request, bool)
-	// Watch subscribes to the requests journaled from now on (with their
-	// bodies, which the server captures only while someone watches);
-	// dropped counts those lost to a full buffer. stop ends it.
-	Watch(buf int) (requests <-chan Request, dropped func() uint64, stop func())
+	// Journal is the server's request journal: the live log reads its
+	// latest entries and watches it (the server captures bodies only while
+	// someone watches).
+	Journal() *journal.Journal
 	// Done is closed when the server shuts down, which ends live streams.
 	Done() <-chan struct{}
 }
@@ -67,37 +62,6 @@ type Info struct {
 	// KeptBodies is how many requests keep their bodies while watched,
 	// BodyLimit how much of each body.
 	KeptBodies, BodyLimit int
-}
-
-// Request is one journaled request, numbered in the journal (Seq), with
-// its headers and bodies when they were captured.
-type Request struct {
-	Seq         uint64
-	Time        time.Time
-	Method      string
-	Path        string
-	Query       string
-	OperationID string
-	Tier        string
-	Status      int
-	Tenant      string
-	DurationMS  float64
-	Scenario    string
-	Note        string
-	Violations  []string
-	// Exchange is nil when no dashboard was watching as it was answered.
-	Exchange *Exchange
-}
-
-// Exchange is what a request and its answer carried (the first 64 KiB of
-// each body; Size is the whole length).
-type Exchange struct {
-	RequestHeader  http.Header
-	RequestBody    []byte
-	RequestSize    int
-	ResponseHeader http.Header
-	ResponseBody   []byte
-	ResponseSize   int
 }
 
 // Paths of the dashboard, under the admin prefix (/_fake).

@@ -12,7 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/drf"
 )
 
 // requestOptions: every violation at once, no authentication (the
@@ -22,7 +22,7 @@ var requestOptions = &openapi3filter.Options{
 	MultiError:          true,
 	SkipSettingDefaults: true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"date-time": api.DateTimeFormat{}}),
+		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{"date-time": drf.DateTimeFormat{}}),
 	},
 }
 
@@ -40,7 +40,7 @@ func (d *Document) CheckRequest(ctx context.Context, r *http.Request, body []byt
 	input := &openapi3filter.RequestValidationInput{
 		Request:     req,
 		PathParams:  m.Params,
-		QueryParams: api.PagingLenient(r.URL.Query()),
+		QueryParams: drf.PagingLenient(r.URL.Query()),
 		Route:       m.Route,
 		Options:     requestOptions,
 	}

@@ -3,7 +3,7 @@
 // request or a response departs from that operation, one line per
 // violation with its JSON pointer.
 //
-// It routes by the operation's path template itself rather than through
+// It routes through urlconf, as the fake does, rather than through
 // kin-openapi's routers: the document's server URL would make every
 // loopback request miss them, and Django's resolver (which the fake
 // follows) prefers a static segment over a parameter, which a router that
@@ -11,29 +11,23 @@
 package contract
 
 import (
-	"net/http"
 	"net/url"
-	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/spec"
 )
-
-// catalogAlias is the second mount of the catalog app the vendor's Python
-// SDK uses (FIDELITY.md, "/api/ibl/catalog/"); it addresses the same
-// operations as /api/catalog/.
-const catalogAlias = "/api/ibl/catalog/"
 
 // Document is the corrected document, ready to route and check against.
 // It is safe for concurrent use.
 type Document struct {
-	ops []operation
-}
-
-type operation struct {
-	segs  []string // the template split on "/"
-	op    spec.Operation
-	route *routers.Route
+	sp   *spec.Spec
+	urls *urlconf.Resolver
+	// routes are the operations' kin-openapi routes, made on first use
+	// (a long-tail operation's from the long-tail document).
+	mu     sync.Mutex
+	routes map[string]*routers.Route
 }
 
 // Match is the operation a request addresses.
@@ -49,86 +43,66 @@ type Match struct {
 	Route *routers.Route
 }
 
-// New prepares sp for routing and checking.
+// New prepares sp for routing and checking: every operation of the
+// served document, the long tail's included, resolved as the fake
+// resolves them (urlconf).
 func New(sp *spec.Spec) *Document {
-	d := &Document{}
-	for _, op := range sp.Operations() {
-		d.ops = append(d.ops, operation{
-			segs: strings.Split(op.Path, "/"),
-			op:   op,
-			route: &routers.Route{
-				Spec: sp.Doc, Path: op.Path, PathItem: op.Item, Method: op.Method, Operation: op.Op,
-			},
-		})
+	urls, err := urlconf.Of(sp)
+	if err != nil {
+		// The embedded long-tail index is checked by spec's tests; a
+		// document without it still routes its own operations.
+		var ops []urlconf.Operation
+		for _, op := range sp.Operations() {
+			ops = append(ops, urlconf.Operation{ID: op.Op.OperationID, Method: op.Method, Template: op.Path})
+		}
+		urls, _ = urlconf.New(ops)
 	}
-	return d
+	return &Document{sp: sp, urls: urls, routes: map[string]*routers.Route{}}
 }
 
-// Find returns the operation method and the escaped path address, or nil.
-// HEAD is served by the GET operation (Django's View does so), and a
-// /api/ibl/catalog/ path by its /api/catalog/ twin. Where several
-// templates match, the first in Operations' order wins: sorted by path,
-// a static segment ("b", any letter, digit, "-" or "_") comes before a
-// parameter ("{"), so a static segment wins over a parameter from the
-// left, as Django tries its static patterns first
-// (TestStaticBeforeParameter).
+// Find returns the operation method and the escaped path address, or nil:
+// the path decoded and resolved as Django resolves it (urlconf), HEAD
+// served by the GET operation, a /api/ibl/catalog/ path by its
+// /api/catalog/ twin; nil for a path no template matches or whose view
+// lacks the method.
 func (d *Document) Find(method, escapedPath string) *Match {
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
-	if strings.HasPrefix(escapedPath, catalogAlias) {
-		escapedPath = "/api" + escapedPath[len("/api/ibl"):]
-	}
-	segs := strings.Split(escapedPath, "/")
-	var best *operation
-	for i := range d.ops {
-		o := &d.ops[i]
-		if o.op.Method != method || !matches(o.segs, segs) {
-			continue
-		}
-		best = o
-		break
-	}
-	if best == nil {
+	path, err := url.PathUnescape(escapedPath)
+	if err != nil {
 		return nil
 	}
-	m := &Match{
-		OperationID: best.op.Op.OperationID, Method: best.op.Method, Template: best.op.Path,
-		Params: map[string]string{}, Route: best.route,
+	var m urlconf.Match
+	if !d.urls.Resolve(path, &m) {
+		return nil
 	}
-	for i, s := range best.segs {
-		if name, ok := param(s); ok {
-			v, err := url.PathUnescape(segs[i])
-			if err != nil {
-				v = segs[i]
-			}
-			m.Params[name] = v
-		}
+	op := m.View.Op(method)
+	if op == nil {
+		return nil
 	}
-	return m
+	route := d.route(op)
+	if route == nil {
+		return nil
+	}
+	out := &Match{OperationID: op.ID, Method: op.Method, Template: op.Template, Params: map[string]string{}, Route: route}
+	for i, name := range m.View.Names {
+		out.Params[name] = m.Values()[i]
+	}
+	return out
 }
 
-// matches reports whether path segments fit template segments: equal
-// static segments, a non-empty value for each parameter.
-func matches(tpl, segs []string) bool {
-	if len(tpl) != len(segs) {
-		return false
+// route is op's kin-openapi route, from the modelled document or the
+// long-tail one.
+func (d *Document) route(op *urlconf.Operation) *routers.Route {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r := d.routes[op.ID]; r != nil {
+		return r
 	}
-	for i, s := range tpl {
-		if _, ok := param(s); ok {
-			if segs[i] == "" {
-				return false
-			}
-		} else if s != segs[i] {
-			return false
-		}
+	var r *routers.Route
+	if item := d.sp.Doc.Paths.Find(op.Template); item != nil && item.GetOperation(op.Method) != nil {
+		r = &routers.Route{Spec: d.sp.Doc, Path: op.Template, PathItem: item, Method: op.Method, Operation: item.GetOperation(op.Method)}
+	} else if lt, err := spec.LongTailOperation(op.Method, op.Template); err == nil {
+		r = &routers.Route{Spec: lt.Doc, Path: op.Template, PathItem: lt.Item, Method: op.Method, Operation: lt.Op}
 	}
-	return true
-}
-
-func param(seg string) (string, bool) {
-	if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
-		return seg[1 : len(seg)-1], true
-	}
-	return "", false
+	d.routes[op.ID] = r
+	return r
 }

@@ -1,4 +1,9 @@
-package fake
+// Package journal is the request journal the fake and the proxy keep: the
+// last N requests in a ring (Entry), the headers and bodies of those
+// answered while someone watches (Exchange), the live subscribers (Watch)
+// and the GET/DELETE /_fake/requests handler. It imports nothing of the
+// project, so the proxy and the dashboard read it without the server.
+package journal
 
 import (
 	"net/http"
@@ -7,9 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
-
-	"github.com/iblfake/iblfake/fake/api"
-	"github.com/labstack/echo/v4"
 )
 
 // Entry is one request as the journal records it.
@@ -51,18 +53,21 @@ type Journal struct {
 	exchanges []Watched
 }
 
-// NewJournal returns a journal that keeps size entries.
-func NewJournal(size int) *Journal { return &Journal{entries: make([]Entry, size)} }
+// New returns a journal that keeps size entries.
+func New(size int) *Journal { return &Journal{entries: make([]Entry, size)} }
+
+// Size is how many entries the journal keeps.
+func (j *Journal) Size() int { return len(j.entries) }
 
 // Add records e, dropping the oldest entry when full.
-func (j *Journal) Add(e Entry) { j.add(e, nil) }
+func (j *Journal) Add(e Entry) { j.AddExchange(e, nil) }
 
-// add records e and, while someone watches, hands it to every watcher with
-// x, the request's exchange (nil when its bodies were not captured). The
-// sends happen under mu, so watchers see entries in sequence order; they
-// never block (a watcher that falls behind loses entries and is told how
-// many).
-func (j *Journal) add(e Entry, x *Exchange) {
+// AddExchange records e and, while someone watches, hands it to every
+// watcher with x, the request's exchange (nil when its bodies were not
+// captured). The sends happen under mu, so watchers see entries in
+// sequence order; they never block (a watcher that falls behind loses
+// entries and is told how many).
+func (j *Journal) AddExchange(e Entry, x *Exchange) {
 	j.mu.Lock()
 	j.entries[j.next] = e
 	j.next = (j.next + 1) % len(j.entries)
@@ -119,9 +124,9 @@ func (j *Journal) Clear() {
 // a journal of a million entries must not keep a million of them whole.
 const MaxEntryText = 8 << 10
 
-// journalText is s cut to MaxEntryText bytes (at a character's start),
+// Text is s cut to MaxEntryText bytes (at a character's start),
 // copied so that the entry does not hold the request's whole string.
-func journalText(s string) string {
+func Text(s string) string {
 	if len(s) <= MaxEntryText {
 		return s
 	}
@@ -158,8 +163,8 @@ type Exchange struct {
 // Watched is an entry with its place in the journal (Seq counts from 1
 // since the last Clear) and, when captured, its exchange.
 type Watched struct {
-	Seq      uint64
-	Entry    Entry
+	Seq uint64
+	Entry
 	Exchange *Exchange
 }
 
@@ -261,43 +266,4 @@ func (j *Journal) lookupLocked(seq uint64) Watched {
 		}
 	}
 	return w
-}
-
-// journalMiddleware records every vendor request and logs it. While
-// someone watches the journal it also captures the request's and the
-// answer's headers and bodies (bounded, see Exchange).
-func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		req := c.Request()
-		admin := len(req.URL.Path) >= 7 && req.URL.Path[:7] == "/_fake/"
-		rec := api.Begin(c)
-		defer api.End(c, rec)
-		var tee *teeWriter
-		if !admin && s.journal.Watching() {
-			tee = captureResponse(c)
-		}
-		err := next(c)
-		if err != nil {
-			s.handleError(err, c)
-		}
-		if admin {
-			return nil
-		}
-		e := Entry{
-			Time: start.UTC(), Method: req.Method, Path: journalText(req.URL.Path), Query: journalText(req.URL.RawQuery),
-			Status:     c.Response().Status,
-			DurationMS: float64(time.Since(start).Microseconds()) / 1000,
-		}
-		e.OperationID, e.Tenant, e.Tier = rec.Operation, rec.Tenant, rec.Tier
-		e.Scenario, e.Note = rec.Scenario, rec.Note
-		if tee != nil {
-			s.journal.add(e, tee.exchange(c))
-		} else {
-			s.journal.Add(e)
-		}
-		s.log.Info("request", "method", e.Method, "path", e.Path, "status", e.Status,
-			"operation", e.OperationID, "tenant", e.Tenant, "ms", e.DurationMS, "scenario", e.Scenario)
-		return nil
-	}
 }

@@ -1,4 +1,8 @@
-package api
+// Package drf holds rules of Django and Django REST Framework that the fake
+// and the proxy's contract check both follow, free of the server: how a
+// request's date-time is read and written, and how a paginator reads its
+// query. It imports nothing of the project.
+package drf
 
 import (
 	"errors"
