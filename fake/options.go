@@ -145,3 +145,8 @@ func WithLongTail(mode string) Option {
 		return fmt.Errorf("WithLongTail: %q is neither %q nor %q", mode, LongTailSynthesize, LongTailUnavailable)
 	}
 }
+
+// MaxJSONDepth is how deeply a JSON request body may nest objects and
+// arrays; a deeper one is a 400 before anything decodes it. The vendor's
+// bodies nest four levels at most.
+const MaxJSONDepth = api.MaxJSONDepth
