@@ -272,34 +272,6 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 	return nil
 }
 
-// publicOp reports whether op asks no key of a caller: no security
-// requirement, or an empty one among them (a key or none).
-func publicOp(doc *openapi3.T, op *openapi3.Operation) bool {
-	reqs := doc.Security
-	if op.Security != nil {
-		reqs = *op.Security
-	}
-	if len(reqs) == 0 {
-		return true
-	}
-	return optionalAuth(doc, op)
-}
-
-// optionalAuth reports whether op's security lists an empty requirement
-// beside a key's: a caller may send a key or none.
-func optionalAuth(doc *openapi3.T, op *openapi3.Operation) bool {
-	reqs := doc.Security
-	if op.Security != nil {
-		reqs = *op.Security
-	}
-	for _, r := range reqs {
-		if len(r) == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // hasBinaryProperty reports whether a form body of op carries a file (a
 // property of format binary). Such bodies reach the handler as the raw
 // multipart request, which reads the file itself.

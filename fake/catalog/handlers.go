@@ -165,14 +165,6 @@ func idParam(c echo.Context, param string, body api.Opt[int64]) (int64, bool, er
 	return q, inQuery, nil
 }
 
-func cloneMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // publicCheck answers one of the public "check by email" endpoints: 400
 // for a malformed email, else 200 when holds finds what is asked for the
 // lower-cased email, 404 when not. Neither answer has a body (the spec

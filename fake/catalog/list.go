@@ -40,9 +40,8 @@ type Envelope struct {
 
 // row is one list item: its view and how to sort and filter it.
 type row struct {
-	view     any
-	fields   map[string]any // sortable fields by name
-	metadata map[string]any
+	view   any
+	fields map[string]any // sortable fields by name
 }
 
 // listQuery is how a list reads its query string.

@@ -165,7 +165,7 @@ func (g *gen) byName(name string) string {
 	case has("type", "kind", "category"):
 		return strings.ToLower(f.Word())
 	case n == "name" || has("name"):
-		return strings.Title(f.Word() + " " + f.Word()) //nolint:staticcheck // ASCII words
+		return capitalize(f.Word()) + " " + capitalize(f.Word())
 	case has("id"):
 		return f.LetterN(22)
 	}
@@ -292,4 +292,13 @@ func (g *gen) fromPattern(pattern string, seed uint64) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// capitalize upper-cases a word's first letter (gofakeit's words are
+// ASCII).
+func capitalize(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
 }
