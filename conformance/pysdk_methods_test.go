@@ -182,3 +182,65 @@ func sdkBody(t *testing.T, full *spec.Spec, row fake.CoverageRow) []byte {
 	}
 	return b
 }
+
+// TestNewerFieldsAreAnswered: answers carry the fields the newer contract
+// added to 4.90.4's schemas (spec/corrections/50-sdk.yaml), which the
+// vendor's Python SDK requires: without them its models refuse every
+// mentor answer (MCPServer.oauth_service_data, through mcp_servers), the
+// mentor tools, the connected services and the notification count (an
+// enum in the newer contract).
+func TestNewerFieldsAreAnswered(t *testing.T) {
+	srv := fake.NewTestServer(t)
+	get := func(path string) any {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Authorization", "Api-Token pysdk-key")
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v any
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
+		}
+		return v
+	}
+	first := func(v any) map[string]any {
+		if m, ok := v.(map[string]any); ok {
+			if r, ok := m["results"].([]any); ok {
+				v = r
+			}
+		}
+		if l, ok := v.([]any); ok && len(l) > 0 {
+			v = l[0]
+		}
+		m, _ := v.(map[string]any)
+		return m
+	}
+	mentor := first(get("/api/ai-mentor/orgs/main/users/admin/data-science/"))
+	servers, _ := mentor["mcp_servers"].([]any)
+	if len(servers) == 0 {
+		t.Fatalf("mentor without mcp_servers: %v", mentor)
+	}
+	for _, s := range servers {
+		if o, ok := s.(map[string]any)["oauth_service_data"].(map[string]any); !ok || o["id"] == nil {
+			t.Errorf("mcp server without oauth_service_data: %v", s)
+		}
+	}
+	for _, f := range []string{"enable_offline_mode", "show_rag_images", "starter_prompts"} {
+		if _, ok := mentor[f]; !ok {
+			t.Errorf("mentor without %s", f)
+		}
+	}
+	if tool := first(get("/api/ai-mentor/orgs/main/users/admin/mentor-tools/")); tool["is_allowed"] == nil {
+		t.Errorf("mentor tool without is_allowed: %v", tool)
+	}
+	if cs := first(get("/api/ai-account/connected-services/orgs/main/users/admin/")); cs["username"] == nil {
+		t.Errorf("connected service without username: %v", cs)
+	}
+	count, _ := get("/api/notification/v1/orgs/main/users/admin/notifications-count/").(map[string]any)
+	if s := count["status"]; s != nil && s != "READ" && s != "UNREAD" && s != "CANCELLED" {
+		t.Errorf("notification count status %v, not one of the newer contract's", s)
+	}
+}
