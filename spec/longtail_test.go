@@ -196,3 +196,30 @@ func TestSDKMethodsMapToServedOperations(t *testing.T) {
 func shapeOf(path string) string {
 	return regexp.MustCompile(`\{[^}]*\}`).ReplaceAllString(path, "{}")
 }
+
+// BenchmarkLongTailFirstUse is what the long tail costs a process once,
+// on its first long-tail request: the index decoded (LongTailIndex) and
+// the served long tail's top level, paths and components split
+// (LongTailOperation's first call); each operation's own parse comes on
+// its first request.
+func BenchmarkLongTailFirstUse(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(longTailIndexJSON) + len(longTailJSON)))
+	for b.Loop() {
+		var idx []IndexEntry
+		if err := json.Unmarshal(longTailIndexJSON, &idx); err != nil {
+			b.Fatal(err)
+		}
+		var top, paths map[string]json.RawMessage
+		var comps map[string]map[string]json.RawMessage
+		if err := json.Unmarshal(longTailJSON, &top); err != nil {
+			b.Fatal(err)
+		}
+		if err := json.Unmarshal(top["paths"], &paths); err != nil {
+			b.Fatal(err)
+		}
+		if err := json.Unmarshal(top["components"], &comps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
