@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -392,4 +393,58 @@ func jsonAt(v any, keys ...string) any {
 		v = m[k]
 	}
 	return v
+}
+
+// TestCommittedOperationIDsAreDRFStyle: every operation the committed
+// generated corrections (spec/corrections/50-sdk.yaml) add is named as
+// drf-spectacular names it from its path and method (D9), numbered only
+// past an id the served document already uses.
+func TestCommittedOperationIDsAreDRFStyle(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", generatedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := correctionsByID(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for id, c := range cs {
+		var e struct {
+			Patch   string         `json:"patch"`
+			Pointer string         `json:"pointer"`
+			Value   map[string]any `json:"value"`
+		}
+		if err := json.Unmarshal(c.raw, &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Patch != "add" || !strings.HasPrefix(e.Pointer, "/paths/") {
+			continue
+		}
+		toks := strings.Split(strings.TrimPrefix(e.Pointer, "/paths/"), "/")
+		path, ops := strings.ReplaceAll(strings.ReplaceAll(toks[0], "~1", "/"), "~0", "~"), e.Value
+		if len(toks) == 2 {
+			// /paths/{path}/{method}: one operation added to a path the
+			// document has.
+			ops = map[string]any{toks[1]: e.Value}
+		}
+		for method, op := range ops {
+			opID, _ := op.(map[string]any)["operationId"].(string)
+			base := drfBase(path) + "_"
+			action := strings.TrimPrefix(opID, base)
+			action = strings.TrimRight(strings.TrimSuffix(action, "_"), "0123456789")
+			action = strings.TrimSuffix(action, "_")
+			want := map[string][]string{"get": {"list", "retrieve"}, "post": {"create"}, "put": {"update"}, "patch": {"partial_update"}, "delete": {"destroy"}}[method]
+			if !strings.HasPrefix(opID, base) || !slices.Contains(want, action) {
+				t.Errorf("%s: %s %s is named %s, not %s{%s}[_N]", id, strings.ToUpper(method), path, opID, base, strings.Join(want, "|"))
+			}
+			if id != "sdk-op-"+opID {
+				t.Errorf("%s names operation %s", id, opID)
+			}
+			n++
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d added operations in %s", n, generatedFile)
+	}
 }
