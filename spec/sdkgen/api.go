@@ -53,8 +53,6 @@ type Param struct {
 	// (which names the model or enum a form parameter's Any stands for).
 	Type    *pyNode `json:"-"`
 	DocType string  `json:"-"`
-	// Default is the signature's default, when not None.
-	Default *pyNode `json:"-"`
 }
 
 var (
@@ -168,9 +166,6 @@ func parseMethod(block, name string) (*Method, error) {
 			return nil, err
 		}
 		p := &Param{Var: pname, Name: pname, Type: typ, Required: def == nil}
-		if def != nil && !(def.Kind == "name" && def.Name == "None") {
-			p.Default = def
-		}
 		vars[pname] = p
 		order = append(order, pname)
 	}

@@ -275,11 +275,12 @@ func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// drfTokens is drf-spectacular's operationId prefix for a path: the path
-// without /api/ and its parameters, hyphens and other non-word characters
-// as underscores.
+// nonWord are the characters drf-spectacular writes as "_" in an id.
 var nonWord = regexp.MustCompile(`\W`)
 
+// drfBase is drf-spectacular's operationId prefix for a path: the path
+// without /api/ and its parameters, hyphens and other non-word characters
+// as underscores.
 func drfBase(path string) string {
 	var toks []string
 	for _, s := range strings.Split(strings.TrimPrefix(path, "/api/"), "/") {
@@ -319,7 +320,9 @@ func (g *generator) newOperationID(path, method, sdkName string) string {
 	base := drfBase(path) + "_" + drfAction(method, sdkName)
 	// The SDK's own name is the newer document's id: kept when it is this
 	// base, or this base numbered, and free.
-	if own := operationID(sdkName); !g.ids[own] && (own == base || regexp.MustCompile(`^`+regexp.QuoteMeta(base)+`_\d+$`).MatchString(own)) {
+	own := operationID(sdkName)
+	numbered := strings.HasPrefix(own, base+"_") && strings.Trim(own[len(base)+1:], "0123456789") == "" && len(own) > len(base)+1
+	if !g.ids[own] && (own == base || numbered) {
 		g.ids[own] = true
 		return own
 	}

@@ -30,9 +30,6 @@ type sdkOperation struct {
 	// Op is the operation object (parameters, requestBody, responses,
 	// security, operationId).
 	Op map[string]any
-	// FormModel is the model a form method's parameters spell out, if one
-	// does.
-	FormModel string
 }
 
 // buildOperation turns a method into an OpenAPI operation: parameters from
@@ -79,7 +76,6 @@ func buildOperation(m *Method, models map[string]*Model) (*sdkOperation, error) 
 		bodySchema, required = s, body.Required
 	case len(form) > 0:
 		if name := formModel(form, models); name != "" {
-			so.FormModel = name
 			bodySchema = map[string]any{"$ref": "#/components/schemas/" + name}
 		} else {
 			s, err := formSchema(form, models)

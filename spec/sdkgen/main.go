@@ -124,7 +124,6 @@ type result struct {
 	doc                  map[string]any
 	report               report
 	version              string
-	count                int
 }
 
 // sdkVersionRe reads the document version the SDK was generated from.
@@ -174,7 +173,7 @@ func generate(o options) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &result{corrections: yml, methods: list, sdk: d, served: sv, doc: d.JSON(version), report: g.Report, version: version, count: len(cs)}, nil
+	return &result{corrections: yml, methods: list, sdk: d, served: sv, doc: d.JSON(version), report: g.Report, version: version}, nil
 }
 
 // loadServed reads the served document before the SDK's corrections: the

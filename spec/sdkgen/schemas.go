@@ -244,8 +244,6 @@ func mergeProperty(old, sdk map[string]any, oldComps, sdkComps components) (map[
 				}
 			}
 		}
-		shown := os
-		shown.Nullable, shown.ReadOnly = ns.Nullable, ns.ReadOnly
 		return np, fmt.Sprintf("%s -> %s", os, ns)
 	}
 	np := old
