@@ -36,9 +36,10 @@ func TestCoverageDocIsFresh(t *testing.T) {
 }
 
 // appOf is the vendor app an operation belongs to: its path's first
-// segment after /api/.
+// segment after /api/ (or its first, for the billing app's routes at the
+// root: /platforms/..., /account/).
 func appOf(path string) string {
-	rest := strings.TrimPrefix(path, "/api/")
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/api/"), "/")
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		return rest[:i]
 	}

@@ -12,12 +12,39 @@
 #   spec/drift.sh path/to/sdk_schema.yml
 #   spec/drift.sh 4.205.0-ai -summary  # one row per operation (flags go to spec/drift)
 #
+# The vendor's Python SDK, generated from documents npm never got, is judged
+# the same way, by spec/sdkgen (-judge), against what the pinned SDK gave
+# (spec/sdk.sh): the long tail's generated corrections that would be new,
+# changed or gone, the methods, and every difference in the modelled area,
+# which is never generated and is settled by hand:
+#
+#   spec/drift.sh --sdk COMMIT         # a commit of iblai/iblai-python-sdk (git fetch)
+#   spec/drift.sh --sdk DIR            # a checkout of it (the directory holding iblai/)
+#
 # It exits 0 whatever the drift; it is for reading before moving the pin
-# (spec/regenerate.sh).
+# (spec/regenerate.sh, spec/sdk.sh).
 set -euo pipefail
 
 PACKAGE="@iblai/iblai-api"
 here="$(cd "$(dirname "$0")" && pwd)"
+if [ "${1:-}" = "--sdk" ]; then
+  arg="${2:?--sdk needs a commit or a directory}"
+  if [ -d "$arg" ]; then
+    sdk="$arg"
+    commit="$(git -C "$arg" rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)"
+  else
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    echo "drift: fetching iblai/iblai-python-sdk@$arg" >&2
+    git -C "$tmp" init -q sdk
+    git -C "$tmp/sdk" fetch -q --depth 1 https://github.com/iblai/iblai-python-sdk.git "$arg"
+    git -C "$tmp/sdk" checkout -q FETCH_HEAD
+    sdk="$tmp/sdk"
+    commit="$(git -C "$sdk" rev-parse HEAD)"
+  fi
+  cd "$here/.."
+  exec go run ./spec/sdkgen -sdk "$sdk" -commit "$commit" -spec spec -judge
+fi
 vendor="$here/vendor.json"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   arg="$1"

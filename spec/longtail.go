@@ -12,16 +12,20 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// longTailJSON is every operation of the vendor document the fake does not
-// model, with the components they reference, descriptions dropped and
-// examples kept (spec/gen writes it beside vendor.json).
+// longTailJSON is the served long tail, spec/openapi.longtail.json: every
+// operation of the vendor document the fake does not model, with the
+// components they reference, descriptions dropped and examples kept
+// (spec/gen writes them to longtail.json beside vendor.json), with the
+// long-tail corrections applied (CorrectedLongTail, made by go generate;
+// TestLongTailIsFresh).
 //
-//go:embed longtail.json
+//go:embed openapi.longtail.json
 var longTailJSON []byte
 
-// longTailIndexJSON is LongTailIndex(longTailJSON), made by go generate
-// (TestLongTailIndexIsFresh): what routing needs of the long tail, small
-// enough to read at start-up, where the document itself is not parsed.
+// longTailIndexJSON is BuildLongTailIndex(longTailJSON), made by go
+// generate (TestLongTailIndexIsFresh): what routing needs of the long
+// tail, small enough to read at start-up, where the document itself is not
+// parsed.
 //
 //go:embed longtail.index.json
 var longTailIndexJSON []byte

@@ -6,7 +6,7 @@
 #
 # To move to a newer vendor version: change VERSION and INTEGRITY (from
 # `npm view @iblai/iblai-api@NEW dist.integrity`), run this script (it also
-# regenerates openapi.json), then run `go test ./spec/`: every correction in
+# regenerates the served documents), then run `go test ./spec/`: every correction in
 # corrections/*.yaml must still apply and be listed in FIDELITY.md.
 set -euo pipefail
 

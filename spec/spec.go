@@ -1,7 +1,11 @@
 // Package spec holds the OpenAPI document iblfake serves and validates
 // against: the vendor's published contract (vendor.json, extracted by
 // regenerate.sh from a pinned npm package) with iblfake's corrections
-// (corrections/*.yaml) applied on top, generated into openapi.json.
+// (corrections/*.yaml) applied on top, generated into openapi.json; and
+// the long tail, every operation the fake does not model (longtail.json,
+// with the corrections marked document: longtail, generated into
+// openapi.longtail.json), which includes the newer contract read from the
+// vendor's Python SDK (sdk.sh, spec/sdkgen: corrections/50-sdk.yaml).
 //
 // The two are kept apart on purpose: a newer vendor version is pulled by
 // regenerate.sh, and the corrections are re-applied to it unchanged; a
@@ -122,25 +126,59 @@ func parse(doc []byte) (*Spec, error) {
 	return &Spec{Doc: t, JSON: doc, VendorVersion: version}, nil
 }
 
-// Corrected applies every correction to the vendor document and returns the
-// corrected document as JSON, with the corrections applied, in order.
+// Corrected applies every correction of the modelled part to the vendor
+// document and returns the corrected document as JSON, with the
+// corrections applied, in order. The long tail's corrections are
+// CorrectedLongTail's.
 func Corrected() ([]byte, []Correction, error) {
 	return correct(vendorJSON, correctionFiles)
 }
 
 func correct(vendor []byte, files fs.FS) ([]byte, []Correction, error) {
+	return applyCorrections(vendor, files, "", " ")
+}
+
+// CorrectedLongTail applies every long-tail correction (those with
+// document: longtail) to the vendor's long tail, spec/longtail.json, which
+// the caller reads (the binary embeds only the result), and returns the
+// served long tail, spec/openapi.longtail.json, compact, with the
+// corrections applied, in order.
+func CorrectedLongTail(vendorTail []byte) ([]byte, []Correction, error) {
+	return CorrectLongTail(vendorTail, correctionFiles)
+}
+
+// CorrectLongTail is CorrectedLongTail with the corrections of files (a
+// file system holding corrections/*.yaml) in place of the embedded ones:
+// spec/sdkgen reads the long tail without its own earlier output this way.
+func CorrectLongTail(vendorTail []byte, files fs.FS) ([]byte, []Correction, error) {
+	return applyCorrections(vendorTail, files, DocumentLongTail, "")
+}
+
+// DocumentLongTail is Correction.Document for a correction of the long
+// tail.
+const DocumentLongTail = "longtail"
+
+// applyCorrections applies the corrections of files meant for document
+// to doc, and returns the result as JSON (indented by indent, or compact)
+// and the corrections it applied.
+func applyCorrections(raw []byte, files fs.FS, document, indent string) ([]byte, []Correction, error) {
 	var doc map[string]any
-	if err := json.Unmarshal(vendor, &doc); err != nil {
-		return nil, nil, fmt.Errorf("spec: vendor.json: %w", err)
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, nil, fmt.Errorf("spec: the vendor document: %w", err)
 	}
-	corr, err := readCorrections(files)
+	all, err := readCorrections(files)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, c := range corr {
+	var corr []Correction
+	for _, c := range all {
+		if c.Document != document {
+			continue
+		}
 		if err := c.apply(doc); err != nil {
 			return nil, nil, fmt.Errorf("spec: correction %q (%s): %w", c.ID, c.File, err)
 		}
+		corr = append(corr, c)
 	}
 	// The vendor's server is the real host; serving on loopback must not miss
 	// every route (measured on the vendor document with kin-openapi).
@@ -148,7 +186,9 @@ func correct(vendor []byte, files fs.FS) ([]byte, []Correction, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
 	if err := enc.Encode(doc); err != nil {
 		return nil, nil, err
 	}

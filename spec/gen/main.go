@@ -1,6 +1,6 @@
 // Command gen splits the vendor's OpenAPI document in two. The part iblfake
-// models (every operation under the credentials, catalog-licenses and
-// catalog-invitations prefixes, and the exact paths in Exact) goes to
+// models (every operation under spec.ModelledPrefixes, and the exact paths
+// of spec.ModelledPaths) goes to
 // vendor.json, plus every component it references, with the prose
 // (descriptions, summaries, examples) dropped. Every other operation, the
 // long tail the fake answers from its schemas, goes to longtail.json with
@@ -24,35 +24,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iblfake/iblfake/spec"
 	"github.com/oasdiff/yaml"
 )
 
-// Prefixes lists the path prefixes of the operations the fake models.
-var Prefixes = []string{
-	"/api/credentials/",
-	"/api/catalog/licenses/",
-	"/api/catalog/invitations/",
-}
-
-// Exact lists single paths outside Prefixes that the fake models.
-var Exact = []string{
-	"/api/core/platform/users/",
-}
-
-// modelled reports whether the fake models path.
-func modelled(path string) bool {
-	for _, pre := range Prefixes {
-		if strings.HasPrefix(path, pre) {
-			return true
-		}
-	}
-	for _, e := range Exact {
-		if path == e {
-			return true
-		}
-	}
-	return false
-}
+// modelled reports whether the fake models path (spec.Modelled: the
+// credentials, catalog-licenses and catalog-invitations prefixes, and
+// GET /api/core/platform/users/).
+func modelled(path string) bool { return spec.Modelled(path) }
 
 // proseKeys are dropped wherever they are keywords (never when they name a
 // schema property).
