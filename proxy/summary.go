@@ -49,10 +49,9 @@ type ViolationCount struct {
 const maxDistinct = 100
 
 type summary struct {
-	mu      sync.Mutex
-	s       Summary
-	ops     map[opKey]*opStats
-	unknown map[string]bool
+	mu  sync.Mutex
+	s   Summary
+	ops map[opKey]*opStats
 }
 
 type opKey struct {
