@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -72,6 +75,48 @@ func TestProxyThenVerify(t *testing.T) {
 			t.Errorf("got exit %d\n%s\nwant 2 naming the file", code, out)
 		}
 	})
+	// Hostile test v2, H3 and L4: a cassette addressing another host, or
+	// the admin surface, is refused naming its line, and nothing reaches
+	// the other host; a cassette with nothing to compare is no success.
+	canary, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reached atomic.Int64
+	go func() {
+		for {
+			c, err := canary.Accept()
+			if err != nil {
+				return
+			}
+			reached.Add(1)
+			_ = c.Close()
+		}
+	}()
+	defer canary.Close()
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"a cassette addressing another host", `{"v":1,"seq":1,"method":"POST","path":"@` + canary.Addr().String() +
+			`/latest/meta-data/iam","request":{"json":{"exfil":"yes"}},"status":200,"response":{"json":{}}}` + "\n", "cassette line 1 refused: path"},
+		{"a cassette addressing the admin surface", `{"v":1,"seq":1,"method":"POST","path":"/_fake/reset","request":{},"status":200,"response":{"json":{"reset":true}}}` + "\n",
+			"cassette line 1 refused: path \"/_fake/reset\" is the fake's admin surface"},
+		{"an empty cassette", "", "the cassette holds no exchange"},
+		{"a torn line only", `{"v":1,"seq":1,"meth`, "the cassette holds no exchange: its only line (1, 20 bytes) is torn"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tape := filepath.Join(t.TempDir(), "c.jsonl")
+			if err := os.WriteFile(tape, []byte(tc.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, code := runVerifyProcess(t, bin, "--api-key", "CI-SECRET-KEY-123", tape); code != 2 || !strings.Contains(out, tc.want) {
+				t.Errorf("got exit %d\n%s\nwant 2 and %q", code, out, tc.want)
+			}
+		})
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("got %d connections to another host, want none", n)
+	}
 }
 
 // runProxyProcess runs iblfake proxy, drives a session through it, stops

@@ -231,3 +231,46 @@ func TestKilledWriter(t *testing.T) {
 	}
 	t.Logf("%d whole records before the kill; torn last line: %+v", n, r.Torn())
 }
+
+// TestALineOverTheLimitIsRefused (hostile test v2, notes): a reader read a
+// line whole however long (a 300 MB line peaked at 1.26 GB). A line over
+// the limit is an error naming it, before more than the limit is held;
+// lines up to it read, and a torn last line over it is refused too. The
+// default limit, MaxLineBytes, is above any line the proxy writes.
+func TestALineOverTheLimitIsRefused(t *testing.T) {
+	if cassette.MaxLineBytes < (64<<20)*4/3+(10<<20)*4/3 {
+		t.Errorf("MaxLineBytes is %d, want it above a 64 MiB answer and a 10 MiB request as base64", cassette.MaxLineBytes)
+	}
+	line := func(n int) string {
+		r := cassette.Record{V: 1, Seq: 1, Method: "GET", Path: "/x"}
+		r.Response.SetBody([]byte(`"` + strings.Repeat("y", n) + `"`))
+		b, _ := json.Marshal(r)
+		return string(b)
+	}
+	short, long := line(10), line(5000)
+	for _, tc := range []struct {
+		name, text string
+		wantErr    string
+		records    int
+	}{
+		{"lines within the limit", short + "\n" + short + "\n", "", 2},
+		{"a long line", short + "\n" + long + "\n" + short + "\n", "cassette line 2 is longer than 4096 bytes", 1},
+		{"a long torn last line", short + "\n" + long, "cassette line 2 is longer than 4096 bytes", 1},
+		{"a long line of spaces", strings.Repeat(" ", 10000) + "\n", "cassette line 1 is longer than 4096 bytes", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := cassette.NewLimitedReader(strings.NewReader(tc.text), 4096)
+			n := 0
+			var err error
+			for {
+				if _, err = r.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			if n != tc.records || (tc.wantErr == "") != errors.Is(err, io.EOF) || (tc.wantErr != "" && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("got %d records, then %v; want %d, then %q", n, err, tc.records, tc.wantErr)
+			}
+		})
+	}
+}

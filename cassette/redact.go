@@ -75,13 +75,11 @@ func (r *Redactor) Apply(rec *Record, template string, secrets ...string) {
 			keep = append(keep, s)
 		}
 	}
-	// Longest first, so a secret that contains another is replaced whole.
-	sort.Slice(keep, func(i, j int) bool { return len(keep[i]) > len(keep[j]) })
-	pairs := make([]string, 0, 2*len(keep))
-	for _, s := range keep {
-		pairs = append(pairs, s, SecretMark)
-	}
-	sec := strings.NewReplacer(pairs...)
+	sec := replacer(func(add func(value, mark string)) {
+		for _, s := range keep {
+			add(s, SecretMark)
+		}
+	})
 	// First the named fields, which teaches the redactor their values;
 	// then every string is scrubbed of secrets and of those values. A
 	// body is written back only if something in it changed, so a
@@ -165,12 +163,35 @@ func (r *Redactor) encode(m *Message, v any) {
 
 // walk returns v with the values under named keys replaced by
 // placeholders (inside is true below such a key) or, when clean is
-// given, every string passed through clean.
+// given, every string passed through clean, object keys included: an
+// answer may key a map by a user's email or the caller's token.
 func (r *Redactor) walk(v any, inside bool, clean func(string) string) any {
 	switch x := v.(type) {
 	case map[string]any:
+		var renamed [][2]string
 		for k, e := range x {
 			x[k] = r.walk(e, inside || (clean == nil && r.fields[k]), clean)
+			if clean != nil {
+				if nk := clean(k); nk != k {
+					renamed = append(renamed, [2]string{k, nk})
+				}
+			}
+		}
+		// Two keys cleaned to the same text both stay, the later ones
+		// numbered, in the order of the keys they were.
+		sort.Slice(renamed, func(i, j int) bool { return renamed[i][0] < renamed[j][0] })
+		for _, kn := range renamed {
+			e := x[kn[0]]
+			delete(x, kn[0])
+			nk := kn[1]
+			for n := 2; ; n++ {
+				if _, taken := x[nk]; !taken {
+					break
+				}
+				nk = kn[1] + " (" + strconv.Itoa(n) + ")"
+			}
+			x[nk] = e
+			r.changes++
 		}
 	case []any:
 		for i, e := range x {
@@ -210,6 +231,11 @@ func (r *Redactor) placeholder(value string) string {
 		p += "@example.com"
 	}
 	r.values[key] = p
+	if key != value {
+		// The email as written too, so scrubbing finds it inside longer
+		// strings in the case it was sent.
+		r.values[value] = p
+	}
 	r.dirty = true
 	return p
 }
@@ -237,21 +263,89 @@ func (r *Redactor) clean(s string, sec *strings.Replacer) string {
 
 func (r *Redactor) rebuildScrub() {
 	r.dirty = false
-	var vals []string
-	for v := range r.values {
-		if len(v) >= MinScrubLength {
-			vals = append(vals, v)
+	r.scrub = replacer(func(add func(value, mark string)) {
+		for v, p := range r.values {
+			if len(v) >= MinScrubLength {
+				add(v, p)
+			}
+		}
+	})
+}
+
+// replacer builds a Replacer of the values each(add) adds, each value
+// replaced by its mark both as it is and in every form it takes inside a
+// URL or a violation's JSON pointer (see forms), the mark in the same
+// form, so a link stays a link: an email in a DRF next link
+// (carol%40corp.test), a token with + and / in a query (%2B, %2F), a name
+// with a space (%20 or +). Longest first, so a value that contains
+// another is replaced whole.
+func replacer(each func(add func(value, mark string))) *strings.Replacer {
+	marks := map[string]string{}
+	each(func(value, mark string) {
+		for _, f := range forms {
+			if v := f(value); v != "" {
+				if _, dup := marks[v]; !dup {
+					marks[v] = f(mark)
+				}
+			}
+		}
+	})
+	olds := make([]string, 0, len(marks))
+	for v := range marks {
+		olds = append(olds, v)
+	}
+	sort.Slice(olds, func(i, j int) bool {
+		if len(olds[i]) != len(olds[j]) {
+			return len(olds[i]) > len(olds[j])
+		}
+		return olds[i] < olds[j]
+	})
+	pairs := make([]string, 0, 2*len(olds))
+	for _, v := range olds {
+		pairs = append(pairs, v, marks[v])
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// forms are the ways a value is written inside a URL or a JSON pointer:
+// as it is; percent-encoded as a query value (Go's QueryEscape, Python's
+// quote_plus and urlencode: a space as +), with a space as %20 (Python's
+// quote with no safe characters, JavaScript's encodeURIComponent), with
+// "/" kept (Python's quote), as a path segment (Go's PathEscape), each
+// also with lower-case hex digits; and escaped as a JSON pointer segment
+// (~0, ~1), as violation lines name an object's keys.
+var forms = func() []func(string) string {
+	query := url.QueryEscape
+	query20 := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	quote := func(s string) string { return strings.ReplaceAll(query20(s), "%2F", "/") }
+	out := []func(string) string{
+		func(s string) string { return s },
+		query, query20, quote, url.PathEscape,
+		func(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) },
+	}
+	for _, f := range []func(string) string{query, query20, quote, url.PathEscape} {
+		out = append(out, func(s string) string { return lowerHex(f(s)) })
+	}
+	return out
+}()
+
+// lowerHex writes the hex digits of s's percent escapes in lower case.
+func lowerHex(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for j := i + 1; j <= i+2; j++ {
+				if b[j] >= 'A' && b[j] <= 'F' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			i += 2
 		}
 	}
-	if len(vals) == 0 {
-		return
-	}
-	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	pairs := make([]string, 0, 2*len(vals))
-	for _, v := range vals {
-		pairs = append(pairs, v, r.values[v])
-	}
-	r.scrub = strings.NewReplacer(pairs...)
+	return string(b)
 }
 
 // query redacts the named parameters of a raw query and cleans the rest.
@@ -262,7 +356,9 @@ func (r *Redactor) query(raw string, sec *strings.Replacer) string {
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
-		return sec.Replace(raw)
+		// Not a query Go can parse: its text cleaned as it is, the
+		// encoded forms of secrets and known values included.
+		return r.clean(raw, sec)
 	}
 	changed := false
 	for k, vs := range q {

@@ -144,3 +144,44 @@ func TestErrorMessagesStay(t *testing.T) {
 		t.Errorf("got %s, want the message kept and the echoed value redacted", got)
 	}
 }
+
+// TestValuesInKeysAndURLs (hostile test v2, M3): a secret or a redacted
+// value used as a JSON object key, or written inside a URL
+// percent-encoded (an email in a DRF next link as %40, a token's + and /
+// as %2B and %2F, in upper or lower case hex, a space as %20 or +), or in
+// a violation's JSON pointer (/ as ~1), is replaced like the value itself;
+// the placeholder is written in the same encoding, so a link stays a
+// link.
+func TestValuesInKeysAndURLs(t *testing.T) {
+	const key = "CLIENTKEY+/abc="
+	r := cassette.NewRedactor([]string{"email", "username"})
+	rec := &cassette.Record{Method: "GET", Path: "/api/catalog/invitations/platform/paged",
+		Query: "platform_key=acme&email=carol.smith%40corp.test&username=Dave+Jones", Status: 200,
+		Violations: []string{"response body /by_key/Token " + strings.ReplaceAll(key, "/", "~1") + ": value must be a string"}}
+	rec.Response.SetBody([]byte(`{"next": "http://up.example/api/catalog/invitations/platform/paged?platform_key=acme&email=carol.smith%40corp.test&page=2",
+		"by_key": {"Token ` + key + `": 1, "carol.smith@corp.test": 2, "Carol.Smith@corp.test": 3},
+		"links": ["/x?auth=Token%20CLIENTKEY%2B%2Fabc%3D", "/x?auth=CLIENTKEY%2b%2fabc%3d", "/users/Dave%20Jones/", "/u?n=Dave+Jones"]}`))
+	got := redacted2(r, rec, "Token "+key, key)
+	// Only an email is matched in any case: a name in another case may be
+	// another name.
+	for _, s := range []string{key, "CLIENTKEY", "carol", "Dave"} {
+		if strings.Contains(strings.ToLower(got), strings.ToLower(s)) {
+			t.Errorf("got %q in %s, want it redacted in every form", s, got)
+		}
+	}
+	for _, want := range []string{`email=redacted-`, `%40example.com\u0026page=2"`, `"[secret]":1`, "%5Bsecret%5D", "/users/redacted-"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got %s, want %q in it", got, want)
+		}
+	}
+	if !strings.Contains(got, `"redacted-`) || !strings.Contains(got, `@example.com (2)":`) {
+		t.Errorf("got %s, want both keys that were the email (in two cases) replaced by its placeholder and kept apart", got)
+	}
+}
+
+// redacted2 is redacted with the secrets given.
+func redacted2(r *cassette.Redactor, rec *cassette.Record, secrets ...string) string {
+	r.Apply(rec, "", secrets...)
+	b, _ := json.Marshal(rec)
+	return string(b)
+}

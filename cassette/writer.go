@@ -35,6 +35,7 @@ type Writer struct {
 	// dropped is how many bytes of a torn last line Create cut off.
 	dropped int64
 	buf     bytes.Buffer
+	maxLine int // MaxLineBytes
 }
 
 // Create opens path for appending, creating it (mode 0600: a recording
@@ -46,7 +47,7 @@ func Create(path string, sync Sync) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{f: f, sync: sync}
+	w := &Writer{f: f, sync: sync, maxLine: MaxLineBytes}
 	if err := w.cutTornTail(); err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
@@ -125,7 +126,15 @@ func (w *Writer) Append(r *Record) error {
 	if err := enc.Encode(r); err != nil {
 		return err
 	}
+	if n := w.buf.Len(); n > w.maxLine {
+		// A line no Reader would read back is not written at all.
+		w.buf = bytes.Buffer{}
+		return fmt.Errorf("cassette: the record is a line of %d bytes, over the limit of %d (MaxLineBytes); not written", n, w.maxLine)
+	}
 	n, err := w.f.Write(w.buf.Bytes())
+	if w.buf.Cap() > 1<<20 {
+		w.buf = bytes.Buffer{} // one large answer's line is not kept for good
+	}
 	if err != nil {
 		if terr := w.f.Truncate(w.size); terr != nil {
 			w.broken = fmt.Errorf("cassette: a failed write could not be undone, no more records are written: %w", terr)

@@ -257,7 +257,8 @@ func TestATornCassetteVerifies(t *testing.T) {
 }
 
 // TestUpstreamFailuresAreSkipped: a record of a 502 or 504 the proxy made
-// itself says nothing about the real service.
+// itself says nothing about the real service. (A cassette of nothing
+// else compares nothing: TestAnEmptyCassetteIsAnError.)
 func TestUpstreamFailuresAreSkipped(t *testing.T) {
 	tape := filepath.Join(t.TempDir(), "c.jsonl")
 	r := cassette.Record{V: 1, Seq: 1, Method: "GET", Path: "/api/credentials/orgs/acme/users/admin/issuers/", Status: 504,
@@ -265,10 +266,16 @@ func TestUpstreamFailuresAreSkipped(t *testing.T) {
 	r.Response.SetBody([]byte(`{"detail":"The upstream did not answer within 30s."}`))
 	var buf bytes.Buffer
 	_ = jsonEncoder(&buf).Encode(&r)
+	buf.WriteString(rec("GET", "/api/credentials/orgs/acme/users/admin/NOPE", 404, "", `{"detail":"Not found."}`) + "\n")
 	_ = os.WriteFile(tape, buf.Bytes(), 0o600)
 	rep := verify(t, tape, parity.Options{})
-	if rep.Skipped != 1 || rep.Differing != 0 || rep.Operations[0].Skipped != 1 {
-		t.Errorf("got %+v, want the exchange skipped", rep)
+	if rep.Skipped != 1 || rep.Differing != 0 || rep.Matching != 1 {
+		t.Errorf("got %+v, want the exchange skipped and the other matching", rep)
+	}
+	for _, o := range rep.Operations {
+		if o.OperationID == r.OperationID && o.Skipped != 1 {
+			t.Errorf("got %+v, want the exchange skipped", o)
+		}
 	}
 }
 

@@ -19,7 +19,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/iblfake/iblfake/cassette"
@@ -50,7 +49,15 @@ type Options struct {
 	// Spec is the document used to find each request's operation and its
 	// path parameters; spec.Load() by default.
 	Spec *spec.Spec
+	// MaxLineBytes bounds a cassette line (cassette.MaxLineBytes, above
+	// any line the proxy writes); a longer one is an error.
+	MaxLineBytes int
 }
+
+// ErrNoExchange is the error of a cassette with nothing to compare: empty,
+// a torn line only, or only the proxy's own 502s and 504s. Exit 0 would
+// say the fake matched when nothing was checked.
+var ErrNoExchange = errors.New("the cassette holds no exchange")
 
 // Report is a replay's outcome.
 type Report struct {
@@ -140,7 +147,7 @@ func Verify(ctx context.Context, r io.Reader, o Options) (*Report, error) {
 			return nil, err
 		}
 	}
-	base := strings.TrimSuffix(o.Against, "/")
+	base := o.Against
 	var srv *fake.Server
 	if base == "" {
 		var err error
@@ -154,9 +161,13 @@ func Verify(ctx context.Context, r io.Reader, o Options) (*Report, error) {
 		defer hs.Close()
 		base = hs.URL
 	}
-	rp := &replay{opts: o, base: base, srv: srv, doc: contract.New(o.Spec), ids: newIDMap(),
+	to, err := newTarget(base)
+	if err != nil {
+		return nil, err
+	}
+	rp := &replay{opts: o, to: to, srv: srv, doc: contract.New(o.Spec), ids: newIDMap(),
 		sameState: true, ops: map[string]*OperationResult{}, report: &Report{}}
-	cr := cassette.NewReader(r)
+	cr := cassette.NewLimitedReader(r, o.MaxLineBytes)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -168,12 +179,23 @@ func Verify(ctx context.Context, r io.Reader, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkRecord(rec); err != nil {
+			return nil, fmt.Errorf("cassette line %d refused: %w", cr.Line(), err)
+		}
 		if err := rp.one(ctx, cr.Line(), rec); err != nil {
 			return nil, fmt.Errorf("cassette line %d (%s %s): %w", cr.Line(), rec.Method, rec.Path, err)
 		}
 	}
 	rep := rp.report
 	rep.Torn = cr.Torn()
+	switch {
+	case rep.Exchanges == 0 && rep.Torn != nil:
+		return nil, fmt.Errorf("%w: its only line (%d, %d bytes) is torn: %s", ErrNoExchange, rep.Torn.Line, rep.Torn.Bytes, rep.Torn.Err)
+	case rep.Exchanges == 0:
+		return nil, fmt.Errorf("%w: it is empty", ErrNoExchange)
+	case rep.Skipped == rep.Exchanges:
+		return nil, fmt.Errorf("%w the upstream answered: every record (%d) is the proxy's own 502 or 504", ErrNoExchange, rep.Exchanges)
+	}
 	for _, op := range rp.ops {
 		rep.Operations = append(rep.Operations, *op)
 	}
@@ -188,7 +210,7 @@ func Verify(ctx context.Context, r io.Reader, o Options) (*Report, error) {
 // replay is one run's state.
 type replay struct {
 	opts      Options
-	base      string
+	to        *target
 	srv       *fake.Server // nil when replaying against another fake
 	doc       *contract.Document
 	ids       *idMap
@@ -303,10 +325,9 @@ func (rp *replay) send(ctx context.Context, rec *cassette.Record) (int, http.Hea
 	if m := rp.doc.Find(rec.Method, rec.Path); m != nil {
 		template = m.Template
 	}
-	path := rp.ids.rewritePath(rec.Path, template)
-	target := rp.base + path
-	if q := rp.ids.rewriteQuery(rec.Query); q != "" {
-		target += "?" + q
+	target, err := rp.to.url(rp.ids.rewritePath(rec.Path, template), rp.ids.rewriteQuery(rec.Query))
+	if err != nil {
+		return 0, nil, nil, err
 	}
 	body := rec.Request.Body()
 	if rec.Request.JSON != nil {
@@ -326,10 +347,15 @@ func (rp *replay) send(ctx context.Context, rec *cassette.Record) (int, http.Hea
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	for k, v := range rec.Request.Header {
-		req.Header.Set(k, v)
+	if !rp.to.sameTarget(req) {
+		return 0, nil, nil, errors.New("the request would not go to the fake under test")
 	}
-	if ct := rec.Request.ContentType(); ct == "" && len(body) > 0 && rec.Request.JSON != nil {
+	// Content-Type is the only header the proxy records, and the only one
+	// sent: a cassette's Host, X-Forwarded-*, X-Fake-* or Prefer would
+	// steer the request or the fake.
+	if ct := rec.Request.ContentType(); ct != "" {
+		req.Header.Set("Content-Type", ct)
+	} else if len(body) > 0 && rec.Request.JSON != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Api-Token "+rp.opts.APIKey)

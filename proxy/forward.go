@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,6 +127,19 @@ func (p *Proxy) forward(x *exchange) {
 		return
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode < 200 {
+		// net/http reads interim 1xx answers itself and hands back only a
+		// final one; a final 1xx is a 101 Switching Protocols, whose body
+		// is the raw connection, outside the request's deadline: reading
+		// it waited for the upstream to hang up, and passing the 101 on
+		// left the caller holding a switched connection. The proxy never
+		// asks for an upgrade (Upgrade and Connection are hop-by-hop, not
+		// forwarded), so a 1xx as the answer is the upstream's fault.
+		x.dur = time.Since(start)
+		p.fail(x, http.StatusBadGateway, fmt.Sprintf("the upstream answered %d, a 1xx, to a request that asked for no upgrade", resp.StatusCode),
+			fmt.Sprintf("The upstream answered %d %s to a request that asked for no protocol upgrade.", resp.StatusCode, http.StatusText(resp.StatusCode)))
+		return
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, p.opts.MaxResponseBytes+1))
 	x.dur = time.Since(start)
 	switch {
@@ -258,11 +272,22 @@ func (p *Proxy) record(x *exchange) {
 
 // secrets are the values a cassette must never hold: the credentials of
 // the request's headers (the whole value and the part after the keyword),
-// its cookies, the answer's cookies, and the admin token.
+// its cookies, the answer's cookies, the admin token, and the proxy's own
+// credentials for the upstream (the password of the upstream URL's user
+// info, and the Basic credentials forward makes of it, which an upstream
+// may echo). The user name alone is not one: it is often a word ("admin")
+// that paths hold too.
 func (p *Proxy) secrets(r *http.Request, answer http.Header) []string {
 	var out []string
 	if p.opts.AdminToken != "" {
 		out = append(out, p.opts.AdminToken)
+	}
+	if p.userinfo != nil {
+		if pw, ok := p.userinfo.Password(); ok {
+			pair := p.userinfo.Username() + ":" + pw
+			basic := base64.StdEncoding.EncodeToString([]byte(pair))
+			out = append(out, pw, pair, basic, "Basic "+basic)
+		}
 	}
 	for k, vs := range r.Header {
 		if !secretHeader(k) {

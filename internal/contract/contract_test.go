@@ -1,10 +1,12 @@
 package contract_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -123,5 +125,60 @@ func TestCheckRequest(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// imagesList is a list answer of the images operation, items of n bytes
+// or more in all; invalid, each item has its image under another key (the
+// same size and shape), and is a violation.
+func imagesList(n int, valid bool) []byte {
+	item := `{"id":1,"name":"x","image":"http://x.example/y.png"}`
+	if !valid {
+		item = strings.Replace(item, `"image"`, `"imagx"`, 1)
+	}
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i := 0; b.Len() < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(item)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// TestAnInvalidAnswerCostsAboutAsMuchAsAValidOne (hostile test v2, M2):
+// an answer whose every item breaks the document used to cost about 100
+// times its size (kin-openapi built an error for every item, and every
+// line was rendered, before the proxy kept 100). Violations are bounded
+// while they are collected: at most MaxLines, then one line saying there
+// are more, for about the memory of checking a valid answer.
+func TestAnInvalidAnswerCostsAboutAsMuchAsAValidOne(t *testing.T) {
+	const path = "/api/credentials/orgs/acme/users/admin/images/"
+	m := doc.Find("GET", path)
+	r := httptest.NewRequest("GET", path+"?query=x", nil)
+	h := http.Header{"Content-Type": {"application/json"}}
+	alloc := func(body []byte) (uint64, []string) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		lines := doc.CheckResponse(context.Background(), r, m, 200, h, body)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc, lines
+	}
+	valid, invalid := imagesList(1<<20, true), imagesList(1<<20, false)
+	validCost, lines := alloc(valid)
+	if lines != nil {
+		t.Fatalf("got %q for a valid answer", lines)
+	}
+	cost, lines := alloc(invalid)
+	t.Logf("a 1 MiB answer: valid %.1f MiB allocated, every item invalid %.1f MiB, %d lines", float64(validCost)/(1<<20), float64(cost)/(1<<20), len(lines))
+	if limit := validCost + validCost/2 + 2<<20; cost > limit {
+		t.Errorf("got %.1f MiB allocated for the invalid answer, want at most %.1f (the valid one's and a half, and 2 MiB)", float64(cost)/(1<<20), float64(limit)/(1<<20))
+	}
+	if len(lines) != contract.MaxLines+1 || lines[0] != `response body /0/image: property "image" is missing` ||
+		!strings.HasPrefix(lines[len(lines)-1], "response body: more violations, not listed") {
+		t.Errorf("got %d lines, first %q, last %q; want %d and a last one saying there are more", len(lines), lines[0], lines[len(lines)-1], contract.MaxLines+1)
 	}
 }
