@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iblfake/iblfake/internal/faketest"
 )
 
 // How the fake settles what the newer contract (4.205) and the evidence
@@ -17,16 +19,16 @@ import (
 // platform in the body; the query's, or the items', no longer suffice.
 func TestPlatformBulkNeedsPlatformKey(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	items := []any{map[string]any{"platform_key": "acme", "email": "a@ext.test"}}
-	jsonEq(t, c.must(t, 400, "POST", invBase+"platform/bulk/?platform_key=acme", map[string]any{"invitation_data": items}).Body,
+	faketest.JSONEq(t, c.Must(t, 400, "POST", faketest.InvBase+"platform/bulk/?platform_key=acme", map[string]any{"invitation_data": items}).Body,
 		`{"platform_key": ["This field is required."]}`)
-	jsonEq(t, c.must(t, 400, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": " ", "invitation_data": items}).Body,
+	faketest.JSONEq(t, c.Must(t, 400, "POST", faketest.InvBase+"platform/bulk/", map[string]any{"platform_key": " ", "invitation_data": items}).Body,
 		`{"platform_key": ["This field may not be blank."]}`)
-	jsonEq(t, c.must(t, 200, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": items}).Body,
+	faketest.JSONEq(t, c.Must(t, 200, "POST", faketest.InvBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": items}).Body,
 		`{"successes": 1, "error_codes": []}`)
 	// Course and program bulk creates keep it optional.
-	c.must(t, 200, "POST", invBase+"course/bulk/", map[string]any{"invitation_data": []any{
+	c.Must(t, 200, "POST", faketest.InvBase+"course/bulk/", map[string]any{"invitation_data": []any{
 		map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"}}})
 }
 
@@ -34,43 +36,43 @@ func TestPlatformBulkNeedsPlatformKey(t *testing.T) {
 // document bounds at 1000, pages up to that.
 func TestUserAssertionPageOf1000(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	env := c.must(t, 200, "GET", "/api/credentials/orgs/acme/users/alice/assertions/?page_size=1000", nil).obj(t)
-	equal(t, "max_page_size", env["max_page_size"], any(1000.0))
-	c.must(t, 400, "GET", "/api/credentials/orgs/acme/users/alice/assertions/?page_size=1001", nil)
+	c := faketest.NewClient(t)
+	env := c.Must(t, 200, "GET", "/api/credentials/orgs/acme/users/alice/assertions/?page_size=1000", nil).Obj(t)
+	faketest.Equal(t, "max_page_size", env["max_page_size"], any(1000.0))
+	c.Must(t, 400, "GET", "/api/credentials/orgs/acme/users/alice/assertions/?page_size=1001", nil)
 }
 
 // TestAssignmentAssertionMetadata (C4): an assertion an assignment issued
 // carries the six keys the vendor's LMS reads.
 func TestAssignmentAssertionMetadata(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	at := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
-	c.srv.Clock().SetNow(at)
-	cred := c.createCredential(t, "acme", c.createIssuer(t, "acme", "Acme"), "Python Basics", nil)
-	seedDirectory(t, c, "acme") // ada 7, bob 8, carol 9 (platform admin); cohort = {7, 8}
+	c.Srv.Clock().SetNow(at)
+	cred := c.CreateCredential(t, "acme", c.CreateIssuer(t, "acme", "Acme"), "Python Basics", nil)
+	faketest.SeedCredentialGroups(t, c, "acme") // ada 7, bob 8, carol 9 (platform admin); cohort = {7, 8}
 
 	t.Run("User", func(t *testing.T) {
-		res := c.must(t, 200, "POST", userBase("acme", "carol")+"assignments/users/",
-			map[string]any{"credential_id": cred, "user_ids": []int{7}}).result(t)
+		res := c.Must(t, 200, "POST", faketest.UserBase("acme", "carol")+"assignments/users/",
+			map[string]any{"credential_id": cred, "user_ids": []int{7}}).Result(t)
 		ua := res["successful_assignments"].([]any)[0].(map[string]any)
 		meta := ua["assertion"].(map[string]any)["metadata"]
-		jsonEq(t, meta, `{"org_id": "acme", "assigned_at": "2026-05-04T10:00:00Z", "assigned_by": "carol",
-			"assigned_by_id": 9, "assignment_id": "`+str(t, ua, "entity_id")+`", "issuance_type": "assignment"}`)
+		faketest.JSONEq(t, meta, `{"org_id": "acme", "assigned_at": "2026-05-04T10:00:00Z", "assigned_by": "carol",
+			"assigned_by_id": 9, "assignment_id": "`+faketest.Str(t, ua, "entity_id")+`", "issuance_type": "assignment"}`)
 		// The same on every read of the assertion.
-		got := page(t, c.must(t, 200, "GET", userBase("acme", "ada")+"assertions/", nil).obj(t))
-		equal(t, "listed metadata", got[0]["metadata"], meta)
+		got := faketest.Page(t, c.Must(t, 200, "GET", faketest.UserBase("acme", "ada")+"assertions/", nil).Obj(t))
+		faketest.Equal(t, "listed metadata", got[0]["metadata"], meta)
 	})
 	t.Run("GroupByTheKeysOwnUser", func(t *testing.T) {
-		c.must(t, 200, "POST", base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
-		c.srv.Clock().SetNow(at.Add(time.Minute))
-		got := page(t, c.must(t, 200, "GET", userBase("acme", "bob")+"assertions/", nil).obj(t))
+		c.Must(t, 200, "POST", faketest.Base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
+		c.Srv.Clock().SetNow(at.Add(time.Minute))
+		got := faketest.Page(t, c.Must(t, 200, "GET", faketest.UserBase("acme", "bob")+"assertions/", nil).Obj(t))
 		meta := got[0]["metadata"].(map[string]any)
 		// "admin" is no directory user (the platform key's own): no id.
-		equal(t, "assigned_by", meta["assigned_by"], any("admin"))
-		equal(t, "assigned_by_id", meta["assigned_by_id"], nil)
-		equal(t, "assigned_at", meta["assigned_at"], any("2026-05-04T10:01:00Z"))
-		equal(t, "issuance_type", meta["issuance_type"], any("assignment"))
+		faketest.Equal(t, "assigned_by", meta["assigned_by"], any("admin"))
+		faketest.Equal(t, "assigned_by_id", meta["assigned_by_id"], nil)
+		faketest.Equal(t, "assigned_at", meta["assigned_at"], any("2026-05-04T10:01:00Z"))
+		faketest.Equal(t, "issuance_type", meta["issuance_type"], any("assignment"))
 	})
 }
 
@@ -79,42 +81,42 @@ func TestAssignmentAssertionMetadata(t *testing.T) {
 // when it sends icon_image_id alone.
 func TestCredentialImageIDs(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme")
-	up := c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo")).obj(t)
-	imgID, imgURL := up["id"], str(t, up, "image")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme")
+	up := c.Must(t, 200, "POST", faketest.Base("acme")+"images/", faketest.MultipartBody(t, "image", "logo.png", faketest.PNGBytes(t, 2, 2), "name", "Logo")).Obj(t)
+	imgID, imgURL := up["id"], faketest.Str(t, up, "image")
 
 	// The LMS credentials card's create body.
-	r := c.must(t, 200, "POST", base("acme"), map[string]any{"name": "DS", "description": "d", "issuer": is,
+	r := c.Must(t, 200, "POST", faketest.Base("acme"), map[string]any{"name": "DS", "description": "d", "issuer": is,
 		"credentialType": "COURSE_CERTIFICATE", "issuing_signal": "COURSE_COMPLETED",
-		"courses": []string{"course-v1:acme+DS+1"}, "icon_image_id": imgID}).result(t)
-	equal(t, "iconImage", r["iconImage"], any(imgURL))
-	equal(t, "icon_image_id", r["icon_image_id"], imgID)
-	id := str(t, r, "entityId")
+		"courses": []string{"course-v1:acme+DS+1"}, "icon_image_id": imgID}).Result(t)
+	faketest.Equal(t, "iconImage", r["iconImage"], any(imgURL))
+	faketest.Equal(t, "icon_image_id", r["icon_image_id"], imgID)
+	id := faketest.Str(t, r, "entityId")
 	// The image renders at that URL.
 	u, _ := url.Parse(imgURL)
-	c.must(t, 200, "GET", u.Path, nil)
+	c.Must(t, 200, "GET", u.Path, nil)
 
 	t.Run("BackgroundAndThumbnail", func(t *testing.T) {
-		got := c.must(t, 200, "PUT", base("acme")+id, map[string]any{"background_image_id": imgID, "thumbnail_image_id": imgID}).result(t)
-		equal(t, "backgroundImage", got["backgroundImage"], any(imgURL))
-		equal(t, "thumbnail_image_id", got["thumbnail_image_id"], imgID)
-		equal(t, "icon kept", got["icon_image_id"], imgID)
+		got := c.Must(t, 200, "PUT", faketest.Base("acme")+id, map[string]any{"background_image_id": imgID, "thumbnail_image_id": imgID}).Result(t)
+		faketest.Equal(t, "backgroundImage", got["backgroundImage"], any(imgURL))
+		faketest.Equal(t, "thumbnail_image_id", got["thumbnail_image_id"], imgID)
+		faketest.Equal(t, "icon kept", got["icon_image_id"], imgID)
 	})
 	t.Run("NullDetaches", func(t *testing.T) {
-		got := c.must(t, 200, "PUT", base("acme")+id, map[string]any{"thumbnail_image_id": nil}).result(t)
-		equal(t, "thumbnail", []any{got["thumbnailImage"], got["thumbnail_image_id"]}, []any{nil, nil})
+		got := c.Must(t, 200, "PUT", faketest.Base("acme")+id, map[string]any{"thumbnail_image_id": nil}).Result(t)
+		faketest.Equal(t, "thumbnail", []any{got["thumbnailImage"], got["thumbnail_image_id"]}, []any{nil, nil})
 	})
 	t.Run("AURLDropsTheID", func(t *testing.T) {
-		got := c.must(t, 200, "PUT", base("acme")+id, map[string]any{"backgroundImage": "https://cdn.test/bg.png"}).result(t)
-		equal(t, "background", []any{got["backgroundImage"], got["background_image_id"]}, []any{any("https://cdn.test/bg.png"), nil})
+		got := c.Must(t, 200, "PUT", faketest.Base("acme")+id, map[string]any{"backgroundImage": "https://cdn.test/bg.png"}).Result(t)
+		faketest.Equal(t, "background", []any{got["backgroundImage"], got["background_image_id"]}, []any{any("https://cdn.test/bg.png"), nil})
 	})
 	t.Run("ErrUnknownImage", func(t *testing.T) {
-		jsonEq(t, c.must(t, 400, "PUT", base("acme")+id, map[string]any{"icon_image_id": 99, "background_image_id": 0}).Body,
+		faketest.JSONEq(t, c.Must(t, 400, "PUT", faketest.Base("acme")+id, map[string]any{"icon_image_id": 99, "background_image_id": 0}).Body,
 			`{"icon_image_id": ["Invalid pk \"99\" - object does not exist."], "background_image_id": ["Invalid pk \"0\" - object does not exist."]}`)
 		// Another tenant's upload is not this tenant's.
-		c.must(t, 400, "POST", base("beta"), map[string]any{"name": "B", "issuer": c.createIssuer(t, "beta", "Beta"), "icon_image_id": imgID})
-		c.must(t, 400, "PUT", base("acme")+id, map[string]any{"icon_image_id": "x"})
+		c.Must(t, 400, "POST", faketest.Base("beta"), map[string]any{"name": "B", "issuer": c.CreateIssuer(t, "beta", "Beta"), "icon_image_id": imgID})
+		c.Must(t, 400, "PUT", faketest.Base("acme")+id, map[string]any{"icon_image_id": "x"})
 	})
 }
 
@@ -123,13 +125,13 @@ func TestCredentialImageIDs(t *testing.T) {
 // sources also spell MICROCREDENTIAL).
 func TestCredentialTypesTheUIOffers(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme")
 	for _, typ := range []string{"MICRO_CREDENTIAL", "CERTIFICATE", "PROGRAM_CERTIFICATE", "COURSE_CERTIFICATE", "PATHWAY_CERTIFICATE", "MICROCREDENTIAL"} {
 		for _, signal := range []string{"COURSE_COMPLETED", "COURSE_PASSED"} {
-			r := c.must(t, 200, "POST", base("acme"), map[string]any{"name": typ, "issuer": is, "credentialType": typ, "issuing_signal": signal}).result(t)
-			equal(t, "credentialType", r["credentialType"], any(typ))
-			equal(t, "signal", r["signal"], any(signal))
+			r := c.Must(t, 200, "POST", faketest.Base("acme"), map[string]any{"name": typ, "issuer": is, "credentialType": typ, "issuing_signal": signal}).Result(t)
+			faketest.Equal(t, "credentialType", r["credentialType"], any(typ))
+			faketest.Equal(t, "signal", r["signal"], any(signal))
 		}
 	}
 }
@@ -139,45 +141,45 @@ func TestCredentialTypesTheUIOffers(t *testing.T) {
 // own enrollment_config.
 func TestInvitationEnrollmentDates(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	iv := c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
+	c := faketest.NewClient(t)
+	iv := c.Must(t, 200, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
 		"enrollment_config":        map[string]any{"mode": "audit", "started": "ignored"},
-		"course_access_start_date": "2026-09-01", "course_access_expiration_date": "2026-12-31T23:59:59+01:00"}).obj(t)
-	jsonEq(t, iv["enrollment_config"], `{"mode": "audit", "started": "2026-09-01T00:00:00Z", "expired": "2026-12-31T22:59:59Z"}`)
-	jsonEq(t, iv["metadata"], `{}`)
+		"course_access_start_date": "2026-09-01", "course_access_expiration_date": "2026-12-31T23:59:59+01:00"}).Obj(t)
+	faketest.JSONEq(t, iv["enrollment_config"], `{"mode": "audit", "started": "2026-09-01T00:00:00Z", "expired": "2026-12-31T22:59:59Z"}`)
+	faketest.JSONEq(t, iv["metadata"], `{}`)
 	if _, ok := iv["first_name"]; ok {
 		t.Errorf("a course invitation answers the platform invitation's fields: %v", iv)
 	}
 	t.Run("UpdateKeepsTheOtherDate", func(t *testing.T) {
-		got := c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
-			"course_access_expiration_date": "2027-01-31"}).obj(t)
-		jsonEq(t, got["enrollment_config"], `{"mode": "audit", "started": "2026-09-01T00:00:00Z", "expired": "2027-01-31T00:00:00Z"}`)
+		got := c.Must(t, 200, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
+			"course_access_expiration_date": "2027-01-31"}).Obj(t)
+		faketest.JSONEq(t, got["enrollment_config"], `{"mode": "audit", "started": "2026-09-01T00:00:00Z", "expired": "2027-01-31T00:00:00Z"}`)
 		// The dates are not nullable (the 4.205 model: Optional[datetime]).
-		c.must(t, 400, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
+		c.Must(t, 400, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
 			"course_access_expiration_date": nil})
 	})
 	t.Run("Program", func(t *testing.T) {
-		got := c.must(t, 200, "POST", invBase+"program/", map[string]any{"program_key": "acme+mba", "email": "a@ext.test",
-			"program_access_start_date": "2026-09-01T08:00:00Z"}).obj(t)
-		jsonEq(t, got["enrollment_config"], `{"started": "2026-09-01T08:00:00Z"}`)
+		got := c.Must(t, 200, "POST", faketest.InvBase+"program/", map[string]any{"program_key": "acme+mba", "email": "a@ext.test",
+			"program_access_start_date": "2026-09-01T08:00:00Z"}).Obj(t)
+		faketest.JSONEq(t, got["enrollment_config"], `{"started": "2026-09-01T08:00:00Z"}`)
 		// A course's date field on a program invitation is no field of it.
-		got = c.must(t, 200, "POST", invBase+"program/", map[string]any{"program_key": "acme+mba", "email": "b@ext.test",
-			"course_access_start_date": "2026-09-01"}).obj(t)
-		jsonEq(t, got["metadata"], `{"course_access_start_date": "2026-09-01"}`)
+		got = c.Must(t, 200, "POST", faketest.InvBase+"program/", map[string]any{"program_key": "acme+mba", "email": "b@ext.test",
+			"course_access_start_date": "2026-09-01"}).Obj(t)
+		faketest.JSONEq(t, got["metadata"], `{"course_access_start_date": "2026-09-01"}`)
 	})
 	t.Run("ErrBadDate", func(t *testing.T) {
-		r := c.must(t, 400, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
+		r := c.Must(t, 400, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test",
 			"course_access_start_date": "next week"})
 		if !strings.Contains(string(r.Raw), "course_access_start_date") {
 			t.Fatalf("body = %s, want an error on course_access_start_date", r.Raw)
 		}
 	})
 	t.Run("BulkItems", func(t *testing.T) {
-		r := c.must(t, 200, "POST", invBase+"course/bulk/", map[string]any{"invitation_data": []any{
+		r := c.Must(t, 200, "POST", faketest.InvBase+"course/bulk/", map[string]any{"invitation_data": []any{
 			map[string]any{"course_id": "course-v1:acme+C2+T1", "email": "c@ext.test", "course_access_start_date": "2026-10-01"}}})
-		jsonEq(t, r.Body, `{"successes": 1, "error_codes": []}`)
-		list := results(t, c.must(t, 200, "GET", invBase+"course/?platform_key=acme&course_id="+url.QueryEscape("course-v1:acme+C2+T1"), nil).obj(t))
-		jsonEq(t, list[0]["enrollment_config"], `{"started": "2026-10-01T00:00:00Z"}`)
+		faketest.JSONEq(t, r.Body, `{"successes": 1, "error_codes": []}`)
+		list := results(t, c.Must(t, 200, "GET", faketest.InvBase+"course/?platform_key=acme&course_id="+url.QueryEscape("course-v1:acme+C2+T1"), nil).Obj(t))
+		faketest.JSONEq(t, list[0]["enrollment_config"], `{"started": "2026-10-01T00:00:00Z"}`)
 	})
 }
 
@@ -185,20 +187,20 @@ func TestInvitationEnrollmentDates(t *testing.T) {
 // fields; the owner's email is an email.
 func TestPlatformInvitationGroupFields(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	iv := c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "a@ext.test",
-		"company_name": "A Corp", "last_name": "Lovelace", "user_group": "Cohort A", "user_group_owner_email": "owner@acme.test"}).obj(t)
+	c := faketest.NewClient(t)
+	iv := c.Must(t, 200, "POST", faketest.InvBase+"platform/", map[string]any{"platform_key": "acme", "email": "a@ext.test",
+		"company_name": "A Corp", "last_name": "Lovelace", "user_group": "Cohort A", "user_group_owner_email": "owner@acme.test"}).Obj(t)
 	for k, want := range map[string]any{"company_name": "A Corp", "first_name": nil, "last_name": "Lovelace",
 		"user_group": "Cohort A", "user_group_owner_email": "owner@acme.test"} {
-		equal(t, k, iv[k], want)
+		faketest.Equal(t, k, iv[k], want)
 	}
-	jsonEq(t, iv["metadata"], `{}`)
-	jsonEq(t, c.must(t, 400, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "b@ext.test",
+	faketest.JSONEq(t, iv["metadata"], `{}`)
+	faketest.JSONEq(t, c.Must(t, 400, "POST", faketest.InvBase+"platform/", map[string]any{"platform_key": "acme", "email": "b@ext.test",
 		"user_group_owner_email": "owner"}).Body, `{"user_group_owner_email": ["Enter a valid email address."]}`)
-	jsonEq(t, c.must(t, 400, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "b@ext.test",
+	faketest.JSONEq(t, c.Must(t, 400, "POST", faketest.InvBase+"platform/", map[string]any{"platform_key": "acme", "email": "b@ext.test",
 		"first_name": strings.Repeat("x", 256)}).Body, `{"first_name": ["Ensure this field has no more than 255 characters."]}`)
 	// In a bulk item a malformed owner email is that item's code.
-	jsonEq(t, c.must(t, 200, "POST", invBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
+	faketest.JSONEq(t, c.Must(t, 200, "POST", faketest.InvBase+"platform/bulk/", map[string]any{"platform_key": "acme", "invitation_data": []any{
 		map[string]any{"platform_key": "acme", "email": "c@ext.test", "user_group_owner_email": "owner"},
 		map[string]any{"platform_key": "acme", "email": "d@ext.test", "first_name": "Dee"},
 	}}).Body, `{"successes": 1, "error_codes": ["0:invalid_user_group_owner_email"]}`)
@@ -209,14 +211,14 @@ func TestPlatformInvitationGroupFields(t *testing.T) {
 // program invitations take the platform_key 4.205 declares.
 func TestInvitationTenantAliases(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, withKeys()...)
-	c.auth = "Api-Token key-both"
-	c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"})
-	c.must(t, 200, "POST", invBase+"course/", map[string]any{"course_id": "course-v1:other+C1+T1", "email": "b@ext.test"})
-	c.must(t, 200, "POST", invBase+"program/", map[string]any{"program_key": "acme+mba", "email": "c@ext.test"})
-	equal(t, "by key", field(results(t, c.must(t, 200, "GET", invBase+"course/?key=acme", nil).obj(t)), "email"), []string{"a@ext.test"})
-	equal(t, "by platform_key", field(results(t, c.must(t, 200, "GET", invBase+"program/?platform_key=acme", nil).obj(t)), "email"), []string{"c@ext.test"})
-	c.auth = "Api-Token key-other"
-	c.must(t, 403, "GET", invBase+"course/?key=acme", nil)
-	c.must(t, 403, "GET", invBase+"program/?platform_key=acme", nil)
+	c := faketest.NewClient(t, faketest.WithKeys()...)
+	c.Auth = "Api-Token key-both"
+	c.Must(t, 200, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:acme+C1+T1", "email": "a@ext.test"})
+	c.Must(t, 200, "POST", faketest.InvBase+"course/", map[string]any{"course_id": "course-v1:other+C1+T1", "email": "b@ext.test"})
+	c.Must(t, 200, "POST", faketest.InvBase+"program/", map[string]any{"program_key": "acme+mba", "email": "c@ext.test"})
+	faketest.Equal(t, "by key", faketest.Field(results(t, c.Must(t, 200, "GET", faketest.InvBase+"course/?key=acme", nil).Obj(t)), "email"), []string{"a@ext.test"})
+	faketest.Equal(t, "by platform_key", faketest.Field(results(t, c.Must(t, 200, "GET", faketest.InvBase+"program/?platform_key=acme", nil).Obj(t)), "email"), []string{"c@ext.test"})
+	c.Auth = "Api-Token key-other"
+	c.Must(t, 403, "GET", faketest.InvBase+"course/?key=acme", nil)
+	c.Must(t, 403, "GET", faketest.InvBase+"program/?platform_key=acme", nil)
 }

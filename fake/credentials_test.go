@@ -4,56 +4,58 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/iblfake/iblfake/internal/faketest"
 )
 
 func TestCredentialCreate(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme U")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme U")
 
 	t.Run("CamelCase", func(t *testing.T) {
-		r := c.must(t, 200, "POST", base("acme"), map[string]any{
+		r := c.Must(t, 200, "POST", faketest.Base("acme"), map[string]any{
 			"name": "Python 101", "issuer": is, "description": "Basics",
 			"criteriaNarrative": "Pass the exam", "credentialType": "COURSE_COMPLETION",
 			"iconImage": "https://acme.example/i.png", "tags": []string{"python"},
 			"metadata": map[string]any{"level": 1}, "expires": map[string]any{"amount": 2, "duration": "years"},
 			"courses": []any{"course-v1:acme+PY101+2024", map[string]any{"course_id": "course-v1:acme+PY102+2024", "name": "Python 2"}},
 		})
-		jsonEq(t, r.obj(t)["status"], `{"success": true, "description": "Created"}`)
-		got := r.result(t)
-		equal(t, "name", got["name"], any("Python 101"))
-		equal(t, "criteriaNarrative", got["criteriaNarrative"], any("Pass the exam"))
-		equal(t, "credentialType", got["credentialType"], any("COURSE_COMPLETION"))
-		equal(t, "iconImage", got["iconImage"], any("https://acme.example/i.png"))
-		equal(t, "signal (default)", got["signal"], any("COURSE_PASSED"))
-		jsonEq(t, got["expires"], `{"amount": 2, "duration": "years"}`)
-		jsonEq(t, got["metadata"], `{"level": 1}`)
-		jsonEq(t, got["courses"], `[{"course_id": "course-v1:acme+PY101+2024", "name": "PY101"},
+		faketest.JSONEq(t, r.Obj(t)["status"], `{"success": true, "description": "Created"}`)
+		got := r.Result(t)
+		faketest.Equal(t, "name", got["name"], any("Python 101"))
+		faketest.Equal(t, "criteriaNarrative", got["criteriaNarrative"], any("Pass the exam"))
+		faketest.Equal(t, "credentialType", got["credentialType"], any("COURSE_COMPLETION"))
+		faketest.Equal(t, "iconImage", got["iconImage"], any("https://acme.example/i.png"))
+		faketest.Equal(t, "signal (default)", got["signal"], any("COURSE_PASSED"))
+		faketest.JSONEq(t, got["expires"], `{"amount": 2, "duration": "years"}`)
+		faketest.JSONEq(t, got["metadata"], `{"level": 1}`)
+		faketest.JSONEq(t, got["courses"], `[{"course_id": "course-v1:acme+PY101+2024", "name": "PY101"},
 			{"course_id": "course-v1:acme+PY102+2024", "name": "Python 2"}]`)
-		jsonEq(t, got["issuerDetails"], fmt.Sprintf(`{"name": "Acme U", "org": "acme", "entityId": %q, "url": null, "iconImage": null}`, is))
-		if _, err := time.Parse(time.RFC3339Nano, str(t, got, "createdAt")); err != nil {
+		faketest.JSONEq(t, got["issuerDetails"], fmt.Sprintf(`{"name": "Acme U", "org": "acme", "entityId": %q, "url": null, "iconImage": null}`, is))
+		if _, err := time.Parse(time.RFC3339Nano, faketest.Str(t, got, "createdAt")); err != nil {
 			t.Fatalf("createdAt: %v", err)
 		}
 	})
 	t.Run("SnakeCase", func(t *testing.T) {
-		got := c.must(t, 200, "POST", base("acme"), map[string]any{
+		got := c.Must(t, 200, "POST", faketest.Base("acme"), map[string]any{
 			"name": "Go 101", "issuer": is, "criteria_narrative": "Write Go", "credential_type": "BADGE",
 			"icon_image": "https://acme.example/g.png", "issuing_signal": "PROGRAM_COMPLETED",
 			"programs": []string{"acme+GoTrack"},
-		}).result(t)
-		equal(t, "criteriaNarrative", got["criteriaNarrative"], any("Write Go"))
-		equal(t, "credentialType", got["credentialType"], any("BADGE"))
-		equal(t, "iconImage", got["iconImage"], any("https://acme.example/g.png"))
-		equal(t, "signal", got["signal"], any("PROGRAM_COMPLETED"))
-		jsonEq(t, got["programs"], `[{"program_id": "acme+GoTrack", "name": "GoTrack"}]`)
+		}).Result(t)
+		faketest.Equal(t, "criteriaNarrative", got["criteriaNarrative"], any("Write Go"))
+		faketest.Equal(t, "credentialType", got["credentialType"], any("BADGE"))
+		faketest.Equal(t, "iconImage", got["iconImage"], any("https://acme.example/g.png"))
+		faketest.Equal(t, "signal", got["signal"], any("PROGRAM_COMPLETED"))
+		faketest.JSONEq(t, got["programs"], `[{"program_id": "acme+GoTrack", "name": "GoTrack"}]`)
 	})
 }
 
 func TestCredentialCreateValidation(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme U")
-	other := c.createIssuer(t, "other", "Other U")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme U")
+	other := c.CreateIssuer(t, "other", "Other U")
 	for _, tc := range []struct {
 		name string
 		body map[string]any
@@ -73,45 +75,45 @@ func TestCredentialCreateValidation(t *testing.T) {
 			`{"courses": ["Each item needs a course_id."]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			jsonEq(t, c.must(t, 400, "POST", base("acme"), tc.body).Body, tc.want)
+			faketest.JSONEq(t, c.Must(t, 400, "POST", faketest.Base("acme"), tc.body).Body, tc.want)
 		})
 	}
-	env := c.must(t, 200, "GET", base("acme"), nil).result(t)
-	equal(t, "count after failed creates", env["count"], any(0.0))
+	env := c.Must(t, 200, "GET", faketest.Base("acme"), nil).Result(t)
+	faketest.Equal(t, "count after failed creates", env["count"], any(0.0))
 }
 
 func TestCredentialGetUpdate(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, withKeys()...)
-	c.auth = "Api-Token key-acme"
-	is := c.createIssuer(t, "acme", "Acme U")
-	id := c.createCredential(t, "acme", is, "Badge", map[string]any{
+	c := faketest.NewClient(t, faketest.WithKeys()...)
+	c.Auth = "Api-Token key-acme"
+	is := c.CreateIssuer(t, "acme", "Acme U")
+	id := c.CreateCredential(t, "acme", is, "Badge", map[string]any{
 		"description": "Old", "metadata": map[string]any{"a": 1, "b": 2}, "tags": []string{"x"},
 	})
 
-	r := c.must(t, 200, "GET", base("acme")+id, nil)
-	jsonEq(t, r.obj(t)["status"], `{"success": true, "description": "Ok"}`)
-	equal(t, "entityId", r.result(t)["entityId"], any(id))
+	r := c.Must(t, 200, "GET", faketest.Base("acme")+id, nil)
+	faketest.JSONEq(t, r.Obj(t)["status"], `{"success": true, "description": "Ok"}`)
+	faketest.Equal(t, "entityId", r.Result(t)["entityId"], any(id))
 
-	r = c.must(t, 200, "PUT", base("acme")+id, map[string]any{"description": "New", "metadata": map[string]any{"b": 3, "c": 4}})
-	jsonEq(t, r.obj(t)["status"], `{"success": true, "description": "Updated"}`)
-	got := r.result(t)
-	equal(t, "name (kept)", got["name"], any("Badge"))
-	equal(t, "description", got["description"], any("New"))
-	jsonEq(t, got["metadata"], `{"a": 1, "b": 3, "c": 4}`)
-	jsonEq(t, got["tags"], `["x"]`)
-	equal(t, "description after GET", c.must(t, 200, "GET", base("acme")+id, nil).result(t)["description"], any("New"))
+	r = c.Must(t, 200, "PUT", faketest.Base("acme")+id, map[string]any{"description": "New", "metadata": map[string]any{"b": 3, "c": 4}})
+	faketest.JSONEq(t, r.Obj(t)["status"], `{"success": true, "description": "Updated"}`)
+	got := r.Result(t)
+	faketest.Equal(t, "name (kept)", got["name"], any("Badge"))
+	faketest.Equal(t, "description", got["description"], any("New"))
+	faketest.JSONEq(t, got["metadata"], `{"a": 1, "b": 3, "c": 4}`)
+	faketest.JSONEq(t, got["tags"], `["x"]`)
+	faketest.Equal(t, "description after GET", c.Must(t, 200, "GET", faketest.Base("acme")+id, nil).Result(t)["description"], any("New"))
 
 	t.Run("ChangeIssuer", func(t *testing.T) {
-		is2 := c.createIssuer(t, "acme", "Second")
-		r := c.must(t, 400, "PUT", base("acme")+id, map[string]any{"issuer": is2})
-		if _, ok := r.obj(t)["issuer"]; !ok {
+		is2 := c.CreateIssuer(t, "acme", "Second")
+		r := c.Must(t, 400, "PUT", faketest.Base("acme")+id, map[string]any{"issuer": is2})
+		if _, ok := r.Obj(t)["issuer"]; !ok {
 			t.Fatalf("body = %s, want an error on issuer", r.Raw)
 		}
-		c.must(t, 200, "PUT", base("acme")+id, map[string]any{"issuer": is}) // the same issuer is fine
+		c.Must(t, 200, "PUT", faketest.Base("acme")+id, map[string]any{"issuer": is}) // the same issuer is fine
 	})
 	t.Run("BlankName", func(t *testing.T) {
-		jsonEq(t, c.must(t, 400, "PUT", base("acme")+id, map[string]any{"name": ""}).Body, `{"name": ["This field may not be blank."]}`)
+		faketest.JSONEq(t, c.Must(t, 400, "PUT", faketest.Base("acme")+id, map[string]any{"name": ""}).Body, `{"name": ["This field may not be blank."]}`)
 	})
 	t.Run("NotFound", func(t *testing.T) {
 		for _, m := range []string{"GET", "PUT", "DELETE"} {
@@ -119,70 +121,70 @@ func TestCredentialGetUpdate(t *testing.T) {
 			if m == "PUT" {
 				body = map[string]any{"name": "x"}
 			}
-			jsonEq(t, c.must(t, 404, m, base("acme")+"nope", body).Body, `{"detail": "Not found."}`)
+			faketest.JSONEq(t, c.Must(t, 404, m, faketest.Base("acme")+"nope", body).Body, `{"detail": "Not found."}`)
 		}
 	})
 	t.Run("OtherOrg", func(t *testing.T) {
-		c.auth = "Api-Token key-both"
-		defer func() { c.auth = "Api-Token key-acme" }()
-		c.must(t, 404, "GET", base("other")+id, nil)
-		c.must(t, 404, "PUT", base("other")+id, map[string]any{"name": "x"})
-		c.must(t, 404, "DELETE", base("other")+id, nil)
+		c.Auth = "Api-Token key-both"
+		defer func() { c.Auth = "Api-Token key-acme" }()
+		c.Must(t, 404, "GET", faketest.Base("other")+id, nil)
+		c.Must(t, 404, "PUT", faketest.Base("other")+id, map[string]any{"name": "x"})
+		c.Must(t, 404, "DELETE", faketest.Base("other")+id, nil)
 	})
 }
 
 func TestCredentialDelete(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme U")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme U")
 
 	t.Run("NoAssertions", func(t *testing.T) {
-		id := c.createCredential(t, "acme", is, "Badge", nil)
+		id := c.CreateCredential(t, "acme", is, "Badge", nil)
 		// 200 with the status block the 4.205 description gives (FIDELITY.md, C1).
-		r := c.must(t, 200, "DELETE", base("acme")+id, nil)
-		jsonEq(t, r.Body, `{"status": {"success": true, "description": "Deleted"}}`)
-		c.must(t, 404, "GET", base("acme")+id, nil)
+		r := c.Must(t, 200, "DELETE", faketest.Base("acme")+id, nil)
+		faketest.JSONEq(t, r.Body, `{"status": {"success": true, "description": "Deleted"}}`)
+		c.Must(t, 404, "GET", faketest.Base("acme")+id, nil)
 	})
 	t.Run("ActiveAssertion", func(t *testing.T) {
-		id := c.createCredential(t, "acme", is, "Badge", nil)
-		a := c.issue(t, "acme", id, "alice", nil)
-		r := c.must(t, 409, "DELETE", base("acme")+id, nil)
-		jsonEq(t, r.Body, `{"detail": "Cannot delete a credential that has active assertions. Revoke them first."}`)
-		c.must(t, 200, "GET", base("acme")+id, nil)
-		c.revoke(t, "acme", a, "issued in error")
-		c.must(t, 200, "DELETE", base("acme")+id, nil)
+		id := c.CreateCredential(t, "acme", is, "Badge", nil)
+		a := c.Issue(t, "acme", id, "alice", nil)
+		r := c.Must(t, 409, "DELETE", faketest.Base("acme")+id, nil)
+		faketest.JSONEq(t, r.Body, `{"detail": "Cannot delete a credential that has active assertions. Revoke them first."}`)
+		c.Must(t, 200, "GET", faketest.Base("acme")+id, nil)
+		c.Revoke(t, "acme", a, "issued in error")
+		c.Must(t, 200, "DELETE", faketest.Base("acme")+id, nil)
 		// Its (inactive) assertions went with it.
-		r = c.must(t, 404, "GET", "/api/credentials/public/assertions/"+a+"/", nil)
-		equal(t, "public body", string(r.Raw), "")
-		c.must(t, 404, "GET", base("acme")+"assertions/"+a, nil)
+		r = c.Must(t, 404, "GET", "/api/credentials/public/assertions/"+a+"/", nil)
+		faketest.Equal(t, "public body", string(r.Raw), "")
+		c.Must(t, 404, "GET", faketest.Base("acme")+"assertions/"+a, nil)
 	})
 	t.Run("ExpiredAssertion", func(t *testing.T) {
-		t.Cleanup(func() { c.srv.Clock().SetOffset(0) })
-		id := c.createCredential(t, "acme", is, "Badge", map[string]any{"expires": map[string]any{"amount": 1, "duration": "days"}})
-		c.issue(t, "acme", id, "alice", nil)
-		c.must(t, 409, "DELETE", base("acme")+id, nil)
-		c.srv.Clock().SetOffset(49 * time.Hour)
-		c.must(t, 200, "DELETE", base("acme")+id, nil)
+		t.Cleanup(func() { c.Srv.Clock().SetOffset(0) })
+		id := c.CreateCredential(t, "acme", is, "Badge", map[string]any{"expires": map[string]any{"amount": 1, "duration": "days"}})
+		c.Issue(t, "acme", id, "alice", nil)
+		c.Must(t, 409, "DELETE", faketest.Base("acme")+id, nil)
+		c.Srv.Clock().SetOffset(49 * time.Hour)
+		c.Must(t, 200, "DELETE", faketest.Base("acme")+id, nil)
 	})
 }
 
 func TestCredentialList(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme U")
-	mk := func(name string, extra map[string]any) string { return c.createCredential(t, "acme", is, name, extra) }
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme U")
+	mk := func(name string, extra map[string]any) string { return c.CreateCredential(t, "acme", is, name, extra) }
 	py := mk("Python 101", map[string]any{"courses": []string{"course-v1:acme+PY+1"}})
 	gol := mk("Go 101", map[string]any{"description": "Learn PYTHON's cousin", "programs": []string{"acme+Systems"}})
 	mk("Hidden", map[string]any{"public": false, "courses": []string{"course-v1:acme+PY+1"}})
 	both := mk("Rust 101", map[string]any{"courses": []string{"course-v1:acme+PY+1"}, "programs": []string{"acme+Systems"}})
-	otherIs := c.createIssuer(t, "other", "Other U")
-	c.createCredential(t, "other", otherIs, "Python elsewhere", nil)
+	otherIs := c.CreateIssuer(t, "other", "Other U")
+	c.CreateCredential(t, "other", otherIs, "Python elsewhere", nil)
 
 	list := func(t *testing.T, query string) []string {
 		t.Helper()
-		r := c.must(t, 200, "GET", base("acme")+query, nil)
-		jsonEq(t, r.obj(t)["status"], `{"success": true, "description": "Ok"}`)
-		return field(page(t, r.result(t)), "entityId")
+		r := c.Must(t, 200, "GET", faketest.Base("acme")+query, nil)
+		faketest.JSONEq(t, r.Obj(t)["status"], `{"success": true, "description": "Ok"}`)
+		return faketest.Field(faketest.Page(t, r.Result(t)), "entityId")
 	}
 	for _, tc := range []struct {
 		name, query string
@@ -200,22 +202,22 @@ func TestCredentialList(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := list(t, tc.query)
 			if tc.want == nil {
-				equal(t, "len", len(got), 1)
+				faketest.Equal(t, "len", len(got), 1)
 				return
 			}
-			equal(t, "entityIds", got, tc.want)
+			faketest.Equal(t, "entityIds", got, tc.want)
 		})
 	}
 }
 
 func TestCredentialListPaging(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	is := c.createIssuer(t, "acme", "Acme U")
+	c := faketest.NewClient(t)
+	is := c.CreateIssuer(t, "acme", "Acme U")
 	for i := range 105 {
-		c.createCredential(t, "acme", is, fmt.Sprintf("Badge %03d", i), nil)
+		c.CreateCredential(t, "acme", is, fmt.Sprintf("Badge %03d", i), nil)
 	}
-	url := c.srv.URL + base("acme")
+	url := c.Srv.URL + faketest.Base("acme")
 	for _, tc := range []struct {
 		name, query    string
 		n, pageNo, num int
@@ -230,21 +232,21 @@ func TestCredentialListPaging(t *testing.T) {
 		{"NonNumericSize", "?page_size=abc", 10, 1, 11, url + "?page=2&page_size=abc", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := c.must(t, 200, "GET", base("acme")+tc.query, nil).result(t)
-			equal(t, "len(data)", len(page(t, env)), tc.n)
-			equal(t, "page_number", env["page_number"], any(float64(tc.pageNo)))
-			equal(t, "num_pages", env["num_pages"], any(float64(tc.num)))
-			equal(t, "count", env["count"], any(105.0))
-			equal(t, "max_page_size", env["max_page_size"], any(100.0))
-			equal(t, "next", env["next"], tc.next)
-			equal(t, "previous", env["previous"], tc.previous)
+			env := c.Must(t, 200, "GET", faketest.Base("acme")+tc.query, nil).Result(t)
+			faketest.Equal(t, "len(data)", len(faketest.Page(t, env)), tc.n)
+			faketest.Equal(t, "page_number", env["page_number"], any(float64(tc.pageNo)))
+			faketest.Equal(t, "num_pages", env["num_pages"], any(float64(tc.num)))
+			faketest.Equal(t, "count", env["count"], any(105.0))
+			faketest.Equal(t, "max_page_size", env["max_page_size"], any(100.0))
+			faketest.Equal(t, "next", env["next"], tc.next)
+			faketest.Equal(t, "previous", env["previous"], tc.previous)
 		})
 	}
-	first := page(t, c.must(t, 200, "GET", base("acme"), nil).result(t))[0]
-	equal(t, "newest first", first["name"], any("Badge 104"))
+	first := faketest.Page(t, c.Must(t, 200, "GET", faketest.Base("acme"), nil).Result(t))[0]
+	faketest.Equal(t, "newest first", first["name"], any("Badge 104"))
 	for _, q := range []string{"?page=12", "?page=0", "?page=-1", "?page=abc", "?page_size=100&page=3"} {
 		t.Run("Invalid"+q, func(t *testing.T) {
-			jsonEq(t, c.must(t, 404, "GET", base("acme")+q, nil).Body, `{"detail": "Invalid page."}`)
+			faketest.JSONEq(t, c.Must(t, 404, "GET", faketest.Base("acme")+q, nil).Body, `{"detail": "Invalid page."}`)
 		})
 	}
 }
