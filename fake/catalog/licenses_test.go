@@ -1,4 +1,4 @@
-package fake_test
+package catalog_test
 
 import (
 	"fmt"

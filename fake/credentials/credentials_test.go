@@ -1,4 +1,4 @@
-package fake_test
+package credentials_test
 
 import (
 	"fmt"
