@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/internal/faketest"
 )
 
@@ -344,4 +345,22 @@ func TestAssertionListPaging(t *testing.T) {
 			faketest.JSONEq(t, c.Must(t, 404, "GET", "/api/credentials/orgs/acme/users/user000/assertions/"+q, nil).Body, `{"detail": "Invalid page."}`)
 		})
 	}
+}
+
+func TestExpiryFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t, fake.WithClockAt(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
+	iss := c.CreateIssuer(t, "acme", "Acme")
+	cred := c.CreateCredential(t, "acme", iss, "Day pass", map[string]any{"expires": map[string]any{"amount": 1, "duration": "days"}})
+	id := c.Issue(t, "acme", cred, "ada", nil)
+	pub := "/api/credentials/public/assertions/" + id + "/"
+	faketest.Equal(t, "expires", c.Must(t, 200, "GET", pub, nil).Obj(t)["expires"], any("2025-01-02T00:00:00Z"))
+	c.Must(t, 409, "DELETE", faketest.Base("acme")+cred, nil)
+
+	c.Must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "24h"})
+	faketest.JSONEq(t, c.Must(t, 404, "GET", pub, nil, "Authorization", "").Body,
+		`{"detail": "This assertion has expired.", "expires": "2025-01-02T00:00:00Z"}`)
+	faketest.Equal(t, "listed", len(faketest.Page(t, c.Must(t, 200, "GET", faketest.UserBase("acme", "ada")+"assertions/", nil).Obj(t))), 0)
+	faketest.Equal(t, "listed with include_expired", len(faketest.Page(t, c.Must(t, 200, "GET", faketest.UserBase("acme", "ada")+"assertions/?include_expired=true", nil).Obj(t))), 1)
+	c.Must(t, 200, "DELETE", faketest.Base("acme")+cred, nil)
 }
