@@ -16,6 +16,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/state"
+	"github.com/iblfake/iblfake/internal/faketest"
 )
 
 var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/fixtures/small.yaml from the HTTP API")
@@ -31,40 +32,40 @@ const smallHeader = "# A small realistic tenant (org acme), made through the HTT
 // smallTenant builds the small fixture's tenant through the HTTP API: two
 // issuers, three credentials, five assertions (one revoked), a user license
 // with two seats taken and two invitations, on dates in January 2026.
-func smallTenant(t *testing.T) *client {
+func smallTenant(t *testing.T) *faketest.Client {
 	t.Helper()
 	jan := func(d, h int) time.Time { return time.Date(2026, 1, d, h, 0, 0, 0, time.UTC) }
-	c := newClient(t, fake.WithSeed(2026), fake.WithClockAt(jan(5, 9)))
-	clock := c.srv.Clock()
-	uni := c.createIssuer(t, "acme", "Acme University")
-	academy := c.createIssuer(t, "acme", "Acme Skills Academy")
+	c := faketest.NewClient(t, fake.WithSeed(2026), fake.WithClockAt(jan(5, 9)))
+	clock := c.Srv.Clock()
+	uni := c.CreateIssuer(t, "acme", "Acme University")
+	academy := c.CreateIssuer(t, "acme", "Acme Skills Academy")
 	clock.SetNow(jan(6, 10))
-	py := c.createCredential(t, "acme", uni, "Python Foundations Certificate", map[string]any{
+	py := c.CreateCredential(t, "acme", uni, "Python Foundations Certificate", map[string]any{
 		"description": "Awarded for completing Python Foundations (PY101).", "credentialType": "certificate",
 		"courses": []any{map[string]any{"course_id": "course-v1:acme+PY101+2026_T1", "name": "Python Foundations"}}, "tags": []string{"python"}})
-	ds := c.createCredential(t, "acme", uni, "Data Science Professional Certificate", map[string]any{
+	ds := c.CreateCredential(t, "acme", uni, "Data Science Professional Certificate", map[string]any{
 		"credentialType": "program certificate", "programs": []any{"program-v1:acme+DATA+2026"}})
-	cpr := c.createCredential(t, "acme", academy, "CPR and First Aid", map[string]any{
+	cpr := c.CreateCredential(t, "acme", academy, "CPR and First Aid", map[string]any{
 		"credentialType": "badge", "expires": map[string]any{"amount": 90, "duration": "days"}})
 	for i, who := range []string{"ada.lovelace", "alan.turing", "grace.hopper"} {
 		clock.SetNow(jan(10+i, 14))
-		c.issue(t, "acme", py, who, map[string]any{"course": "course-v1:acme+PY101+2026_T1",
+		c.Issue(t, "acme", py, who, map[string]any{"course": "course-v1:acme+PY101+2026_T1",
 			"recipient": map[string]any{"identity": who, "email": who + "@example.com"}})
 	}
 	clock.SetNow(jan(20, 11))
-	c.issue(t, "acme", ds, "ada.lovelace", map[string]any{"program": "program-v1:acme+DATA+2026"})
-	wrong := c.issue(t, "acme", cpr, "alan.turing", nil)
+	c.Issue(t, "acme", ds, "ada.lovelace", map[string]any{"program": "program-v1:acme+DATA+2026"})
+	wrong := c.Issue(t, "acme", cpr, "alan.turing", nil)
 	clock.SetNow(jan(21, 8))
-	c.revoke(t, "acme", wrong, "Issued in error.")
-	c.seedDirectory(t, "acme", map[string]any{"users": []any{
+	c.Revoke(t, "acme", wrong, "Issued in error.")
+	c.SeedGroups(t, "acme", map[string]any{"users": []any{
 		map[string]any{"user_id": 1, "username": "ada.lovelace", "email": "ada.lovelace@example.com", "name": "Ada Lovelace"},
 		map[string]any{"user_id": 2, "username": "alan.turing", "email": "alan.turing@example.com", "name": "Alan Turing"},
 	}, "groups": []any{}})
-	lid := id(t, c.createLicense(t, "user", "acme", map[string]any{"name": "Pilot seats", "count": 5}))
-	c.must(t, 200, "POST", licBase+"user/assignment/", map[string]any{"license_id": lid, "user_id": 1, "fulfilled": true})
-	c.must(t, 200, "POST", licBase+"user/assignment/", map[string]any{"license_id": lid, "email": "new.hire@example.com"})
-	c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "katherine.johnson@example.com", "source": "admin"})
-	c.must(t, 200, "POST", invBase+"platform/", map[string]any{"platform_key": "acme", "email": "old.invite@example.com",
+	lid := faketest.ID(t, c.CreateLicense(t, "user", "acme", map[string]any{"name": "Pilot seats", "count": 5}))
+	c.Must(t, 200, "POST", faketest.LicBase+"user/assignment/", map[string]any{"license_id": lid, "user_id": 1, "fulfilled": true})
+	c.Must(t, 200, "POST", faketest.LicBase+"user/assignment/", map[string]any{"license_id": lid, "email": "new.hire@example.com"})
+	c.Must(t, 200, "POST", faketest.InvBase+"platform/", map[string]any{"platform_key": "acme", "email": "katherine.johnson@example.com", "source": "admin"})
+	c.Must(t, 200, "POST", faketest.InvBase+"platform/", map[string]any{"platform_key": "acme", "email": "old.invite@example.com",
 		"expired": jan(15, 0).Format(time.RFC3339)})
 	return c
 }
@@ -86,7 +87,7 @@ func exportJSON(t *testing.T, s *fake.Server) []byte {
 func TestFixtureSmallIsCurrent(t *testing.T) {
 	t.Parallel()
 	c := smallTenant(t)
-	st, err := c.srv.ExportState()
+	st, err := c.Srv.ExportState()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,33 +114,33 @@ func TestFixtureSmallIsCurrent(t *testing.T) {
 func TestFixtureLoad(t *testing.T) {
 	t.Parallel()
 	t.Run("Empty", func(t *testing.T) {
-		c := newClient(t, fake.WithFixture(fixtureDir+"empty.yaml"))
-		equal(t, "state", string(exportJSON(t, c.srv.Server)), `{"format":"iblfake-state/1","buckets":{},"sequences":{}}`)
+		c := faketest.NewClient(t, fake.WithFixture(fixtureDir+"empty.yaml"))
+		faketest.Equal(t, "state", string(exportJSON(t, c.Srv.Server)), `{"format":"iblfake-state/1","buckets":{},"sequences":{}}`)
 	})
 	t.Run("Small", func(t *testing.T) {
-		c := newClient(t, fake.WithFixture(fixtureDir+"small.yaml"))
+		c := faketest.NewClient(t, fake.WithFixture(fixtureDir+"small.yaml"))
 		// The tenant works through the API as if it had been made there.
-		equal(t, "issuers", c.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(2.0))
-		equal(t, "credentials", c.must(t, 200, "GET", base("acme"), nil).result(t)["count"], any(3.0))
-		env := c.must(t, 200, "GET", userBase("acme", "alan.turing")+"assertions/?include_revoked=true&include_expired=true", nil).obj(t)
+		faketest.Equal(t, "issuers", c.Must(t, 200, "GET", faketest.Base("acme")+"issuers/", nil).Result(t)["count"], any(2.0))
+		faketest.Equal(t, "credentials", c.Must(t, 200, "GET", faketest.Base("acme"), nil).Result(t)["count"], any(3.0))
+		env := c.Must(t, 200, "GET", faketest.UserBase("acme", "alan.turing")+"assertions/?include_revoked=true&include_expired=true", nil).Obj(t)
 		revoked := 0
-		for _, a := range page(t, env) {
+		for _, a := range faketest.Page(t, env) {
 			if a["revoked"] == true {
 				revoked++
-				c.must(t, 404, "GET", public(a["entityId"].(string)), nil)
+				c.Must(t, 404, "GET", faketest.Public(a["entityId"].(string)), nil)
 			}
 		}
-		equal(t, "revoked assertions of alan.turing", revoked, 1)
+		faketest.Equal(t, "revoked assertions of alan.turing", revoked, 1)
 		// New ids and index keys continue after the imported ones.
-		is := c.createIssuer(t, "acme", "Third Issuer")
-		equal(t, "issuers", c.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(3.0))
-		c.must(t, 200, "GET", base("acme")+"issuers/"+is, nil)
+		is := c.CreateIssuer(t, "acme", "Third Issuer")
+		faketest.Equal(t, "issuers", c.Must(t, 200, "GET", faketest.Base("acme")+"issuers/", nil).Result(t)["count"], any(3.0))
+		c.Must(t, 200, "GET", faketest.Base("acme")+"issuers/"+is, nil)
 	})
 	t.Run("RoundTrip", func(t *testing.T) {
 		// export -> YAML -> fixture -> export is the identity.
 		src := smallTenant(t)
-		want := exportJSON(t, src.srv.Server)
-		st, _ := src.srv.ExportState()
+		want := exportJSON(t, src.Srv.Server)
+		st, _ := src.Srv.ExportState()
 		y, err := state.MarshalYAML(st)
 		if err != nil {
 			t.Fatal(err)
@@ -148,8 +149,8 @@ func TestFixtureLoad(t *testing.T) {
 		if err := os.WriteFile(path, y, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		dst := newClient(t, fake.WithFixture(path))
-		if got := exportJSON(t, dst.srv.Server); !bytes.Equal(got, want) {
+		dst := faketest.NewClient(t, fake.WithFixture(path))
+		if got := exportJSON(t, dst.Srv.Server); !bytes.Equal(got, want) {
 			t.Fatalf("state after the YAML round trip differs:\n got %.300s\nwant %.300s", got, want)
 		}
 		// JSON (the export as it is) is a fixture too.
@@ -157,7 +158,7 @@ func TestFixtureLoad(t *testing.T) {
 		if err := os.WriteFile(jsPath, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if got := exportJSON(t, newClient(t, fake.WithFixture(jsPath)).srv.Server); !bytes.Equal(got, want) {
+		if got := exportJSON(t, faketest.NewClient(t, fake.WithFixture(jsPath)).Srv.Server); !bytes.Equal(got, want) {
 			t.Fatal("state after loading the JSON export as a fixture differs")
 		}
 	})
@@ -170,9 +171,9 @@ func TestFixtureMalformed(t *testing.T) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("New = %v, want a *state.FixtureError", err)
 	}
-	equal(t, "line", fe.Line, 8)
-	equal(t, "field", fe.Field, "buckets.cred.issuers.Hn2xv5b0Sg6b3e2sVq0xQw")
-	equal(t, "reason", fe.Reason, "a value must be a mapping, a sequence or a string, got null")
+	faketest.Equal(t, "line", fe.Line, 8)
+	faketest.Equal(t, "field", fe.Field, "buckets.cred.issuers.Hn2xv5b0Sg6b3e2sVq0xQw")
+	faketest.Equal(t, "reason", fe.Reason, "a value must be a mapping, a sequence or a string, got null")
 	if !strings.Contains(err.Error(), "malformed.yaml:8: ") {
 		t.Errorf("error %q does not name the file and line", err)
 	}
@@ -222,8 +223,8 @@ func TestFixtureMerge(t *testing.T) {
 	}
 	a := write("a.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"one\"}\nsequences: {x: 4}\n")
 	b := write("b.json", `{"format": "iblfake-state/1", "buckets": {"x": {"k2": {"n": 1}}}, "sequences": {"x": 9}}`)
-	c := newClient(t, fake.WithFixture(a), fake.WithFixture(b))
-	equal(t, "state", string(exportJSON(t, c.srv.Server)),
+	c := faketest.NewClient(t, fake.WithFixture(a), fake.WithFixture(b))
+	faketest.Equal(t, "state", string(exportJSON(t, c.Srv.Server)),
 		`{"format":"iblfake-state/1","buckets":{"x":{"k1":"one","k2":{"n":1}}},"sequences":{"x":9}}`)
 
 	clash := write("c.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"two\"}\n")
@@ -235,17 +236,17 @@ func TestFixtureMerge(t *testing.T) {
 
 func TestFixtureKeepsAFilledStore(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	c.createIssuer(t, "acme", "Already here")
-	before := exportJSON(t, c.srv.Server)
-	s, err := fake.New(fake.WithStore(c.srv.Store()), fake.WithFixture(fixtureDir+"small.yaml"))
+	c := faketest.NewClient(t)
+	c.CreateIssuer(t, "acme", "Already here")
+	before := exportJSON(t, c.Srv.Server)
+	s, err := fake.New(fake.WithStore(c.Srv.Store()), fake.WithFixture(fixtureDir+"small.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := exportJSON(t, s); !bytes.Equal(got, before) {
 		t.Fatal("a fixture replaced a store that already held state")
 	}
-	if _, err := fake.New(fake.WithStore(c.srv.Store()), fake.WithFixture(fixtureDir+"malformed.yaml")); err == nil {
+	if _, err := fake.New(fake.WithStore(c.Srv.Store()), fake.WithFixture(fixtureDir+"malformed.yaml")); err == nil {
 		t.Fatal("a malformed fixture was accepted over a filled store")
 	}
 }
@@ -275,21 +276,21 @@ func TestFixtureProgress(t *testing.T) {
 		}
 	}
 	st, _ := s.ExportState()
-	equal(t, "entries", len(st.Buckets["big"]), n)
-	equal(t, "an entity", string(st.Buckets["big"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
+	faketest.Equal(t, "entries", len(st.Buckets["big"]), n)
+	faketest.Equal(t, "an entity", string(st.Buckets["big"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
 }
 
 func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {
 	t.Parallel()
 	// A --db file reopened with the same --seed, or a fixture made by a
 	// fake with that seed: the generator must not hand out stored ids again.
-	first := newClient(t, fake.WithSeed(9))
-	a := first.createIssuer(t, "acme", "First")
-	srv, err := fake.New(fake.WithSeed(9), fake.WithStore(first.srv.Store()))
+	first := faketest.NewClient(t, fake.WithSeed(9))
+	a := first.CreateIssuer(t, "acme", "First")
+	srv, err := fake.New(fake.WithSeed(9), fake.WithStore(first.Srv.Store()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := httptestDo(t, srv, "POST", base("acme")+"issuers/", `{"name": "Second"}`)
+	rec := httptestDo(t, srv, "POST", faketest.Base("acme")+"issuers/", `{"name": "Second"}`)
 	var out struct {
 		Result struct {
 			EntityID string `json:"entityId"`
@@ -301,7 +302,7 @@ func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {
 	if out.Result.EntityID == a {
 		t.Fatalf("the reopened store's generator repeated id %s", a)
 	}
-	equal(t, "issuers", first.must(t, 200, "GET", base("acme")+"issuers/", nil).result(t)["count"], any(2.0))
+	faketest.Equal(t, "issuers", first.Must(t, 200, "GET", faketest.Base("acme")+"issuers/", nil).Result(t)["count"], any(2.0))
 }
 
 // httptestDo sends one JSON request to s's handler in-process and returns
@@ -310,7 +311,7 @@ func httptestDo(t *testing.T, s *fake.Server, method, path, body string) []byte 
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", testAuth)
+	req.Header.Set("Authorization", faketest.DefaultAuth)
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
 	if rec.Code != 200 {

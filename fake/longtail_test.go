@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/faketest"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -42,7 +43,7 @@ func tailRequest(t *testing.T, e spec.IndexEntry, tenant string) (path string, b
 // declared, the vendor-shaped 501.
 func TestEverySynthesizedOperationAnswers(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithSeed(11))
+	c := faketest.NewClient(t, fake.WithSeed(11))
 	idx, err := spec.LongTailIndex()
 	if err != nil {
 		t.Fatal(err)
@@ -57,19 +58,19 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 		return boolInt(a.Method == "DELETE") - boolInt(b.Method == "DELETE")
 	})
 	tiers := map[string]string{}
-	for _, row := range c.srv.Coverage() {
+	for _, row := range c.Srv.Coverage() {
 		tiers[row.OperationID] = row.Tier
 	}
 	for _, e := range idx {
 		path, body := tailRequest(t, e, "acme")
-		r := c.do(t, e.Method, path, body)
+		r := c.Do(t, e.Method, path, body)
 		counts[r.Status]++
 		want := 0
 		fmt.Sscan(e.OK, &want)
 		switch {
 		case e.Method == "DELETE" && tiers[e.ID] == fake.TierSynthesizedEcho && r.Status == 404:
 			// An item no create made: DRF's 404, nothing stored.
-			jsonEq(t, r.Body, `{"detail": "Not found."}`)
+			faketest.JSONEq(t, r.Body, `{"detail": "Not found."}`)
 		case e.OK == "" && r.Status != 501:
 			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize)", e.Method, path, e.ID, r.Status)
 		case e.OK != "" && r.Status != want:
@@ -85,20 +86,20 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 func TestSynthesizedAnswersAreDeterministic(t *testing.T) {
 	t.Parallel()
 	at := fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
-	a, b := newClient(t, fake.WithSeed(3), at), newClient(t, fake.WithSeed(3), at)
-	other := newClient(t, fake.WithSeed(4), at)
+	a, b := faketest.NewClient(t, fake.WithSeed(3), at), faketest.NewClient(t, fake.WithSeed(3), at)
+	other := faketest.NewClient(t, fake.WithSeed(4), at)
 	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
-	first := a.must(t, 200, "GET", path, nil).Raw
-	if again := a.must(t, 200, "GET", path, nil).Raw; string(again) != string(first) {
+	first := a.Must(t, 200, "GET", path, nil).Raw
+	if again := a.Must(t, 200, "GET", path, nil).Raw; string(again) != string(first) {
 		t.Errorf("two calls, two bodies:\n%s\n%s", first, again)
 	}
-	if restart := b.must(t, 200, "GET", path, nil).Raw; string(restart) != string(first) {
+	if restart := b.Must(t, 200, "GET", path, nil).Raw; string(restart) != string(first) {
 		t.Errorf("another fake with the same seed answered otherwise:\n%s\n%s", first, restart)
 	}
-	if seeded := other.must(t, 200, "GET", path, nil).Raw; string(seeded) == string(first) {
+	if seeded := other.Must(t, 200, "GET", path, nil).Raw; string(seeded) == string(first) {
 		t.Errorf("another seed, the same body: %s", first)
 	}
-	if tenant := a.must(t, 200, "GET", strings.Replace(path, "acme", "globex", 1), nil).Raw; string(tenant) == string(first) {
+	if tenant := a.Must(t, 200, "GET", strings.Replace(path, "acme", "globex", 1), nil).Raw; string(tenant) == string(first) {
 		t.Errorf("another tenant, the same body: %s", first)
 	}
 }
@@ -137,10 +138,10 @@ func tailResource(t *testing.T) (list, item spec.IndexEntry) {
 // values its own GET gives, for every field both answers have.
 func TestListItemsReadAsTheirItems(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithSeed(5), fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)))
+	c := faketest.NewClient(t, fake.WithSeed(5), fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)))
 	list, item := tailResource(t)
 	lp, _ := tailRequest(t, list, "acme")
-	page := c.must(t, 200, "GET", lp, nil).obj(t)
+	page := c.Must(t, 200, "GET", lp, nil).Obj(t)
 	results, _ := page["results"].([]any)
 	if len(results) == 0 {
 		t.Fatalf("GET %s: no results: %v", lp, page)
@@ -161,7 +162,7 @@ func TestListItemsReadAsTheirItems(t *testing.T) {
 	}
 	ip, _ := tailRequest(t, item, "acme")
 	ip = ip[:strings.LastIndex(strings.TrimSuffix(ip, "/"), "/")+1] + url.PathEscape(id) + "/"
-	alone := c.must(t, 200, "GET", ip, nil).obj(t)
+	alone := c.Must(t, 200, "GET", ip, nil).Obj(t)
 	same := 0
 	for k, v := range first {
 		if w, ok := alone[k]; ok {
@@ -174,7 +175,7 @@ func TestListItemsReadAsTheirItems(t *testing.T) {
 	if same == 0 {
 		t.Fatalf("the list item and %s share no field", ip)
 	}
-	again := c.must(t, 200, "GET", lp, nil).obj(t)
+	again := c.Must(t, 200, "GET", lp, nil).Obj(t)
 	if fmt.Sprint(again["count"]) != fmt.Sprint(page["count"]) {
 		t.Errorf("count %v then %v", page["count"], again["count"])
 	}
@@ -186,7 +187,7 @@ func TestListItemsReadAsTheirItems(t *testing.T) {
 // the state export.
 func TestSynthesizedWritesAreRemembered(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithSeed(9))
+	c := faketest.NewClient(t, fake.WithSeed(9))
 	// GET/POST .../connected-services/orgs/{org}/users/{user_id}/ and
 	// GET/PUT/PATCH/DELETE .../{id}/ below it.
 	idx, _ := spec.LongTailIndex()
@@ -209,11 +210,11 @@ func TestSynthesizedWritesAreRemembered(t *testing.T) {
 	}
 	cp, body := tailRequest(t, create, "acme")
 	obj, _ := body.(map[string]any)
-	created := c.must(t, 201, "POST", cp, obj)
+	created := c.Must(t, 201, "POST", cp, obj)
 	if created.Status != 201 && created.Status != 200 {
 		t.Fatalf("create: %d", created.Status)
 	}
-	got := created.obj(t)
+	got := created.Obj(t)
 	param := create.Path // the item path's parameter names the id property
 	for _, e := range itemOf(idx, create.Path) {
 		param = e.Path[strings.LastIndex(strings.TrimSuffix(e.Path, "/"), "{")+1 : len(e.Path)-2]
@@ -235,29 +236,29 @@ func TestSynthesizedWritesAreRemembered(t *testing.T) {
 	if strings.Contains(cp, "?") {
 		t.Skip("create path has a query")
 	}
-	readBack := c.must(t, 200, "GET", ip, nil).obj(t)
+	readBack := c.Must(t, 200, "GET", ip, nil).Obj(t)
 	for k, v := range obj {
 		if w, ok := readBack[k]; ok && fmt.Sprint(w) != fmt.Sprint(v) {
 			t.Errorf("read after create: %s=%v, want %v", k, w, v)
 		}
 	}
-	st, err := c.srv.ExportState()
+	st, err := c.Srv.ExportState()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Buckets["synth.records"]) == 0 {
 		t.Errorf("the remembered entity is not in the state export")
 	}
-	if ten, _ := c.srv.ExportTenantState("acme"); len(ten.Buckets["synth.records"]) == 0 {
+	if ten, _ := c.Srv.ExportTenantState("acme"); len(ten.Buckets["synth.records"]) == 0 {
 		t.Errorf("the remembered entity is not in acme's export")
 	}
-	if other, _ := c.srv.ExportTenantState("globex"); len(other.Buckets["synth.records"]) != 0 {
+	if other, _ := c.Srv.ExportTenantState("globex"); len(other.Buckets["synth.records"]) != 0 {
 		t.Errorf("globex's export holds acme's remembered entity")
 	}
 	_ = read
 	_ = update
-	c.must(t, statusOf(del), "DELETE", ip, nil)
-	c.must(t, 404, "GET", ip, nil)
+	c.Must(t, statusOf(del), "DELETE", ip, nil)
+	c.Must(t, 404, "GET", ip, nil)
 }
 
 func tailHasItem(idx []spec.IndexEntry, coll string) bool { return len(itemOf(idx, coll)) > 0 }
@@ -291,18 +292,18 @@ func firstOf(m map[string]any, keys ...string) any {
 // unchanged: code, example, dynamic and seed.
 func TestPreferSteering(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithSeed(2))
+	c := faketest.NewClient(t, fake.WithSeed(2))
 	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
-	base := c.must(t, 200, "GET", path, nil).Raw
-	c.must(t, 404, "GET", path, nil, "Prefer", "code=404")
-	c.must(t, 404, "GET", path+"?__code=404", nil)
-	d1 := c.must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
-	d2 := c.must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
+	base := c.Must(t, 200, "GET", path, nil).Raw
+	c.Must(t, 404, "GET", path, nil, "Prefer", "code=404")
+	c.Must(t, 404, "GET", path+"?__code=404", nil)
+	d1 := c.Must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
+	d2 := c.Must(t, 200, "GET", path, nil, "Prefer", "dynamic=true").Raw
 	if string(d1) == string(d2) {
 		t.Errorf("dynamic=true twice gave the same body")
 	}
-	s1 := c.must(t, 200, "GET", path, nil, "Prefer", "seed=77").Raw
-	s2 := c.must(t, 200, "GET", path+"?__seed=77", nil).Raw
+	s1 := c.Must(t, 200, "GET", path, nil, "Prefer", "seed=77").Raw
+	s2 := c.Must(t, 200, "GET", path+"?__seed=77", nil).Raw
 	if string(s1) != string(s2) || string(s1) == string(base) {
 		t.Errorf("seed=77 by header %s, by query %s, default %s", s1, s2, base)
 	}
@@ -325,7 +326,7 @@ func TestPreferSteering(t *testing.T) {
 				continue
 			}
 			p, _ := tailRequest(t, e, "acme")
-			r := c.must(t, 200, "GET", p, nil, "Prefer", "example="+name)
+			r := c.Must(t, 200, "GET", p, nil, "Prefer", "example="+name)
 			var got any
 			_ = json.Unmarshal(r.Raw, &got)
 			if fmt.Sprint(got) != fmt.Sprint(v) {
@@ -341,12 +342,12 @@ func TestPreferSteering(t *testing.T) {
 // operation with the vendor-shaped 501, and the coverage says so.
 func TestLongTailUnavailable(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithLongTail(fake.LongTailUnavailable))
-	r := c.must(t, 501, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
+	c := faketest.NewClient(t, fake.WithLongTail(fake.LongTailUnavailable))
+	r := c.Must(t, 501, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
 	if !strings.Contains(string(r.Raw), `"detail":"iblfake does not model`) {
 		t.Errorf("501 body %s", r.Raw)
 	}
-	cov := c.must(t, 200, "GET", "/_fake/coverage", nil).obj(t)
+	cov := c.Must(t, 200, "GET", "/_fake/coverage", nil).Obj(t)
 	tiers := cov["tiers"].(map[string]any)
 	if tiers["synthesized"] != nil || tiers["unavailable"].(float64) < 1000 {
 		t.Errorf("tiers %v", tiers)
@@ -361,19 +362,19 @@ func TestLongTailUnavailable(t *testing.T) {
 // DRF's 405 with Allow; the journal records the tier.
 func TestLongTailAuthAndMethods(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
-	c.must(t, 401, "GET", path, nil, "Authorization", "")
-	r := c.must(t, 405, "PATCH", path, nil)
+	c.Must(t, 401, "GET", path, nil, "Authorization", "")
+	r := c.Must(t, 405, "PATCH", path, nil)
 	if !strings.Contains(r.Header.Get("Allow"), "GET") {
 		t.Errorf("Allow = %q", r.Header.Get("Allow"))
 	}
-	c.must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil, "Authorization", "")
-	entries := c.srv.Journal().Entries()
+	c.Must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil, "Authorization", "")
+	entries := c.Srv.Journal().Entries()
 	if last := entries[len(entries)-1]; last.Tier != fake.TierSynthesized && last.Tier != fake.TierSynthesizedEcho {
 		t.Errorf("journal tier %q", last.Tier)
 	}
-	c.must(t, 301, "GET", strings.TrimSuffix(path, "/"), nil)
+	c.Must(t, 301, "GET", strings.TrimSuffix(path, "/"), nil)
 }
 
 func boolInt(b bool) int {
@@ -391,9 +392,9 @@ func TestScenarioPrefer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, fake.WithScenarioDefinition(sc, true))
-	c.must(t, 404, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
-	c.must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil)
+	c := faketest.NewClient(t, fake.WithScenarioDefinition(sc, true))
+	c.Must(t, 404, "GET", "/api/ai-account/connected-services/orgs/acme/users/bob/", nil)
+	c.Must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil)
 }
 
 // answerReadOnly are the properties the lowest 2xx answer of e declares

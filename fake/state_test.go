@@ -4,59 +4,47 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/faketest"
 )
-
-// backends are the store backends every state test runs on.
-var backends = map[string]func(t *testing.T) store.Backend{
-	"memory": func(*testing.T) store.Backend { return store.NewMemory() },
-	"bolt": func(t *testing.T) store.Backend {
-		b, err := store.OpenBolt(filepath.Join(t.TempDir(), "state.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	},
-}
 
 // seedState fills org "acme" and org "beta" through the vendor API,
 // including deletions (so sequences run ahead of the keys) and a revocation.
-func seedState(t *testing.T, c *client) (cred string) {
+func seedState(t *testing.T, c *faketest.Client) (cred string) {
 	t.Helper()
-	iss := c.createIssuer(t, "acme", "Acme <University> & Co")
-	cred = c.createCredential(t, "acme", iss, "Data Science", map[string]any{"courses": []string{"course-v1:acme+DS1+2024"}})
-	gone := c.createCredential(t, "acme", iss, "Dropped", nil)
-	c.must(t, 200, "DELETE", base("acme")+gone, nil)
+	iss := c.CreateIssuer(t, "acme", "Acme <University> & Co")
+	cred = c.CreateCredential(t, "acme", iss, "Data Science", map[string]any{"courses": []string{"course-v1:acme+DS1+2024"}})
+	gone := c.CreateCredential(t, "acme", iss, "Dropped", nil)
+	c.Must(t, 200, "DELETE", faketest.Base("acme")+gone, nil)
 	for i := 0; i < 3; i++ {
-		c.issue(t, "acme", cred, fmt.Sprintf("user%d", i), nil)
+		c.Issue(t, "acme", cred, fmt.Sprintf("user%d", i), nil)
 	}
-	a := c.issue(t, "acme", cred, "leaver", nil)
-	c.revoke(t, "acme", a, "left the program")
-	biss := c.createIssuer(t, "beta", "Beta")
-	c.createCredential(t, "beta", biss, "Beta badge", nil)
+	a := c.Issue(t, "acme", cred, "leaver", nil)
+	c.Revoke(t, "acme", a, "left the program")
+	biss := c.CreateIssuer(t, "beta", "Beta")
+	c.CreateCredential(t, "beta", biss, "Beta badge", nil)
 	return cred
 }
 
 func TestStateExportResetImport(t *testing.T) {
 	t.Parallel()
-	for name, open := range backends {
+	for name, open := range faketest.Backends {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(t, fake.WithStore(open(t)))
+			c := faketest.NewClient(t, fake.WithStore(open(t)))
 			cred := seedState(t, c)
-			detail := c.must(t, 200, "GET", base("acme")+cred, nil).Raw
-			list := c.must(t, 200, "GET", base("acme")+cred+"/assertions/?include_revoked=true", nil).Raw
+			detail := c.Must(t, 200, "GET", faketest.Base("acme")+cred, nil).Raw
+			list := c.Must(t, 200, "GET", faketest.Base("acme")+cred+"/assertions/?include_revoked=true", nil).Raw
 
-			exported := c.must(t, 200, "GET", "/_fake/state", nil).Raw
+			exported := c.Must(t, 200, "GET", "/_fake/state", nil).Raw
 			var st state.State
 			if err := json.Unmarshal(exported, &st); err != nil {
 				t.Fatal(err)
 			}
-			equal(t, "format", st.Format, state.Format)
+			faketest.Equal(t, "format", st.Format, state.Format)
 			if st.Sequences["cred.credentials"] != 3 {
 				t.Errorf("sequences[cred.credentials]=%d, want 3 (one deleted)", st.Sequences["cred.credentials"])
 			}
@@ -64,32 +52,32 @@ func TestStateExportResetImport(t *testing.T) {
 				t.Errorf("%d assertions exported, want 4", n)
 			}
 
-			c.must(t, 200, "POST", "/_fake/reset", nil)
-			equal(t, "state after reset", string(c.must(t, 200, "GET", "/_fake/state", nil).Raw),
+			c.Must(t, 200, "POST", "/_fake/reset", nil)
+			faketest.Equal(t, "state after reset", string(c.Must(t, 200, "GET", "/_fake/state", nil).Raw),
 				`{"format":"iblfake-state/1","buckets":{},"sequences":{}}`)
-			c.must(t, 404, "GET", base("acme")+cred, nil)
+			c.Must(t, 404, "GET", faketest.Base("acme")+cred, nil)
 
-			r := c.must(t, 200, "PUT", "/_fake/state", rawBody{contentType: "application/json", data: string(exported)})
-			jsonEq(t, r.Body, fmt.Sprintf(`{"imported":true,"buckets":%d,"keys":%d}`, len(st.Buckets), countKeys(st)))
+			r := c.Must(t, 200, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json", Data: string(exported)})
+			faketest.JSONEq(t, r.Body, fmt.Sprintf(`{"imported":true,"buckets":%d,"keys":%d}`, len(st.Buckets), countKeys(st)))
 
-			if again := c.must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(again, exported) {
+			if again := c.Must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(again, exported) {
 				t.Fatalf("export after import differs:\n got %s\nwant %s", again, exported)
 			}
-			equal(t, "credential after import", string(c.must(t, 200, "GET", base("acme")+cred, nil).Raw), string(detail))
-			equal(t, "assertion list after import",
-				string(c.must(t, 200, "GET", base("acme")+cred+"/assertions/?include_revoked=true", nil).Raw), string(list))
+			faketest.Equal(t, "credential after import", string(c.Must(t, 200, "GET", faketest.Base("acme")+cred, nil).Raw), string(detail))
+			faketest.Equal(t, "assertion list after import",
+				string(c.Must(t, 200, "GET", faketest.Base("acme")+cred+"/assertions/?include_revoked=true", nil).Raw), string(list))
 
 			// Sequences came back too: a new assertion neither collides with
 			// nor hides an imported one.
-			c.issue(t, "acme", cred, "newcomer", nil)
-			env := c.must(t, 200, "GET", base("acme")+cred+"/assertions/?include_revoked=true", nil).obj(t)
+			c.Issue(t, "acme", cred, "newcomer", nil)
+			env := c.Must(t, 200, "GET", faketest.Base("acme")+cred+"/assertions/?include_revoked=true", nil).Obj(t)
 			if n := env["count"]; n != float64(5) {
 				t.Errorf("count after a new assertion=%v, want 5", n)
 			}
 
 			// Importing over existing state replaces all of it, sequences too.
-			c.must(t, 200, "PUT", "/_fake/state", rawBody{contentType: "application/json", data: string(exported)})
-			if again := c.must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(again, exported) {
+			c.Must(t, 200, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json", Data: string(exported)})
+			if again := c.Must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(again, exported) {
 				t.Fatalf("export after import over existing state differs:\n got %s\nwant %s", again, exported)
 			}
 		})
@@ -99,26 +87,26 @@ func TestStateExportResetImport(t *testing.T) {
 // TestStateAcrossBackends moves a memory fake's state into a bbolt one.
 func TestStateAcrossBackends(t *testing.T) {
 	t.Parallel()
-	mem := newClient(t)
+	mem := faketest.NewClient(t)
 	cred := seedState(t, mem)
-	exported := mem.must(t, 200, "GET", "/_fake/state", nil).Raw
+	exported := mem.Must(t, 200, "GET", "/_fake/state", nil).Raw
 
-	disk := newClient(t, fake.WithStore(backends["bolt"](t)))
-	disk.must(t, 200, "PUT", "/_fake/state", rawBody{contentType: "application/json", data: string(exported)})
-	if got := disk.must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(got, exported) {
+	disk := faketest.NewClient(t, fake.WithStore(faketest.Backends["bolt"](t)))
+	disk.Must(t, 200, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json", Data: string(exported)})
+	if got := disk.Must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(got, exported) {
 		t.Fatalf("bolt export differs from memory export:\n got %s\nwant %s", got, exported)
 	}
-	equal(t, "credential", string(disk.must(t, 200, "GET", base("acme")+cred, nil).Raw),
-		string(mem.must(t, 200, "GET", base("acme")+cred, nil).Raw))
+	faketest.Equal(t, "credential", string(disk.Must(t, 200, "GET", faketest.Base("acme")+cred, nil).Raw),
+		string(mem.Must(t, 200, "GET", faketest.Base("acme")+cred, nil).Raw))
 }
 
 func TestStateImportRefusals(t *testing.T) {
 	t.Parallel()
-	for name, open := range backends {
+	for name, open := range faketest.Backends {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(t, fake.WithStore(open(t)))
+			c := faketest.NewClient(t, fake.WithStore(open(t)))
 			seedState(t, c)
-			before := c.must(t, 200, "GET", "/_fake/state", nil).Raw
+			before := c.Must(t, 200, "GET", "/_fake/state", nil).Raw
 			for _, tc := range []struct{ name, body, want string }{
 				{"NotJSON", `{"buckets":`, `{"detail":"JSON parse error - unexpected EOF"}`},
 				{"UnknownField", `{"bucket":{}}`, `{"detail":"JSON parse error - json: unknown field \"bucket\""}`},
@@ -128,12 +116,12 @@ func TestStateImportRefusals(t *testing.T) {
 					`{"buckets":["b/\"k\": a value must be a JSON object, array or string"]}`},
 				{"EmptyKey", `{"buckets":{"b":{"":"v"}}}`, `{"buckets":["Bucket \"b\" has an empty key."]}`},
 			} {
-				r := c.must(t, 400, "PUT", "/_fake/state", rawBody{contentType: "application/json", data: tc.body})
+				r := c.Must(t, 400, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json", Data: tc.body})
 				if string(r.Raw) != tc.want {
 					t.Errorf("%s: body=%s, want %s", tc.name, r.Raw, tc.want)
 				}
 			}
-			if after := c.must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(after, before) {
+			if after := c.Must(t, 200, "GET", "/_fake/state", nil).Raw; !bytes.Equal(after, before) {
 				t.Errorf("a refused import changed the state")
 			}
 		})
@@ -145,9 +133,9 @@ func TestStateImportRefusals(t *testing.T) {
 func TestStateValueEncoding(t *testing.T) {
 	t.Parallel()
 	b := store.NewMemory()
-	c := newClient(t, fake.WithStore(b))
+	c := faketest.NewClient(t, fake.WithStore(b))
 	body := `{"buckets":{"x":{"a\u0000001":"id-1","obj":{"k":[1,"<&>"]},"quoted":"\"s\"","num":"42","sp":"{ \"a\": 1 }"}},"sequences":{"x":7}}`
-	c.must(t, 200, "PUT", "/_fake/state", rawBody{contentType: "application/json", data: body})
+	c.Must(t, 200, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json", Data: body})
 	want := map[string]string{"a\x00001": "id-1", "obj": `{"k":[1,"<&>"]}`, "quoted": `"s"`, "num": "42", "sp": `{ "a": 1 }`}
 	if err := b.View(func(tx store.Tx) error {
 		for k, v := range want {
@@ -159,7 +147,7 @@ func TestStateValueEncoding(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	equal(t, "export", string(c.must(t, 200, "GET", "/_fake/state", nil).Raw),
+	faketest.Equal(t, "export", string(c.Must(t, 200, "GET", "/_fake/state", nil).Raw),
 		`{"format":"iblfake-state/1","buckets":{"x":{"a\u0000001":"id-1","num":"42","obj":{"k":[1,"<&>"]},"quoted":"\"s\"","sp":"{ \"a\": 1 }"}},"sequences":{"x":7}}`)
 }
 

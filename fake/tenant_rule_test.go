@@ -7,18 +7,19 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/journal"
+	"github.com/iblfake/iblfake/internal/faketest"
 )
 
 // keyed starts a fake on each backend with keys a (orgA), b (orgB), two
 // (orgA and orgB) and dm (a DM admin), and runs f with a client per key.
-func keyed(t *testing.T, f func(t *testing.T, as func(key string) *client)) {
-	for name, open := range backends {
+func keyed(t *testing.T, f func(t *testing.T, as func(key string) *faketest.Client)) {
+	for name, open := range faketest.Backends {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(t, fake.WithStore(open(t)), fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"),
+			c := faketest.NewClient(t, fake.WithStore(open(t)), fake.WithAPIKey("a", "orgA"), fake.WithAPIKey("b", "orgB"),
 				fake.WithAPIKey("two", "orgA", "orgB"), fake.WithAPIKey("dm", fake.DMAdmin))
-			f(t, func(key string) *client {
+			f(t, func(key string) *faketest.Client {
 				k := *c
-				k.auth = "Token " + key
+				k.Auth = "Token " + key
 				return &k
 			})
 		})
@@ -32,43 +33,43 @@ func keyed(t *testing.T, f func(t *testing.T, as func(key string) *client)) {
 // PATCH as for POST, and a key that may touch several orgs must name one.
 func TestTenantlessLongTailWritesBelongToTheKeysOrg(t *testing.T) {
 	t.Parallel()
-	keyed(t, func(t *testing.T, as func(string) *client) {
+	keyed(t, func(t *testing.T, as func(string) *faketest.Client) {
 		a, b, two, dm := as("a"), as("b"), as("two"), as("dm")
 		group := "/api/core/rbac/groups/"
 
 		// A create names orgA in its body; the documented retrieve, which
 		// names no tenant, is orgA's for key a.
-		created := a.must(t, 201, "POST", group, map[string]any{"name": "orgA payroll admins", "description": "SECRET-orgA", "platform_key": "orgA", "unique_id": "ga"}).obj(t)
+		created := a.Must(t, 201, "POST", group, map[string]any{"name": "orgA payroll admins", "description": "SECRET-orgA", "platform_key": "orgA", "unique_id": "ga"}).Obj(t)
 		id := jsonNumber(t, created["id"])
-		got := a.must(t, 200, "GET", group+id+"/", nil).obj(t)
+		got := a.Must(t, 200, "GET", group+id+"/", nil).Obj(t)
 		if got["description"] != "SECRET-orgA" {
 			t.Fatalf("key a reads its own group as %v, want its description", got)
 		}
 		// Key b, bound to orgB, addresses orgB: orgA's group is not there.
-		if r := b.do(t, "GET", group+id+"/", nil); strings.Contains(string(r.Raw), "SECRET-orgA") {
+		if r := b.Do(t, "GET", group+id+"/", nil); strings.Contains(string(r.Raw), "SECRET-orgA") {
 			t.Fatalf("key b read orgA's group: %d %s", r.Status, r.Raw)
 		}
 		// A write whose body names orgA is refused for key b, whatever
 		// the method.
 		for _, m := range []string{"PUT", "PATCH"} {
-			r := b.do(t, m, group+id+"/", map[string]any{"name": "x", "description": "written by orgB", "platform_key": "orgA"})
+			r := b.Do(t, m, group+id+"/", map[string]any{"name": "x", "description": "written by orgB", "platform_key": "orgA"})
 			if r.Status != 403 {
 				t.Errorf("%s by key b naming orgA = %d %s, want 403", m, r.Status, r.Raw)
 			}
 		}
 		// Key b's tenant-less PATCH of the same id writes orgB's, not orgA's.
-		b.do(t, "PATCH", group+id+"/", map[string]any{"description": "written by orgB"})
-		if got := a.must(t, 200, "GET", group+id+"/", nil).obj(t); got["description"] != "SECRET-orgA" {
+		b.Do(t, "PATCH", group+id+"/", map[string]any{"description": "written by orgB"})
+		if got := a.Must(t, 200, "GET", group+id+"/", nil).Obj(t); got["description"] != "SECRET-orgA" {
 			t.Fatalf("orgA's group after key b's PATCH: %v", got)
 		}
 		// A key of several orgs, and a DM admin, must name the tenant.
-		for _, k := range []*client{two, dm} {
-			r := k.do(t, "GET", group+id+"/", nil)
+		for _, k := range []*faketest.Client{two, dm} {
+			r := k.Do(t, "GET", group+id+"/", nil)
 			if r.Status != 400 {
 				t.Fatalf("tenant-less read by a key of several orgs = %d %s, want 400", r.Status, r.Raw)
 			}
-			jsonEq(t, r.Body, `{"platform_key": ["This field is required."]}`)
-			if got := k.must(t, 200, "GET", group+id+"/?platform_key=orgA", nil).obj(t); got["description"] != "SECRET-orgA" {
+			faketest.JSONEq(t, r.Body, `{"platform_key": ["This field is required."]}`)
+			if got := k.Must(t, 200, "GET", group+id+"/?platform_key=orgA", nil).Obj(t); got["description"] != "SECRET-orgA" {
 				t.Errorf("read naming orgA: %v", got)
 			}
 		}
@@ -91,17 +92,17 @@ func TestTenantlessRequestsWithoutKeysAreTheDefaultTenants(t *testing.T) {
 		opts   []fake.Option
 		tenant string
 	}{{nil, "main"}, {[]fake.Option{fake.WithDefaultTenant("acme")}, "acme"}} {
-		c := newClient(t, tc.opts...)
+		c := faketest.NewClient(t, tc.opts...)
 		roles := "/api/core/rbac/roles/"
-		mine := c.must(t, 201, "POST", roles, map[string]any{"name": "Reviewer", "platform_key": tc.tenant}).obj(t)
-		other := c.must(t, 201, "POST", roles, map[string]any{"name": "Elsewhere", "platform_key": "other"}).obj(t)
-		if got := c.must(t, 200, "GET", roles+jsonNumber(t, mine["id"])+"/", nil).obj(t); got["name"] != "Reviewer" {
+		mine := c.Must(t, 201, "POST", roles, map[string]any{"name": "Reviewer", "platform_key": tc.tenant}).Obj(t)
+		other := c.Must(t, 201, "POST", roles, map[string]any{"name": "Elsewhere", "platform_key": "other"}).Obj(t)
+		if got := c.Must(t, 200, "GET", roles+jsonNumber(t, mine["id"])+"/", nil).Obj(t); got["name"] != "Reviewer" {
 			t.Errorf("tenant-less read of %s's role: %v", tc.tenant, got)
 		}
-		if r := c.do(t, "GET", roles+jsonNumber(t, other["id"])+"/", nil); strings.Contains(string(r.Raw), "Elsewhere") {
+		if r := c.Do(t, "GET", roles+jsonNumber(t, other["id"])+"/", nil); strings.Contains(string(r.Raw), "Elsewhere") {
 			t.Errorf("tenant-less read found another tenant's role: %s", r.Raw)
 		}
-		if e := c.srv.Journal().Entries(); e[len(e)-1].Tenant != tc.tenant {
+		if e := c.Srv.Journal().Entries(); e[len(e)-1].Tenant != tc.tenant {
 			t.Errorf("journal tenant %q, want %q", e[len(e)-1].Tenant, tc.tenant)
 		}
 		st := exportOf(t, c, "")
@@ -117,12 +118,12 @@ func TestTenantlessRequestsWithoutKeysAreTheDefaultTenants(t *testing.T) {
 // parameter {key} refuse a key bound to another org, as {org} does.
 func TestATenantPathParameterNamedKey(t *testing.T) {
 	t.Parallel()
-	keyed(t, func(t *testing.T, as func(string) *client) {
-		if r := as("b").do(t, "GET", "/api/reports/platforms/orgA/", nil); r.Status != 403 {
+	keyed(t, func(t *testing.T, as func(string) *faketest.Client) {
+		if r := as("b").Do(t, "GET", "/api/reports/platforms/orgA/", nil); r.Status != 403 {
 			t.Errorf("key b on orgA's {key} = %d %s, want 403", r.Status, r.Raw)
 		}
-		as("a").must(t, 200, "GET", "/api/reports/platforms/orgA/", nil)
-		if e := as("a").srv.Journal().Entries(); e[len(e)-1].Tenant != "orgA" {
+		as("a").Must(t, 200, "GET", "/api/reports/platforms/orgA/", nil)
+		if e := as("a").Srv.Journal().Entries(); e[len(e)-1].Tenant != "orgA" {
 			t.Errorf("journal tenant %q, want orgA", e[len(e)-1].Tenant)
 		}
 	})
@@ -132,20 +133,20 @@ func TestATenantPathParameterNamedKey(t *testing.T) {
 // so org%41 is orgA, on modelled routes and the long tail alike.
 func TestAPercentEncodedOrgIsTheOrg(t *testing.T) {
 	t.Parallel()
-	keyed(t, func(t *testing.T, as func(string) *client) {
+	keyed(t, func(t *testing.T, as func(string) *faketest.Client) {
 		a := as("a")
-		a.must(t, 200, "POST", "/api/credentials/orgs/orgA/users/admin/issuers/", map[string]any{"name": "Encoded"})
-		list := a.must(t, 200, "GET", "/api/credentials/orgs/org%41/users/admin/issuers/", nil)
+		a.Must(t, 200, "POST", "/api/credentials/orgs/orgA/users/admin/issuers/", map[string]any{"name": "Encoded"})
+		list := a.Must(t, 200, "GET", "/api/credentials/orgs/org%41/users/admin/issuers/", nil)
 		if !strings.Contains(string(list.Raw), "Encoded") {
 			t.Errorf("orgA's issuers read as org%%41: %s", list.Raw)
 		}
 		for _, p := range []string{"/api/credentials/orgs/org%41/users/admin/issuers/", "/api/ai-bot/v1/bots/org%41/bot-commands/1/"} {
-			if r := as("b").do(t, "GET", p, nil); r.Status != 403 {
+			if r := as("b").Do(t, "GET", p, nil); r.Status != 403 {
 				t.Errorf("key b on %s = %d, want 403", p, r.Status)
 			}
 		}
-		a.must(t, 200, "GET", "/api/ai-bot/v1/bots/org%41/bot-commands/1/", nil)
-		if e := a.srv.Journal().Entries(); e[len(e)-1].Tenant != "orgA" {
+		a.Must(t, 200, "GET", "/api/ai-bot/v1/bots/org%41/bot-commands/1/", nil)
+		if e := a.Srv.Journal().Entries(); e[len(e)-1].Tenant != "orgA" {
 			t.Errorf("journal tenant %q, want orgA", e[len(e)-1].Tenant)
 		}
 	})
@@ -157,20 +158,20 @@ func TestAPercentEncodedOrgIsTheOrg(t *testing.T) {
 // characters.
 func TestDeletingAnIDNoCreateMadeStoresNothing(t *testing.T) {
 	t.Parallel()
-	for name, open := range backends {
+	for name, open := range faketest.Backends {
 		t.Run(name, func(t *testing.T) {
-			c := newClient(t, fake.WithStore(open(t)))
+			c := faketest.NewClient(t, fake.WithStore(open(t)))
 			base := "/api/ai-bot/v1/bots/acme/bot-commands/"
 			history := "/api/ai-analytics/orgs/acme/users/u1/chat-history/"
 			for _, p := range []string{base + "7/", history + "never-made/"} {
-				r := c.do(t, "DELETE", p, nil)
+				r := c.Do(t, "DELETE", p, nil)
 				if r.Status != 404 {
 					t.Fatalf("DELETE %s = %d %s, want 404", p, r.Status, r.Raw)
 				}
-				jsonEq(t, r.Body, `{"detail": "Not found."}`)
+				faketest.JSONEq(t, r.Body, `{"detail": "Not found."}`)
 			}
 			long := strings.Repeat("z", 256)
-			r := c.do(t, "DELETE", history+long+"/", nil)
+			r := c.Do(t, "DELETE", history+long+"/", nil)
 			if r.Status != 400 || !strings.Contains(string(r.Raw), "Ensure this field has no more than 255 characters.") {
 				t.Fatalf("DELETE of a 256-character id = %d %s, want 400 on the parameter", r.Status, r.Raw)
 			}
@@ -178,10 +179,10 @@ func TestDeletingAnIDNoCreateMadeStoresNothing(t *testing.T) {
 				t.Fatalf("stored %d records for deletes of ids nobody made", len(st.Buckets["synth.records"]))
 			}
 			// A created one is deleted once, then gone.
-			created := c.must(t, 201, "POST", base, map[string]any{"bot": 1, "command": "start", "mentor": 2}).obj(t)
+			created := c.Must(t, 201, "POST", base, map[string]any{"bot": 1, "command": "start", "mentor": 2}).Obj(t)
 			id := jsonNumber(t, created["id"])
-			c.must(t, 204, "DELETE", base+id+"/", nil)
-			c.must(t, 404, "DELETE", base+id+"/", nil)
+			c.Must(t, 204, "DELETE", base+id+"/", nil)
+			c.Must(t, 404, "DELETE", base+id+"/", nil)
 		})
 	}
 }
@@ -191,15 +192,15 @@ func TestDeletingAnIDNoCreateMadeStoresNothing(t *testing.T) {
 // of negative ids.
 func TestASynthesizedPagePastTheLastIsDRFs404(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	for _, page := range []string{"3", "9223372036854775807", "4611686018427387904"} {
-		r := c.do(t, "GET", "/api/ai-media/orgs/acme/users/alice/veo/videos/?page_size=100&page="+page, nil)
+		r := c.Do(t, "GET", "/api/ai-media/orgs/acme/users/alice/veo/videos/?page_size=100&page="+page, nil)
 		if r.Status != 404 {
 			t.Fatalf("page %s = %d %.200s, want 404", page, r.Status, r.Raw)
 		}
-		jsonEq(t, r.Body, `{"detail": "Invalid page."}`)
+		faketest.JSONEq(t, r.Body, `{"detail": "Invalid page."}`)
 	}
-	c.must(t, 200, "GET", "/api/ai-media/orgs/acme/users/alice/veo/videos/?page_size=100&page=1", nil)
+	c.Must(t, 200, "GET", "/api/ai-media/orgs/acme/users/alice/veo/videos/?page_size=100&page=1", nil)
 }
 
 // jsonNumber is a JSON id as a path segment.
@@ -219,10 +220,10 @@ func jsonNumber(t *testing.T, v any) string {
 // journaled with the first MaxEntryText bytes of it.
 func TestTheJournalKeepsBoundedQueries(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	q := strings.Repeat("a", 300<<10)
-	c.do(t, "GET", "/api/core/heartbeat/celery-beat/?x="+q, nil)
-	e := c.srv.Journal().Entries()
+	c.Do(t, "GET", "/api/core/heartbeat/celery-beat/?x="+q, nil)
+	e := c.Srv.Journal().Entries()
 	if last := e[len(e)-1]; len(last.Query) > journal.MaxEntryText || !strings.HasPrefix(last.Query, "x=aaa") {
 		t.Fatalf("journal kept %d bytes of the query", len(last.Query))
 	}

@@ -14,28 +14,29 @@ import (
 	"github.com/iblfake/iblfake/fake/credentials"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/faketest"
 )
 
 // seedEveryBucket fills org "demo" (the demo tenant) and org "acme"
 // (through the API, with what the demo does not make: images, credential
 // group assignments still pending) so that every bucket holds entries.
-func seedEveryBucket(t *testing.T, c *client) {
+func seedEveryBucket(t *testing.T, c *faketest.Client) {
 	t.Helper()
 	seedState(t, c) // acme and beta credentials
-	iss := c.createIssuer(t, "acme", "Acme")
-	cred := c.createCredential(t, "acme", iss, "Cohort Badge", nil)
-	seedDirectory(t, c, "acme")
-	c.must(t, 200, "POST", base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
-	c.must(t, 200, "POST", base("acme")+"assignments/users/", map[string]any{"credential_id": cred, "user_ids": []int{7}})
-	c.must(t, 200, "POST", base("acme")+"images/", multipartBody(t, "image", "logo.png", pngBytes(t, 2, 2), "name", "Logo"))
-	c.must(t, 201, "POST", base("acme")+"provider-config/", accredible())
-	c.must(t, 201, "POST", base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
+	iss := c.CreateIssuer(t, "acme", "Acme")
+	cred := c.CreateCredential(t, "acme", iss, "Cohort Badge", nil)
+	faketest.SeedCredentialGroups(t, c, "acme")
+	c.Must(t, 200, "POST", faketest.Base("acme")+"assignments/groups/", map[string]any{"credential_id": cred, "group_ids": []string{"cohort"}})
+	c.Must(t, 200, "POST", faketest.Base("acme")+"assignments/users/", map[string]any{"credential_id": cred, "user_ids": []int{7}})
+	c.Must(t, 200, "POST", faketest.Base("acme")+"images/", faketest.MultipartBody(t, "image", "logo.png", faketest.PNGBytes(t, 2, 2), "name", "Logo"))
+	c.Must(t, 201, "POST", faketest.Base("acme")+"provider-config/", faketest.Accredible())
+	c.Must(t, 201, "POST", faketest.Base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
 }
 
-func exportOf(t *testing.T, c *client, query string) state.State {
+func exportOf(t *testing.T, c *faketest.Client, query string) state.State {
 	t.Helper()
 	var st state.State
-	if err := json.Unmarshal(c.must(t, 200, "GET", "/_fake/state"+query, nil).Raw, &st); err != nil {
+	if err := json.Unmarshal(c.Must(t, 200, "GET", "/_fake/state"+query, nil).Raw, &st); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -46,7 +47,7 @@ func exportOf(t *testing.T, c *client, query string) state.State {
 // missing from every per-tenant export.
 func TestEveryBucketHasATenantScope(t *testing.T) {
 	t.Parallel()
-	c := newClient(t, fake.WithDemo(), fake.WithSeed(3))
+	c := faketest.NewClient(t, fake.WithDemo(), fake.WithSeed(3))
 	seedEveryBucket(t, c)
 	scopes := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
 	st := exportOf(t, c, "")
@@ -65,12 +66,12 @@ func TestEveryBucketHasATenantScope(t *testing.T) {
 // the others as they were.
 func TestTenantStateExportImport(t *testing.T) {
 	t.Parallel()
-	for name, open := range backends {
+	for name, open := range faketest.Backends {
 		t.Run(name, func(t *testing.T) {
 			// A frozen clock: the seeded group assignment must stay pending
 			// (on a moving clock it is processed GroupAssignmentDelay later,
 			// mid-test on a loaded machine, and acme's state would move).
-			c := newClient(t, fake.WithStore(open(t)), fake.WithDemo(), fake.WithSeed(3), fake.WithClockAt(time.Now()))
+			c := faketest.NewClient(t, fake.WithStore(open(t)), fake.WithDemo(), fake.WithSeed(3), fake.WithClockAt(time.Now()))
 			seedEveryBucket(t, c)
 			full := exportOf(t, c, "")
 
@@ -78,8 +79,8 @@ func TestTenantStateExportImport(t *testing.T) {
 			union := map[string]map[string]json.RawMessage{}
 			for _, tenant := range []string{"acme", "beta", "demo"} {
 				st := exportOf(t, c, "?tenant="+tenant)
-				equal(t, "tenant field", st.Tenant, tenant)
-				equal(t, tenant+" sequences", st.Sequences, full.Sequences)
+				faketest.Equal(t, "tenant field", st.Tenant, tenant)
+				faketest.Equal(t, tenant+" sequences", st.Sequences, full.Sequences)
 				for b, items := range st.Buckets {
 					if union[b] == nil {
 						union[b] = map[string]json.RawMessage{}
@@ -105,15 +106,15 @@ func TestTenantStateExportImport(t *testing.T) {
 
 			// Snapshot acme, change acme and demo, restore acme.
 			acme := exportOf(t, c, "?tenant=acme")
-			iss := c.createIssuer(t, "acme", "After the snapshot")
-			c.createIssuer(t, "demo", "Demo, after the snapshot")
+			iss := c.CreateIssuer(t, "acme", "After the snapshot")
+			c.CreateIssuer(t, "demo", "Demo, after the snapshot")
 			demoBefore := exportOf(t, c, "?tenant=demo")
-			res := c.must(t, 200, "PUT", "/_fake/state", acme).obj(t)
-			equal(t, "imported", res["imported"], any(true))
-			c.must(t, 404, "GET", base("acme")+"issuers/"+iss, nil)
+			res := c.Must(t, 200, "PUT", "/_fake/state", acme).Obj(t)
+			faketest.Equal(t, "imported", res["imported"], any(true))
+			c.Must(t, 404, "GET", faketest.Base("acme")+"issuers/"+iss, nil)
 			after := exportOf(t, c, "?tenant=acme")
-			equal(t, "acme restored", after.Buckets, acme.Buckets)
-			equal(t, "demo untouched", exportOf(t, c, "?tenant=demo").Buckets, demoBefore.Buckets)
+			faketest.Equal(t, "acme restored", after.Buckets, acme.Buckets)
+			faketest.Equal(t, "demo untouched", exportOf(t, c, "?tenant=demo").Buckets, demoBefore.Buckets)
 			// Sequences never go back: the issuer made after the snapshot
 			// keeps its number, so a new one cannot reuse it.
 			if got := exportOf(t, c, "").Sequences["cred.issuers"]; got <= acme.Sequences["cred.issuers"] {
@@ -121,15 +122,15 @@ func TestTenantStateExportImport(t *testing.T) {
 			}
 			// ?tenant= on PUT names the tenant of a document without one.
 			acme.Tenant = ""
-			c.must(t, 200, "PUT", "/_fake/state?tenant=acme", acme)
-			equal(t, "acme restored by query", exportOf(t, c, "?tenant=acme").Buckets, after.Buckets)
+			c.Must(t, 200, "PUT", "/_fake/state?tenant=acme", acme)
+			faketest.Equal(t, "acme restored by query", exportOf(t, c, "?tenant=acme").Buckets, after.Buckets)
 		})
 	}
 }
 
 func TestTenantStateImportRefusals(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := faketest.NewClient(t)
 	seedState(t, c)
 	before := exportOf(t, c, "")
 	acme := exportOf(t, c, "?tenant=acme")
@@ -140,7 +141,7 @@ func TestTenantStateImportRefusals(t *testing.T) {
 	mixed.Buckets = maps.Clone(acme.Buckets)
 	mixed.Buckets["cred.issuers"] = maps.Clone(acme.Buckets["cred.issuers"])
 	maps.Copy(mixed.Buckets["cred.issuers"], beta.Buckets["cred.issuers"])
-	r := c.must(t, 400, "PUT", "/_fake/state", mixed).obj(t)
+	r := c.Must(t, 400, "PUT", "/_fake/state", mixed).Obj(t)
 	if msg := jsonOf(t, r["buckets"]); !contains(msg, `is not tenant \"acme\"'s`) {
 		t.Errorf("refusal %s does not say whose entry it is", msg)
 	}
@@ -148,7 +149,7 @@ func TestTenantStateImportRefusals(t *testing.T) {
 	dangling := acme
 	dangling.Buckets = maps.Clone(acme.Buckets)
 	delete(dangling.Buckets, "cred.credentials")
-	r = c.must(t, 400, "PUT", "/_fake/state", dangling).obj(t)
+	r = c.Must(t, 400, "PUT", "/_fake/state", dangling).Obj(t)
 	if msg := jsonOf(t, r["buckets"]); !contains(msg, "which the document does not hold") {
 		t.Errorf("refusal %s does not name the missing entity", msg)
 	}
@@ -164,18 +165,18 @@ func TestTenantStateImportRefusals(t *testing.T) {
 		obj["tenant"] = "acme"
 		stolen.Buckets["cred.issuers"][k] = json.RawMessage(jsonOf(t, obj))
 	}
-	r = c.must(t, 400, "PUT", "/_fake/state", stolen).obj(t)
+	r = c.Must(t, 400, "PUT", "/_fake/state", stolen).Obj(t)
 	if msg := jsonOf(t, r["buckets"]); !contains(msg, "another tenant's entry") {
 		t.Errorf("refusal %s does not say the key is another tenant's", msg)
 	}
 	// A bucket that is no tenant's, and a tenant mismatch.
 	odd := acme
 	odd.Buckets = map[string]map[string]json.RawMessage{"scratch": {"k": json.RawMessage(`"v"`)}}
-	c.must(t, 400, "PUT", "/_fake/state", odd)
-	r = c.must(t, 400, "PUT", "/_fake/state?tenant=beta", acme).obj(t)
-	equal(t, "mismatch", jsonOf(t, r), `{"tenant":["The document is tenant \"acme\"'s, not \"beta\"'s."]}`)
+	c.Must(t, 400, "PUT", "/_fake/state", odd)
+	r = c.Must(t, 400, "PUT", "/_fake/state?tenant=beta", acme).Obj(t)
+	faketest.Equal(t, "mismatch", jsonOf(t, r), `{"tenant":["The document is tenant \"acme\"'s, not \"beta\"'s."]}`)
 
-	equal(t, "nothing changed", exportOf(t, c, "").Buckets, before.Buckets)
+	faketest.Equal(t, "nothing changed", exportOf(t, c, "").Buckets, before.Buckets)
 }
 
 func jsonOf(t *testing.T, v any) string {
