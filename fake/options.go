@@ -19,6 +19,7 @@ type options struct {
 	store            store.Backend
 	logger           *slog.Logger
 	corsOrigins      []string // nil: CORS off
+	corsHeaders      []string // nil: a preflight's requested headers are allowed
 	adminCORSOrigins []string // nil: no CORS on /_fake/
 	journalSize      int
 	seed             uint64

@@ -46,6 +46,9 @@ type Config struct {
 	DB          string              // bbolt file; empty: state in memory
 	APIKeys     map[string][]string // key -> orgs
 	CORSOrigins []string            // empty: CORS off
+	// CORSHeaders are the request headers a preflight allows; empty: the
+	// ones it asks for.
+	CORSHeaders []string
 	// AdminCORSOrigins may call /_fake/ from a browser (none by default).
 	AdminCORSOrigins []string
 	// MaxDelayed bounds the requests scenario delays hold at once.
@@ -125,13 +128,16 @@ func options() []option {
 				}
 				return nil
 			}},
-		{name: "cors-origins", env: "IBLFAKE_CORS_ORIGINS", def: "*", usage: "comma-separated `origins` allowed by CORS, \"*\" for any, \"off\" to disable",
+		{name: "cors-origins", env: "IBLFAKE_CORS_ORIGINS", def: "*", usage: "comma-separated `origins` allowed by CORS on the vendor API, \"*\" for any, \"off\" to disable; a named origin (or a pattern such as http://localhost:*) may send credentials, \"*\" may not",
 			apply: one(func(c *Config, v string) error {
 				if v != "off" {
 					c.CORSOrigins = splitList(v)
 				}
 				return nil
 			})},
+		{name: "cors-headers", env: "IBLFAKE_CORS_HEADERS",
+			usage: "comma-separated request `headers` a CORS preflight allows; by default every header it asks for (sentry-trace, traceparent, X-Requested-With, ...)",
+			apply: one(func(c *Config, v string) error { c.CORSHeaders = splitList(v); return nil })},
 		{name: "admin-cors-origins", env: "IBLFAKE_ADMIN_CORS_ORIGINS", usage: "comma-separated `origins` whose pages may call /_fake/ from a browser; none by default, so no web page can read or reset the fake",
 			apply: one(func(c *Config, v string) error { c.AdminCORSOrigins = splitList(v); return nil })},
 		{name: "max-delayed", env: "IBLFAKE_MAX_DELAYED", def: strconv.Itoa(fake.DefaultMaxDelayed),
@@ -395,6 +401,9 @@ func boolOf(v string) (bool, error) {
 // store: NewServer opens DB.
 func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	opts := []fake.Option{fake.WithCORS(c.CORSOrigins...), fake.WithJournalSize(c.JournalSize), fake.WithSeed(c.Seed), fake.WithLogger(logger)}
+	if len(c.CORSHeaders) > 0 {
+		opts = append(opts, fake.WithCORSHeaders(c.CORSHeaders...))
+	}
 	if len(c.AdminCORSOrigins) > 0 {
 		opts = append(opts, fake.WithAdminCORS(c.AdminCORSOrigins...))
 	}

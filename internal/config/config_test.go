@@ -90,6 +90,8 @@ func TestLoad(t *testing.T) {
 		{name: "EmptyEnvIsUnset", env: map[string]string{"IBLFAKE_ADDR": "", "IBLFAKE_JOURNAL_SIZE": ""}, want: defaults()},
 		{name: "LastSingleFlagWins", args: []string{"--addr", ":1", "--addr", ":2"}, want: with(func(c *config.Config) { c.Addr = ":2" })},
 		{name: "CORSOff", env: map[string]string{"IBLFAKE_CORS_ORIGINS": "off"}, want: with(func(c *config.Config) { c.CORSOrigins = nil })},
+		{name: "CORSHeaders", env: map[string]string{"IBLFAKE_CORS_HEADERS": "Authorization, sentry-trace"},
+			want: with(func(c *config.Config) { c.CORSHeaders = []string{"Authorization", "sentry-trace"} })},
 		{name: "AdminCORS", args: []string{"--admin-cors-origins", "https://dash.test, https://b.test"},
 			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
 		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
@@ -221,6 +223,35 @@ func TestOptions(t *testing.T) {
 		}
 		if h := rec.Header().Get("Access-Control-Allow-Origin"); h != "" {
 			t.Errorf("got Access-Control-Allow-Origin %q with CORS off, want none", h)
+		}
+	}
+}
+
+// TestCORSOptions: --cors-origins naming an origin lets it send
+// credentials, and --cors-headers pins the headers a preflight allows.
+func TestCORSOptions(t *testing.T) {
+	cfg, err := config.Load([]string{"--cors-origins", "http://localhost:5173", "--cors-headers", "Authorization,Content-Type"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := cfg.NewServer(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	req := httptest.NewRequest("OPTIONS", "/api/credentials/orgs/acme/users/admin/issuers/", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization,sentry-trace")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	for h, want := range map[string]string{
+		"Access-Control-Allow-Origin":      "http://localhost:5173",
+		"Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Headers":     "Authorization, Content-Type",
+	} {
+		if got := rec.Header().Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
 		}
 	}
 }
