@@ -207,7 +207,7 @@ func options() []option {
 			apply: one(func(c *Config, v string) (err error) { c.Demo, err = boolOf(v); return err })},
 		option{name: "healthcheck", boolean: true, usage: "check the health of the fake listening on --addr (GET /_fake/health), exit 0 if healthy and 1 if not",
 			apply: one(func(c *Config, v string) (err error) { c.HealthCheck, err = boolOf(v); return err })},
-		option{name: "version", boolean: true, usage: "print the version and the vendor spec it embeds, then exit",
+		option{name: "version", boolean: true, usage: "print the version, the commit it was built from, the Go that built it and the vendor spec it embeds, then exit",
 			apply: one(func(c *Config, v string) (err error) { c.Version, err = boolOf(v); return err })},
 	)
 }
@@ -305,12 +305,18 @@ func envValue(getenv func(string) string, name string) string {
 	return getenv(name)
 }
 
-// Usage writes the help: every flag, its default and its variable.
+// Usage writes the help: the subcommands, then every flag of the server,
+// its default and its variable.
 func Usage(w io.Writer) {
 	fs, _ := flagSet(options())
-	fmt.Fprint(w, "Usage: iblfake [flags]\n\n"+
-		"Serves a fake of ibl.ai's data-manager API. Every flag but --healthcheck and\n"+
-		"--version has an IBLFAKE_* environment variable, used when the flag is not given.\n\n")
+	fmt.Fprint(w, "Usage:\n"+
+		"  iblfake [flags]               serve a fake of ibl.ai's data-manager API (the flags below)\n"+
+		"  iblfake proxy [flags]         forward to the real service, check each exchange against the\n"+
+		"                                document and record it (iblfake proxy -h)\n"+
+		"  iblfake verify [flags] FILE   replay a recording against a fresh fake and compare\n"+
+		"                                (iblfake verify -h)\n\n"+
+		"Every flag but --healthcheck and --version has an IBLFAKE_* environment variable,\n"+
+		"used when the flag is not given.\n\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 }

@@ -176,6 +176,8 @@ func TestLoadHelp(t *testing.T) {
 	for _, want := range []string{
 		"-addr address", "IBLFAKE_ADDR", "-api-key KEY=ORG[,ORG...]", "IBLFAKE_API_KEYS", "-journal-size", "at most 1000000",
 		"-max-connections", "IBLFAKE_MAX_CONNECTIONS", "-shutdown-timeout duration", "IBLFAKE_SHUTDOWN_TIMEOUT", "-healthcheck", "-version",
+		// The subcommands, which have flags of their own.
+		"iblfake proxy [flags]", "iblfake proxy -h", "iblfake verify [flags] FILE", "iblfake verify -h",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("usage does not mention %q:\n%s", want, out.String())
