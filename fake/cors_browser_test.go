@@ -23,9 +23,10 @@ import (
 // and fail under "*" (as every browser refuses them there), and the admin
 // surface stays out of reach. It needs Chromium as fake/ui's browser test
 // does (chromium on PATH, or IBLFAKE_CHROMIUM); without one it skips, and
-// under CI=true fails.
+// under CI=true fails. Not parallel: Chromium starts with a burst of CPU,
+// kept apart from the timing-sensitive parallel tests (TestChaos reads a
+// 10 MiB body within a one-second read timeout).
 func TestCORSInABrowser(t *testing.T) {
-	t.Parallel()
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = fmt.Fprint(w, "<!doctype html><title>frontend</title><p>a frontend on its own origin</p>")
