@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"debug/elf"
@@ -18,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/internal/serve"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -26,14 +24,24 @@ import (
 // imageUID is the distroless "nonroot" user the Dockerfile runs as.
 const imageUID = 65532
 
+// imageArgs are the build arguments TestImage builds with, as a release
+// passes them (the Dockerfile's ARG lines).
+var imageArgs = map[string]string{
+	"VERSION": "v0.0.0-image-test", "REVISION": "fedcba9876543210fedcba9876543210fedcba98", "CREATED": "2026-12-07T12:00:00Z",
+	// What BuildKit sets for an image of this machine's platform.
+	"TARGETOS": runtime.GOOS, "TARGETARCH": runtime.GOARCH,
+}
+
 // TestImage stands in for "docker build && docker run", which cannot run
-// here: it builds the binary with the exact command of the Dockerfile's
-// "go build" line, checks it is static, and runs it as the image's user in
-// an empty root filesystem holding only the binary and /data, with the
-// image's environment. There it must serve, keep state in /data, answer its
-// own health check (the HEALTHCHECK command), honour TZ from its embedded
-// zone database, warn that the admin surface is open, and stop cleanly on
-// SIGTERM. Needs root (chroot); skipped otherwise.
+// here: it copies what .dockerignore lets into the build context, builds
+// the binary there with the exact command of the Dockerfile's "go build"
+// line (its build arguments filled in), checks it is static, and runs it
+// as the image's user in an empty root filesystem holding only the binary
+// and /data, with the image's environment. There it must name its stamped
+// version, serve, keep state in /data, answer its own health check (the
+// HEALTHCHECK command), honour TZ from its embedded zone database, warn
+// that the admin surface is open, and stop cleanly on SIGTERM. Needs root
+// (chroot); skipped otherwise.
 func TestImage(t *testing.T) {
 	dockerfile, err := os.ReadFile("Dockerfile")
 	if err != nil {
@@ -46,7 +54,7 @@ func TestImage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("TestImage builds the release binary; skipped with -short")
 	}
-	env, args := buildCommand(t, string(dockerfile))
+	env, args := buildCommand(t, string(dockerfile), imageArgs)
 	root := t.TempDir()
 	bin := filepath.Join(root, "iblfake")
 	for i, a := range args {
@@ -55,9 +63,10 @@ func TestImage(t *testing.T) {
 		}
 	}
 	build := exec.Command("go", args...)
+	build.Dir = buildContext(t)
 	build.Env = append(os.Environ(), env...)
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		t.Fatalf("go %s (in the build context): %v\n%s", strings.Join(args, " "), err, out)
 	}
 	checkStatic(t, bin)
 	if err := os.Mkdir(filepath.Join(root, "data"), 0o755); err != nil {
@@ -75,7 +84,8 @@ func TestImage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("--version: %v", err)
 		}
-		for _, want := range []string{fake.Version, spec.VendorPackage, spec.VendorPackageVersion} {
+		for _, want := range []string{"iblfake " + imageArgs["VERSION"] + " (commit " + imageArgs["REVISION"][:12] + ", " + imageArgs["CREATED"] + ")",
+			spec.VendorPackage, spec.VendorPackageVersion} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("--version printed %q, want it to name %q", out, want)
 			}
@@ -197,22 +207,25 @@ func inImage(root string, env []string, args ...string) *exec.Cmd {
 }
 
 // buildCommand returns the environment assignments and go arguments of the
-// Dockerfile's "RUN ... go build ..." line.
-func buildCommand(t *testing.T, dockerfile string) (env, args []string) {
+// Dockerfile's "RUN ... go build ..." line, its --mount options dropped
+// (caches change nothing in what is built) and ${ARG} references filled
+// from args.
+func buildCommand(t *testing.T, dockerfile string, args map[string]string) (env, goArgs []string) {
 	t.Helper()
-	sc := bufio.NewScanner(strings.NewReader(dockerfile))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if !strings.HasPrefix(line, "RUN ") || !strings.Contains(line, "go build") {
+	for _, in := range dockerInstructions(dockerfile) {
+		if in.cmd != "RUN" || !strings.Contains(in.args, "go build") {
 			continue
 		}
-		words := shellWords(t, strings.TrimPrefix(line, "RUN "))
+		words := shellWords(t, in.args, args)
+		for len(words) > 0 && strings.HasPrefix(words[0], "--mount=") {
+			words = words[1:]
+		}
 		for i, w := range words {
 			if w == "go" {
 				return env, words[i+1:]
 			}
 			if !strings.Contains(w, "=") {
-				t.Fatalf("Dockerfile build line %q: %q is neither VAR=value nor go", line, w)
+				t.Fatalf("Dockerfile build line %q: %q is neither VAR=value nor go", in.args, w)
 			}
 			env = append(env, w)
 		}
@@ -221,9 +234,44 @@ func buildCommand(t *testing.T, dockerfile string) (env, args []string) {
 	return nil, nil
 }
 
+// instruction is one Dockerfile instruction, its continuation lines joined.
+type instruction struct {
+	cmd   string // upper case: FROM, RUN, ...
+	args  string
+	stage int // 0 before the first FROM, then 1, 2, ...
+}
+
+// dockerInstructions reads a Dockerfile's instructions, leaving out
+// comments and the parser directives above the first instruction.
+func dockerInstructions(dockerfile string) []instruction {
+	var out []instruction
+	stage := 0
+	var cur strings.Builder
+	for _, line := range strings.Split(dockerfile, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if cur.Len() == 0 && (trimmed == "" || strings.HasPrefix(trimmed, "#")) {
+			continue
+		}
+		if strings.HasSuffix(trimmed, "\\") {
+			cur.WriteString(strings.TrimSuffix(trimmed, "\\") + " ")
+			continue
+		}
+		cur.WriteString(trimmed)
+		cmd, rest, _ := strings.Cut(cur.String(), " ")
+		cur.Reset()
+		cmd = strings.ToUpper(cmd)
+		if cmd == "FROM" {
+			stage++
+		}
+		out = append(out, instruction{cmd: cmd, args: strings.Join(strings.Fields(rest), " "), stage: stage})
+	}
+	return out
+}
+
 // shellWords splits a simple shell command line: words, '...' and "..."
-// quoting; anything fancier fails the test.
-func shellWords(t *testing.T, s string) []string {
+// quoting, and ${NAME} (outside single quotes) replaced from vars;
+// anything fancier fails the test.
+func shellWords(t *testing.T, s string, vars map[string]string) []string {
 	t.Helper()
 	var words []string
 	var cur strings.Builder
@@ -231,6 +279,19 @@ func shellWords(t *testing.T, s string) []string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case quote != '\'' && c == '$':
+			end := strings.IndexByte(s[i:], '}')
+			if !strings.HasPrefix(s[i:], "${") || end < 0 {
+				t.Fatalf("the Dockerfile's build line uses $ other than ${NAME}: %q", s[i:])
+			}
+			name := s[i+2 : i+end]
+			v, ok := vars[name]
+			if !ok {
+				t.Fatalf("the Dockerfile's build line uses ${%s}, which the test does not set", name)
+			}
+			cur.WriteString(v)
+			inWord = true
+			i += end
 		case quote != 0 && c == quote:
 			quote = 0
 		case quote != 0:
@@ -243,7 +304,7 @@ func shellWords(t *testing.T, s string) []string {
 				cur.Reset()
 				inWord = false
 			}
-		case strings.IndexByte("$`\\;&|<>(){}*?", c) >= 0:
+		case strings.IndexByte("`\\;&|<>(){}*?", c) >= 0:
 			t.Fatalf("the Dockerfile's build line uses %q; keep it a plain command", c)
 		default:
 			cur.WriteByte(c)
@@ -256,24 +317,80 @@ func shellWords(t *testing.T, s string) []string {
 	return words
 }
 
-// checkDockerfile checks what the image promises: a CGO-free trimmed build,
-// a distroless or scratch base, a non-root user, port 8080, /data and a
-// health check through the binary itself.
+// checkDockerfile checks what the image promises: a CGO-free trimmed build
+// stamped from the build arguments, a distroless or scratch base, a
+// non-root user, port 8080, /data without an anonymous volume, a health
+// check through the binary itself that probes every second while the
+// container starts, the OCI labels, and the layering that keeps the module
+// download apart from the sources.
 func checkDockerfile(t *testing.T, d string) {
 	t.Helper()
 	for _, re := range []string{
-		`(?m)^RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o \S+ \.$`,
+		`(?m)^RUN (--mount=type=cache,target=\S+ )*CGO_ENABLED=0 GOOS=\$\{TARGETOS\} GOARCH=\$\{TARGETARCH\} go build -trimpath -ldflags "-s -w -X main.version=\$\{VERSION\} -X main.revision=\$\{REVISION\} -X main.created=\$\{CREATED\}" -o \S+ \.$`,
+		`(?m)^FROM --platform=\$BUILDPLATFORM golang:\S+ AS build$`,
 		`(?m)^FROM (gcr\.io/distroless/static\S*|scratch)$`,
 		`(?m)^USER (65532|nonroot)`,
 		`(?m)^ENV IBLFAKE_ADDR=:8080$`,
 		`(?m)^EXPOSE 8080$`,
-		`(?m)^VOLUME \["/data"\]$`,
-		`(?m)^HEALTHCHECK .*CMD \["/iblfake", "--healthcheck"\]$`,
+		`(?m)^COPY --from=build --chown=65532:65532 \S+ /data$`,
+		`(?m)^HEALTHCHECK .*--start-period=\d+s .*CMD \["/iblfake", "--healthcheck"\]$`,
+		`(?m)^HEALTHCHECK .*--start-interval=1s .*CMD`,
 		`(?m)^ENTRYPOINT \["/iblfake"\]$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(d) {
 			t.Errorf("the Dockerfile has no line matching %s", re)
 		}
+	}
+	ins := dockerInstructions(d)
+	final := ins[len(ins)-1].stage
+	labels := map[string]string{}
+	args := map[int]map[string]bool{}
+	for _, in := range ins {
+		switch in.cmd {
+		case "VOLUME":
+			// Every docker run would create an anonymous volume, used or not.
+			t.Errorf("the Dockerfile declares VOLUME %s; mount /data by name instead", in.args)
+		case "ARG":
+			if args[in.stage] == nil {
+				args[in.stage] = map[string]bool{}
+			}
+			name, _, _ := strings.Cut(in.args, "=")
+			args[in.stage][name] = true
+		case "LABEL":
+			if in.stage != final {
+				continue
+			}
+			for _, kv := range regexp.MustCompile(`(\S+?)="([^"]*)"`).FindAllStringSubmatch(in.args, -1) {
+				labels[kv[1]] = kv[2]
+			}
+		}
+	}
+	for label, arg := range map[string]string{"source": "SOURCE", "version": "VERSION", "revision": "REVISION", "created": "CREATED"} {
+		if got := labels["org.opencontainers.image."+label]; got != "${"+arg+"}" {
+			t.Errorf("LABEL org.opencontainers.image.%s = %q, want \"${%s}\" (a build argument)", label, got, arg)
+		}
+		if !args[0][arg] || !args[final][arg] {
+			t.Errorf("ARG %s is not declared both before the first FROM and in the final stage", arg)
+		}
+	}
+	// Layering: go.mod and go.sum, the module download, then the sources,
+	// then the build; a README edit cannot reach the build (.dockerignore).
+	var order []string
+	for _, in := range ins {
+		switch {
+		case in.stage != 1:
+		case in.cmd == "COPY" && in.args == "go.mod go.sum ./":
+			order = append(order, "modules")
+		case in.cmd == "RUN" && strings.HasSuffix(in.args, "go mod download"):
+			order = append(order, "download")
+		case in.cmd == "COPY" && in.args == ". .":
+			order = append(order, "sources")
+		case in.cmd == "RUN" && strings.Contains(in.args, "go build"):
+			order = append(order, "build")
+		}
+	}
+	if strings.Join(order, " ") != "modules download sources build" {
+		t.Errorf("the build stage does %v, want go.mod/go.sum copied, the modules downloaded, then the sources copied and built", order)
 	}
 }
 

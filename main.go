@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,10 +17,26 @@ import (
 	_ "time/tzdata" // the image has no zoneinfo; TZ still works
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/buildinfo"
 	"github.com/iblfake/iblfake/internal/config"
 	"github.com/iblfake/iblfake/internal/serve"
 	"github.com/iblfake/iblfake/spec"
 )
+
+// A release build sets these with -ldflags -X (scripts/release.sh, the
+// Dockerfile): the tag, the full commit hash and the commit's time. A
+// Docker build context has no .git, so Go cannot record them itself;
+// otherwise buildinfo reads what Go recorded.
+var (
+	version  string
+	revision string
+	created  string
+)
+
+// build is this binary's version, commit and toolchain.
+func build() buildinfo.Info {
+	return buildinfo.Read(buildinfo.Stamp{Version: version, Revision: revision, Time: created}, fake.Version)
+}
 
 func main() {
 	if len(os.Args) > 1 {
@@ -49,7 +66,7 @@ func main() {
 // health, or serve until SIGINT or SIGTERM.
 func run(cfg *config.Config) error {
 	if cfg.Version {
-		fmt.Printf("iblfake %s (vendor spec %s@%s)\n", fake.Version, spec.VendorPackage, spec.VendorPackageVersion)
+		fmt.Printf("%s; vendor spec %s@%s\n", build(), spec.VendorPackage, spec.VendorPackageVersion)
 		return nil
 	}
 	if cfg.HealthCheck {
@@ -86,9 +103,10 @@ func run(cfg *config.Config) error {
 	if cfg.DB != "" {
 		state = cfg.DB
 	}
-	logger.Info("iblfake listening", "addr", hs.Addr().String(), "version", fake.Version, "state", state,
+	bi := build()
+	logger.Info("iblfake listening", "addr", hs.Addr().String(), "version", bi.Version, "commit", bi.Commit(), "state", state,
 		"auth", map[bool]string{true: "any key, any org", false: "keys bound to orgs"}[len(cfg.APIKeys) == 0],
-		"max_connections", hs.Listener().Max(), "dashboard", "http://"+hs.Addr().String()+fake.AdminPrefix+"/ui/")
+		"max_connections", hs.Listener().Max(), "dashboard", dashboardURL(hs.Addr().String()))
 	if srv.AdminOpen() {
 		logger.Warn("the admin surface /_fake/ is open: anyone who can reach " + hs.Addr().String() +
 			" can read, replace or reset all state; set --admin-token (IBLFAKE_ADMIN_TOKEN) to protect it")
@@ -108,4 +126,20 @@ func run(cfg *config.Config) error {
 	srv.EndDelays()
 	hs.Shutdown()
 	return nil
+}
+
+// dashboardURL is the dashboard's address for a person to open: on a
+// wildcard listen address ([::]:8080, 0.0.0.0:8080, the image's :8080)
+// the host is localhost, which such a listener serves on both loopback
+// addresses, rather than "[::]", which no browser opens.
+func dashboardURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + fake.AdminPrefix + "/ui/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	u := url.URL{Scheme: "http", Host: net.JoinHostPort(host, port), Path: fake.AdminPrefix + "/ui/"}
+	return u.String()
 }

@@ -12,11 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/iblfake/iblfake/spec"
 )
 
 // issuers is the operation the test scenarios delay.
@@ -139,9 +142,40 @@ func TestProcess(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	bin := filepath.Join(t.TempDir(), "iblfake")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	// Stamped as scripts/release.sh stamps a release.
+	const stampVersion, stampRevision, stampTime = "v9.8.7", "0123456789abcdef0123456789abcdef01234567", "2026-12-24T10:00:00Z"
+	ldflags := "-X main.version=" + stampVersion + " -X main.revision=" + stampRevision + " -X main.created=" + stampTime
+	if out, err := exec.Command("go", "build", "-ldflags", ldflags, "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+
+	// --version names the stamped version, commit and time, the toolchain
+	// and the vendor spec; -h names the subcommands as well as the flags.
+	t.Run("VersionAndHelp", func(t *testing.T) {
+		out, err := exec.Command(bin, "--version").Output()
+		if err != nil {
+			t.Fatalf("--version: %v", err)
+		}
+		want := "iblfake v9.8.7 (commit 0123456789ab, 2026-12-24T10:00:00Z) " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH +
+			"; vendor spec " + spec.VendorPackage + "@" + spec.VendorPackageVersion + "\n"
+		if string(out) != want {
+			t.Errorf("--version printed %q, want %q", out, want)
+		}
+		out, err = exec.Command(bin, "-h").Output()
+		if err != nil {
+			t.Fatalf("-h: %v", err)
+		}
+		for _, w := range []string{"iblfake proxy [flags]", "iblfake verify [flags] FILE", "-addr address", "IBLFAKE_ADDR"} {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("-h does not mention %q:\n%s", w, out)
+			}
+		}
+		// The start-up log names the version and commit too.
+		p := startFake(t, bin)
+		if !strings.Contains(p.logs(), "version=v9.8.7 commit=0123456789ab") {
+			t.Errorf("the start-up log does not name the version and commit:\n%s", p.logs())
+		}
+	})
 
 	// SIGTERM with a request held open by a 5-minute scenario delay: the
 	// delay ends at once (EndDelays), the held request is answered within
@@ -245,4 +279,21 @@ func TestProcess(t *testing.T) {
 			t.Errorf("log lacks the limit and its warning:\n%s", p.logs())
 		}
 	})
+}
+
+// TestDashboardURL: the start-up log's dashboard link is one a person can
+// open: a wildcard listen address ([::]:8080 from --addr :8080, the
+// image's default; 0.0.0.0) becomes localhost, a named host stays.
+func TestDashboardURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"[::]:8080":       "http://localhost:8080/_fake/ui/",
+		"0.0.0.0:18084":   "http://localhost:18084/_fake/ui/",
+		"127.0.0.1:37173": "http://127.0.0.1:37173/_fake/ui/",
+		"[::1]:8080":      "http://[::1]:8080/_fake/ui/",
+		"10.1.2.3:80":     "http://10.1.2.3:80/_fake/ui/",
+	} {
+		if got := dashboardURL(addr); got != want {
+			t.Errorf("dashboardURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
 }

@@ -26,7 +26,9 @@ func (s *Server) scenarioRoutes() []api.Route {
 			if err != nil {
 				return api.Detail(http.StatusBadRequest, err.Error())
 			}
-			s.scen.Add(sc)
+			if err := s.scen.Add(sc); err != nil {
+				return api.Detail(http.StatusBadRequest, err.Error())
+			}
 			if api.QueryBool(c, "activate") {
 				if err := s.scen.Activate(sc.Name); err != nil {
 					return api.Detail(http.StatusBadRequest, err.Error())

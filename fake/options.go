@@ -20,6 +20,7 @@ type options struct {
 	store            store.Backend
 	logger           *slog.Logger
 	corsOrigins      []string // nil: CORS off
+	corsHeaders      []string // nil: a preflight's requested headers are allowed
 	adminCORSOrigins []string // nil: no CORS on /_fake/
 	adminHosts       []string // WithAdminHosts
 	journalSize      int

@@ -13,12 +13,20 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/scenarios"
+	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
 // ScenarioHeader names scenarios to apply to one request only, for tests
 // that share a fake: a comma-separated list of known scenario names.
 const ScenarioHeader = "X-Fake-Scenario"
+
+// AppliedHeader is set on every answer scenario rules touched: the rules
+// that applied, "scenario/rule" joined by ", ", as the journal names them,
+// so a client (or a page, which CORS lets read it) can tell an injected
+// failure or delay from the fake's normal answer. The vendor never sends
+// it; it appears only while a scenario applies.
+const AppliedHeader = "X-Iblfake-Scenario"
 
 // WithScenario activates known scenarios (built-in names, or ones added with
 // WithScenarioFile) at start-up.
@@ -68,8 +76,11 @@ func (s *Server) Scenarios() *scenarios.Engine { return s.scen }
 
 func (s *Server) setupScenarios() error {
 	s.scen = scenarios.NewEngine()
+	s.scen.RequireOperations(s.servedOperations)
 	for _, sc := range s.opts.scenarioDefs {
-		s.scen.Add(sc)
+		if err := s.scen.Add(sc); err != nil {
+			return err
+		}
 	}
 	for _, n := range s.opts.scenarioNames {
 		if err := s.scen.Activate(n); err != nil {
@@ -82,6 +93,26 @@ func (s *Server) setupScenarios() error {
 		}
 	}
 	return nil
+}
+
+// servedOperations lists every operation of the served document a
+// scenario may name: the modelled ones and the long tail, whichever way
+// the long tail answers (a 501 is still that operation's answer). The
+// engine asks for it once, when a scenario first names an operation.
+func (s *Server) servedOperations() []scenarios.Operation {
+	var out []scenarios.Operation
+	for _, op := range s.spec.Operations() {
+		if op.Op.OperationID != "" {
+			out = append(out, scenarios.Operation{ID: op.Op.OperationID, Method: op.Method, Path: op.Path})
+		}
+	}
+	// An index that does not load fails the server's start-up already
+	// (longtail.go); here it only means fewer ids to accept.
+	idx, _ := spec.LongTailIndex()
+	for _, e := range idx {
+		out = append(out, scenarios.Operation{ID: e.ID, Method: e.Method, Path: e.Path})
+	}
+	return out
 }
 
 // applyScenario finds the rule of phase that matches the request and
@@ -105,28 +136,35 @@ func (s *Server) applyScenario(c echo.Context, r *route, phase scenarios.Phase) 
 	if d == nil {
 		return false, nil
 	}
+	// Both phases may apply rules to one request (a delay before auth, an
+	// answer after it): the journal names them all.
 	rec := api.RequestOf(c)
-	rec.Scenario = d.Scenario + "/" + d.Rule
+	names := d.Names()
+	if rec.Scenario != "" {
+		names = rec.Scenario + ", " + names
+	}
+	rec.Scenario = names
+	c.Response().Header().Set(AppliedHeader, names)
 	if d.Delay > 0 && d.Fault != scenarios.FaultTimeout {
 		if gone := s.hold(c, d.Delay); gone {
 			return true, nil
 		}
 	}
+	h := c.Response().Header()
+	for k, v := range d.Headers {
+		h.Set(k, v)
+	}
+	// A page on another origin may read what the rules add (cors.go).
+	exposeToCORS(h, d.Headers)
 	if d.Fault != scenarios.FaultNone {
 		return true, s.fault(c, d)
 	}
+	if d.Prefer != "" {
+		rec.Prefer = d.Prefer // the long tail reads it
+	}
 	resp := d.Respond
-	if resp == nil {
-		return false, nil
-	}
-	for k, v := range resp.Headers {
-		c.Response().Header().Set(k, v)
-	}
-	if resp.Prefer != "" {
-		rec.Prefer = resp.Prefer // the long tail reads it
-	}
-	if resp.Status == 0 {
-		return false, nil // delay and headers only: the handler answers
+	if resp == nil || resp.Status == 0 {
+		return false, nil // delay, headers and prefer only: the handler answers
 	}
 	if !resp.HasBody {
 		return true, c.NoContent(resp.Status)

@@ -66,17 +66,45 @@ func (p Phase) String() string {
 	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
-// Decision is the rule that matched and what to do.
+// Decision is what the rules that apply to a request make of it: the
+// rule that answers, if any, and what every other rule that applies
+// adds to the answer (Match explains the precedence).
 type Decision struct {
+	// Scenario and Rule name the rule that answers (a status or a fault),
+	// or, when none does, the first rule that applied.
 	Scenario string
 	Rule     string
-	Respond  *Respond
-	Fault    Fault
-	// Delay is drawn from the rule's delay.
+	// Respond is that rule's; its Status is 0 when no rule answers (the
+	// handler answers, after the delay, with the headers).
+	Respond *Respond
+	Fault   Fault
+	// Delay is how long to wait before answering: the delays drawn for
+	// every rule that applied, added up. For a timeout fault it is the
+	// fault's own delay only: how long the connection is held.
 	Delay time.Duration
+	// Headers are the headers every rule that applied adds to the answer:
+	// the answering rule's win, then the earlier rule's. Shared with the
+	// rules when only one sets any: never modify it.
+	Headers map[string]string
+	// Prefer is the first prefer among the rules that applied.
+	Prefer string
+	// Applied names every rule that applied, "scenario/rule", in the order
+	// they were considered.
+	Applied []string
 	// Entity is the entity the request addresses, for body templates; set
 	// only for a rule that reads state (AfterAuth).
 	Entity map[string]any
+}
+
+// Names is Applied as one string, "scenario/rule" joined by ", ", as the
+// journal shows it.
+func (d *Decision) Names() string { return strings.Join(d.Applied, ", ") }
+
+// Answers reports whether the rule decides the answer itself (a status or
+// a fault) rather than only delaying it or adding headers or a prefer to
+// the normal handler's answer.
+func (r *Rule) Answers() bool {
+	return r.Fault != FaultNone || r.Respond != nil && r.Respond.Status != 0
 }
 
 // Engine holds the known scenarios, which are active, and their counters.
@@ -91,6 +119,11 @@ type Engine struct {
 	snapshot atomic.Pointer[snapshot]
 	// callerSeed keys the hash callers are told apart by.
 	callerSeed maphash.Seed
+	// opsFn lists the served document's operations (RequireOperations),
+	// built into ops once, when a scenario first names an operation.
+	opsFn   func() []Operation
+	opsOnce sync.Once
+	ops     *Operations
 }
 
 // MaxCallers bounds the callers a scenario keeps their own counters for
@@ -221,10 +254,50 @@ func (e *Engine) publishLocked() {
 	e.snapshot.Store(snap)
 }
 
+// RequireOperations makes Add refuse a scenario with a rule whose
+// match.operation names no operation ops lists (CheckOperations), as the
+// server's document has them. ops is called once, by the first Add of a
+// scenario that names an operation, so an engine that is never given one
+// never builds the set. Call it before any Add; the engine's own
+// built-in scenarios are checked by the server's tests, not here.
+func (e *Engine) RequireOperations(ops func() []Operation) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opsFn = ops
+}
+
+// checkOperations is CheckOperations against the required operations, if
+// any.
+func (e *Engine) checkOperations(sc *Scenario) error {
+	e.mu.Lock()
+	fn := e.opsFn
+	e.mu.Unlock()
+	if fn == nil || !namesOperation(sc) {
+		return nil
+	}
+	e.opsOnce.Do(func() { e.ops = NewOperations(fn()) })
+	return CheckOperations(sc, e.ops)
+}
+
+func namesOperation(sc *Scenario) bool {
+	for _, r := range sc.Rules {
+		if r.Match.Operation != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Add makes a scenario known, replacing one of the same name: its counters
 // restart, the per-caller ones are dropped, and it stays active if it was.
-// It does not activate a new one.
-func (e *Engine) Add(sc *Scenario) {
+// It does not activate a new one. With RequireOperations, a scenario whose
+// rule names no operation of the document is refused (a *Error with its
+// file, line and the closest ids), and one of the same name already known
+// stays as it was.
+func (e *Engine) Add(sc *Scenario) error {
+	if err := e.checkOperations(sc); err != nil {
+		return err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	en := newEntry(sc)
@@ -233,6 +306,7 @@ func (e *Engine) Add(sc *Scenario) {
 	}
 	e.available[sc.Name] = en
 	e.publishLocked()
+	return nil
 }
 
 // Activate makes a known scenario apply to every request.
@@ -359,23 +433,33 @@ func (e *Engine) List() []Info {
 	return out
 }
 
-// Match returns the decision of the first rule of the phase that applies
-// to r, or nil: the per-request scenarios' rules first (with the caller's
-// counters), then the active ones' (with the shared counters), each in file
-// order. Rules are checked without a lock; only a rule whose static part
-// matches takes the lock to count. A phase other than BeforeAuth and
-// AfterAuth is a programming error, and panics.
+// Match returns what the rules of the phase that apply to r decide, or
+// nil when none applies. Rules are considered in this order: the
+// per-request scenarios' (with the caller's counters), then the active
+// ones' in the order they were activated (with the shared counters), each
+// scenario's in file order. The first rule that applies and answers (a
+// status or a fault) decides the answer; a rule that only delays, or adds
+// headers or a prefer, never stops the search: it applies wherever it
+// stands, before or after the answering rule, and its delay adds to the
+// answer's. So slow-network plus an outage is a slow 503, whichever was
+// activated first. Once a rule has answered, later answering rules are
+// skipped uncounted (as if the request had not reached them). Rules are
+// checked without a lock; only a rule whose static part matches takes the
+// lock to count. A phase other than BeforeAuth and AfterAuth is a
+// programming error, and panics.
 func (e *Engine) Match(r *Request, phase Phase) *Decision {
 	if uint(phase) >= uint(phases) {
 		panic(fmt.Sprintf("scenarios: Match with %v", phase))
 	}
 	var ent entityOnce
+	var acc accumulator
 	if len(r.Extra) == 0 {
 		states := e.snapshot.Load()[phase]
 		if len(states) == 0 {
 			return nil // the idle path: one atomic load
 		}
-		return e.firstOf(r, phase, states, &ent)
+		e.walk(r, phase, states, &ent, &acc)
+		return acc.decision(r, phase, &ent)
 	}
 	var buf [4]*state
 	extra := buf[:0]
@@ -391,10 +475,9 @@ func (e *Engine) Match(r *Request, phase Phase) *Decision {
 		extra = append(extra, en.callerLocked(caller))
 	}
 	e.mu.Unlock()
-	if d := e.firstOf(r, phase, extra, &ent); d != nil {
-		return d
-	}
-	return e.firstOf(r, phase, active, &ent)
+	e.walk(r, phase, extra, &ent, &acc)
+	e.walk(r, phase, active, &ent, &acc)
+	return acc.decision(r, phase, &ent)
 }
 
 // Quiet reports whether no active rule of phase can match a request of
@@ -420,28 +503,109 @@ func (e *Engine) Quiet(phase Phase, operation, method, path string) bool {
 	return true
 }
 
-// firstOf returns the decision of the first rule of the phase that applies
-// among states; ent loads the entity once across calls.
-func (e *Engine) firstOf(r *Request, phase Phase, states []*state, ent *entityOnce) *Decision {
+// walk considers the rules of the phase among states, in order, adding
+// each that applies to acc; ent loads the entity once across calls.
+func (e *Engine) walk(r *Request, phase Phase, states []*state, ent *entityOnce, acc *accumulator) {
 	for _, st := range states {
 		for _, pr := range st.rules[phase] {
+			answers := pr.Answers()
+			if answers && acc.answer != nil {
+				continue // the answer is decided: only modifiers still apply
+			}
 			if !pr.Match.static(r) {
 				continue
 			}
-			var entity map[string]any
-			if phase == AfterAuth {
-				entity = ent.get(r)
-				if len(pr.Match.When) > 0 && !whenHolds(pr.Match.When, entity) {
-					continue
-				}
+			if phase == AfterAuth && len(pr.Match.When) > 0 && !whenHolds(pr.Match.When, ent.get(r)) {
+				continue
 			}
-			if d := e.count(st, pr.i, pr.Rule); d != nil {
-				d.Entity = entity
-				return d
+			if delay, ok := e.count(st, pr.i, pr.Rule); ok {
+				acc.add(st.sc.Name, pr.Rule, answers, delay)
 			}
 		}
 	}
-	return nil
+}
+
+// accumulator gathers the rules that apply to one request in one phase.
+type accumulator struct {
+	answer      *Rule // the rule that answers, if any
+	answerScen  string
+	answerDelay time.Duration
+	first       *Rule // the first rule that applied
+	firstScen   string
+	delay       time.Duration // the modifiers' delays, added up
+	headers     map[string]string
+	ownHeaders  bool // headers is a map of our own, not a rule's
+	prefer      string
+	applied     []string
+}
+
+// add records a rule that applied, with the delay drawn for it.
+func (a *accumulator) add(scenario string, rule *Rule, answers bool, delay time.Duration) {
+	if a.first == nil {
+		a.first, a.firstScen = rule, scenario
+	}
+	a.applied = append(a.applied, scenario+"/"+rule.Name)
+	if answers {
+		a.answer, a.answerScen, a.answerDelay = rule, scenario, delay
+		return
+	}
+	a.delay += delay
+	if rs := rule.Respond; rs != nil {
+		if a.prefer == "" {
+			a.prefer = rs.Prefer
+		}
+		a.addHeaders(rs.Headers, false)
+	}
+}
+
+// addHeaders merges h into the headers; over says h wins a conflict.
+func (a *accumulator) addHeaders(h map[string]string, over bool) {
+	if len(h) == 0 {
+		return
+	}
+	if a.headers == nil {
+		a.headers = h // shared until a second rule adds some
+		return
+	}
+	if !a.ownHeaders {
+		own := make(map[string]string, len(a.headers)+len(h))
+		for k, v := range a.headers {
+			own[k] = v
+		}
+		a.headers, a.ownHeaders = own, true
+	}
+	for k, v := range h {
+		if _, set := a.headers[k]; over || !set {
+			a.headers[k] = v
+		}
+	}
+}
+
+// decision is what the rules that applied decide, or nil when none did.
+func (a *accumulator) decision(r *Request, phase Phase, ent *entityOnce) *Decision {
+	if a.first == nil {
+		return nil
+	}
+	d := &Decision{Scenario: a.firstScen, Rule: a.first.Name, Respond: a.first.Respond,
+		Delay: a.delay, Prefer: a.prefer, Applied: a.applied}
+	if rule := a.answer; rule != nil {
+		d.Scenario, d.Rule, d.Respond, d.Fault = a.answerScen, rule.Name, rule.Respond, rule.Fault
+		if rule.Respond != nil {
+			a.addHeaders(rule.Respond.Headers, true)
+		}
+		if rule.Fault == FaultTimeout {
+			// A timeout's delay is how long the connection is held, not a
+			// wait before an answer: the other rules' delays do not add.
+			d.Delay = a.answerDelay
+		} else {
+			d.Delay += a.answerDelay
+		}
+	}
+	d.Headers = a.headers
+	if phase == AfterAuth {
+		d.Entity = ent.get(r)
+	}
+	return d
 }
 
 // entityOnce loads the request's entity the first time a rule needs it.
@@ -459,29 +623,29 @@ func (o *entityOnce) get(r *Request) map[string]any {
 }
 
 // count applies the rule's after, times and probability to one more match;
-// it returns the decision when the rule applies.
-func (e *Engine) count(st *state, i int, rule *Rule) *Decision {
+// it reports whether the rule applies, and the delay drawn for it.
+func (e *Engine) count(st *state, i int, rule *Rule) (time.Duration, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st.seen[i]++
 	if st.seen[i] <= rule.After {
-		return nil
+		return 0, false
 	}
 	if rule.Times > 0 && st.applied[i] >= rule.Times {
-		return nil
+		return 0, false
 	}
 	if rule.Probability < 1 && st.rng.Float64() >= rule.Probability {
-		return nil
+		return 0, false
 	}
 	st.applied[i]++
-	d := &Decision{Scenario: st.sc.Name, Rule: rule.Name, Respond: rule.Respond, Fault: rule.Fault}
+	var delay time.Duration
 	if rule.Respond != nil {
-		d.Delay = rule.Respond.Delay.Min
+		delay = rule.Respond.Delay.Min
 		if span := rule.Respond.Delay.Max - rule.Respond.Delay.Min; span > 0 {
-			d.Delay += time.Duration(st.rng.Int64N(int64(span) + 1))
+			delay += time.Duration(st.rng.Int64N(int64(span) + 1))
 		}
 	}
-	return d
+	return delay, true
 }
 
 // static checks everything but the when clause.

@@ -95,6 +95,8 @@ type Match struct {
 	// renders it), compared as JSON values.
 	When map[string]any
 	opRE *regexp.Regexp
+	// opLine is the line of operation in its file (CheckOperations).
+	opLine int
 }
 
 // Respond is what a rule answers. Without a Status the normal handler runs
@@ -326,6 +328,7 @@ func (p *parser) match(n *yaml.Node) Match {
 	if v := f["operation"]; v != nil {
 		m.Operation = p.str(v, "operation")
 		m.opRE = globRE(m.Operation)
+		m.opLine = v.Line
 	}
 	if v := f["method"]; v != nil {
 		m.Method = strings.ToUpper(p.str(v, "method"))

@@ -50,7 +50,9 @@ func (d *dashboard) uploadScenario(c echo.Context) error {
 		return api.Detail(http.StatusBadRequest, err.Error())
 	}
 	eng := d.f.Scenarios()
-	eng.Add(sc)
+	if err := eng.Add(sc); err != nil {
+		return api.Detail(http.StatusBadRequest, err.Error())
+	}
 	if api.QueryBool(c, "activate") {
 		if err := eng.Activate(sc.Name); err != nil {
 			return api.Detail(http.StatusBadRequest, err.Error())

@@ -404,6 +404,26 @@ func TestUploadedScenarioErrorsNameTheFile(t *testing.T) {
 	}
 }
 
+// TestAnUploadedScenarioNamingNoOperationIsRefused: the dashboard's
+// upload checks match.operation against the served document as every
+// other way of loading does: a 400 naming the file, the line and the id
+// that was meant, and nothing added.
+func TestAnUploadedScenarioNamingNoOperationIsRefused(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	bad := "name: typo\nrules:\n  - match: {operation: credentials_org_users_create}\n    respond: {status: 503}\n"
+	a := send(t, srv, http.MethodPost, "/_fake/ui/scenarios?file=typo.yaml&activate=true", "Bearer "+adminToken, bad)
+	var out map[string]any
+	_ = json.Unmarshal([]byte(a.body), &out)
+	msg, _ := out["detail"].(string)
+	if a.status != 400 || !strings.HasPrefix(msg, "typo.yaml:3:") || !strings.Contains(msg, "did you mean credentials_orgs_users_create (") {
+		t.Fatalf("an upload naming no operation = %d %s, want a 400 at typo.yaml:3 suggesting credentials_orgs_users_create", a.status, a.body)
+	}
+	if srv.Scenarios().Known("typo") {
+		t.Error("the refused upload was added")
+	}
+}
+
 // TestTheLiveLogStreamsEachRequest opens the live log's stream over
 // loopback, as the page does: each request answered from then on arrives
 // as a row of the log's own table (method, path, operation, tier, status,

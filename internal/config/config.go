@@ -48,6 +48,9 @@ type Config struct {
 	DB          string              // bbolt file; empty: state in memory
 	APIKeys     map[string][]string // key -> orgs
 	CORSOrigins []string            // empty: CORS off
+	// CORSHeaders are the request headers a preflight allows; empty: the
+	// ones it asks for.
+	CORSHeaders []string
 	// AdminCORSOrigins may call /_fake/ from a browser (none by default).
 	AdminCORSOrigins []string
 	// AdminHosts are the Host names an open admin surface answers besides
@@ -133,13 +136,16 @@ func options() []option {
 				}
 				return nil
 			}},
-		{name: "cors-origins", env: "IBLFAKE_CORS_ORIGINS", def: "*", usage: "comma-separated `origins` allowed by CORS, \"*\" for any, \"off\" to disable",
+		{name: "cors-origins", env: "IBLFAKE_CORS_ORIGINS", def: "*", usage: "comma-separated `origins` allowed by CORS on the vendor API, \"*\" for any, \"off\" to disable; a named origin (or a pattern such as http://localhost:*) may send credentials, \"*\" may not",
 			apply: one(func(c *Config, v string) error {
 				if v != "off" {
 					c.CORSOrigins = splitList(v)
 				}
 				return nil
 			})},
+		{name: "cors-headers", env: "IBLFAKE_CORS_HEADERS",
+			usage: "comma-separated request `headers` a CORS preflight allows; by default every header it asks for (sentry-trace, traceparent, X-Requested-With, ...)",
+			apply: one(func(c *Config, v string) error { c.CORSHeaders = splitList(v); return nil })},
 		{name: "admin-cors-origins", env: "IBLFAKE_ADMIN_CORS_ORIGINS", usage: "comma-separated `origins` whose pages may call /_fake/ from a browser; none by default, so no web page can read or reset the fake",
 			apply: one(func(c *Config, v string) error { c.AdminCORSOrigins = splitList(v); return nil })},
 		{name: "admin-hosts", env: "IBLFAKE_ADMIN_HOSTS", usage: "comma-separated host `names` an open admin surface (no --admin-token) answers besides loopback names and --addr's host, such as a container's service name; \"*\" for any (a web page could then rebind its name to the fake)",
@@ -219,7 +225,7 @@ func options() []option {
 			apply: one(func(c *Config, v string) (err error) { c.Demo, err = boolOf(v); return err })},
 		option{name: "healthcheck", boolean: true, usage: "check the health of the fake listening on --addr (GET /_fake/health), exit 0 if healthy and 1 if not",
 			apply: one(func(c *Config, v string) (err error) { c.HealthCheck, err = boolOf(v); return err })},
-		option{name: "version", boolean: true, usage: "print the version and the vendor spec it embeds, then exit",
+		option{name: "version", boolean: true, usage: "print the version, the commit it was built from, the Go that built it and the vendor spec it embeds, then exit",
 			apply: one(func(c *Config, v string) (err error) { c.Version, err = boolOf(v); return err })},
 	)
 }
@@ -317,12 +323,18 @@ func envValue(getenv func(string) string, name string) string {
 	return getenv(name)
 }
 
-// Usage writes the help: every flag, its default and its variable.
+// Usage writes the help: the subcommands, then every flag of the server,
+// its default and its variable.
 func Usage(w io.Writer) {
 	fs, _ := flagSet(options())
-	fmt.Fprint(w, "Usage: iblfake [flags]\n\n"+
-		"Serves a fake of ibl.ai's data-manager API. Every flag but --healthcheck and\n"+
-		"--version has an IBLFAKE_* environment variable, used when the flag is not given.\n\n")
+	fmt.Fprint(w, "Usage:\n"+
+		"  iblfake [flags]               serve a fake of ibl.ai's data-manager API (the flags below)\n"+
+		"  iblfake proxy [flags]         forward to the real service, check each exchange against the\n"+
+		"                                document and record it (iblfake proxy -h)\n"+
+		"  iblfake verify [flags] FILE   replay a recording against a fresh fake and compare\n"+
+		"                                (iblfake verify -h)\n\n"+
+		"Every flag but --healthcheck and --version has an IBLFAKE_* environment variable,\n"+
+		"used when the flag is not given.\n\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 }
@@ -425,6 +437,9 @@ func boolOf(v string) (bool, error) {
 // store: NewServer opens DB.
 func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	opts := []fake.Option{fake.WithCORS(c.CORSOrigins...), fake.WithJournalSize(c.JournalSize), fake.WithSeed(c.Seed), fake.WithLogger(logger)}
+	if len(c.CORSHeaders) > 0 {
+		opts = append(opts, fake.WithCORSHeaders(c.CORSHeaders...))
+	}
 	if len(c.AdminCORSOrigins) > 0 {
 		opts = append(opts, fake.WithAdminCORS(c.AdminCORSOrigins...))
 	}

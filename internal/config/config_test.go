@@ -90,6 +90,8 @@ func TestLoad(t *testing.T) {
 		{name: "EmptyEnvIsUnset", env: map[string]string{"IBLFAKE_ADDR": "", "IBLFAKE_JOURNAL_SIZE": ""}, want: defaults()},
 		{name: "LastSingleFlagWins", args: []string{"--addr", ":1", "--addr", ":2"}, want: with(func(c *config.Config) { c.Addr = ":2" })},
 		{name: "CORSOff", env: map[string]string{"IBLFAKE_CORS_ORIGINS": "off"}, want: with(func(c *config.Config) { c.CORSOrigins = nil })},
+		{name: "CORSHeaders", env: map[string]string{"IBLFAKE_CORS_HEADERS": "Authorization, sentry-trace"},
+			want: with(func(c *config.Config) { c.CORSHeaders = []string{"Authorization", "sentry-trace"} })},
 		{name: "AdminCORS", args: []string{"--admin-cors-origins", "https://dash.test, https://b.test"},
 			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
 		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
@@ -174,6 +176,8 @@ func TestLoadHelp(t *testing.T) {
 	for _, want := range []string{
 		"-addr address", "IBLFAKE_ADDR", "-api-key KEY=ORG[,ORG...]", "IBLFAKE_API_KEYS", "-journal-size", "at most 1000000",
 		"-max-connections", "IBLFAKE_MAX_CONNECTIONS", "-shutdown-timeout duration", "IBLFAKE_SHUTDOWN_TIMEOUT", "-healthcheck", "-version",
+		// The subcommands, which have flags of their own.
+		"iblfake proxy [flags]", "iblfake proxy -h", "iblfake verify [flags] FILE", "iblfake verify -h",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("usage does not mention %q:\n%s", want, out.String())
@@ -221,6 +225,35 @@ func TestOptions(t *testing.T) {
 		}
 		if h := rec.Header().Get("Access-Control-Allow-Origin"); h != "" {
 			t.Errorf("got Access-Control-Allow-Origin %q with CORS off, want none", h)
+		}
+	}
+}
+
+// TestCORSOptions: --cors-origins naming an origin lets it send
+// credentials, and --cors-headers pins the headers a preflight allows.
+func TestCORSOptions(t *testing.T) {
+	cfg, err := config.Load([]string{"--cors-origins", "http://localhost:5173", "--cors-headers", "Authorization,Content-Type"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := cfg.NewServer(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	req := httptest.NewRequest("OPTIONS", "/api/credentials/orgs/acme/users/admin/issuers/", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization,sentry-trace")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	for h, want := range map[string]string{
+		"Access-Control-Allow-Origin":      "http://localhost:5173",
+		"Access-Control-Allow-Credentials": "true",
+		"Access-Control-Allow-Headers":     "Authorization, Content-Type",
+	} {
+		if got := rec.Header().Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
 		}
 	}
 }
