@@ -21,10 +21,10 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/catalog"
-	"github.com/iblfake/iblfake/fake/credentials"
 	"github.com/iblfake/iblfake/fake/journal"
-	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/catalog"
+	"github.com/iblfake/iblfake/internal/credentials"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/spec"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/ui"
 	"github.com/iblfake/iblfake/internal/admintoken"
+	"github.com/iblfake/iblfake/internal/ui"
 	"github.com/labstack/echo/v4"
 )
 

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/longtail"
+	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/labstack/echo/v4"
 )
 

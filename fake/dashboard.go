@@ -3,12 +3,12 @@ package fake
 import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/journal"
-	"github.com/iblfake/iblfake/fake/ui"
+	"github.com/iblfake/iblfake/internal/ui"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 )
 
-// dashboard is the server as the dashboard (package fake/ui) sees it: it
+// dashboard is the server as the dashboard (package internal/ui) sees it: it
 // reads through the same store, modules and journal as the API, and
 // changes nothing itself (the page steers the fake through the admin API).
 type dashboard struct{ s *Server }

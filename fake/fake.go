@@ -1,8 +1,14 @@
 // Package fake is iblfake: a high-fidelity fake of ibl.ai's data-manager
-// API (credentials, catalog licenses and invitations). New builds a Server
-// whose Handler serves the vendor's routes, validated against the embedded,
-// corrected OpenAPI document, over a per-tenant store; NewTestServer runs one
-// inside a Go test.
+// API. New builds a Server whose Handler serves every operation of the
+// vendor's corrected OpenAPI document (the credentials and catalog modules
+// over a per-tenant store, every other operation from the long tail),
+// validated against it; NewTestServer runs one inside a Go test.
+//
+// The API other code imports is this package and fake/api (the module
+// contract, the request record, the Clock), fake/journal (Server.Journal),
+// fake/store (WithStore), fake/state (export, import, fixtures) and
+// scenarios. The modules, the demo, the dashboard and the rest live under
+// the module's internal/ directory.
 package fake
 
 import (
@@ -14,12 +20,12 @@ import (
 	"net/url"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/catalog"
-	"github.com/iblfake/iblfake/fake/credentials"
-	"github.com/iblfake/iblfake/fake/demo"
 	"github.com/iblfake/iblfake/fake/journal"
-	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/catalog"
+	"github.com/iblfake/iblfake/internal/credentials"
+	"github.com/iblfake/iblfake/internal/demo"
+	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake"
-	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/spec"
 )
 

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/longtail"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -112,7 +112,7 @@ func WithMaxBodyBytes(n int64) Option {
 	}
 }
 
-// WithDemo builds the demo tenant (org "demo", see package fake/demo) when
+// WithDemo builds the demo tenant (org "demo", see package internal/demo) when
 // the server starts over an empty store, after any fixtures. Its fake
 // values are seeded by WithSeed, like the ids, so the same seed on the same
 // day (or with WithClockAt) gives the same tenant byte for byte.

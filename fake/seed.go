@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/demo"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/demo"
 )
 
 // WithFixture loads seed state from path, a YAML or JSON file in the State

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
-	"github.com/iblfake/iblfake/fake/catalog"
-	"github.com/iblfake/iblfake/fake/credentials"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/catalog"
+	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
 )
 

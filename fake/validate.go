@@ -13,8 +13,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/drf"
-	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/drf"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
 

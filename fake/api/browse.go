@@ -1,7 +1,7 @@
 package api
 
 // Browser is what a Module may also implement so that the dashboard
-// (package fake/ui) can show its entities: counts per tenant for the
+// (package internal/ui) can show its entities: counts per tenant for the
 // overview, and pages of rows. Every row carries the entity as the module's
 // own view functions render it, the ones its handlers answer with, so the
 // dashboard never shows an entity otherwise than the API does. Each method

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/iblfake/iblfake/fake/drf"
+	"github.com/iblfake/iblfake/internal/drf"
 	"github.com/iblfake/iblfake/spec"
 )
 

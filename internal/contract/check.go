@@ -12,7 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/iblfake/iblfake/fake/drf"
+	"github.com/iblfake/iblfake/internal/drf"
 )
 
 // requestOptions: every violation at once, no authentication (the

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
-	"github.com/iblfake/iblfake/fake/demo"
 	"github.com/iblfake/iblfake/fake/state"
+	"github.com/iblfake/iblfake/internal/demo"
 )
 
 // day is the fixed "today" the tests build the demo tenant for.

@@ -1,8 +1,8 @@
 package credentials
 
 import (
-	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/drf"
 )
 
 // The *View types are the JSON the real service answers with.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/drf"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/drf"
 	"github.com/labstack/echo/v4"
 )
 

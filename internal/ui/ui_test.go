@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
-	"github.com/iblfake/iblfake/fake/ui"
+	"github.com/iblfake/iblfake/internal/ui"
 )
 
 // TestTheShellHoldsNoState: the routes open without the token (the page,

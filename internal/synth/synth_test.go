@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/spec"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
 )
 

@@ -1,6 +1,6 @@
 package credentials
 
-import "github.com/iblfake/iblfake/fake/drf"
+import "github.com/iblfake/iblfake/internal/drf"
 
 // issuanceAssignment is the issuance_type of an assertion an assignment
 // issued. The vendor's LMS types the key as a string without naming its

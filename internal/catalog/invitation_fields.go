@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/drf"
+	"github.com/iblfake/iblfake/internal/drf"
 )
 
 // The fields the newer contract (4.205) declares on the invitation creates

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iblfake/iblfake/fake/drf"
+	"github.com/iblfake/iblfake/internal/drf"
 )
 
 // Kinds of licenses, assignments and invitations.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/fake/synth"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
 

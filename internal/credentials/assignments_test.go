@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iblfake/iblfake/fake/credentials"
+	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
 )
 

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// importRules are the house's import rules (README, "Where things go"):
+// each package may depend on the project's packages listed and on no
+// other, counting what it imports indirectly. A leaf lists none.
+var importRules = map[string][]string{
+	// Leaves: whatever needs them never drags the server along.
+	"fake/journal":        nil,
+	"fake/store":          nil,
+	"scenarios":           nil,
+	"cassette":            nil,
+	"internal/admintoken": nil,
+	"internal/drf":        nil,
+	"internal/synth":      nil,
+	"internal/urlconf":    {"spec"},
+	"spec":                nil,
+	"fake/api":            {"fake/store", "scenarios"},
+	// Modules: the contract, the store and the small rule packages,
+	// never the server.
+	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf"},
+	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
+	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/synth", "internal/urlconf", "spec"},
+	// The dashboard and the proxy see the journal, never the server.
+	"internal/ui": {"fake/api", "fake/store", "scenarios", "fake/journal"},
+	"proxy":       {"cassette", "fake/journal", "internal/admintoken", "internal/drf", "internal/urlconf", "internal/contract", "spec"},
+}
+
+// TestImportRules checks importRules with go list -deps, as
+// TestBinaryDoesNotLinkTesting checks the binary: a package that starts
+// depending on one it may not fails here, naming both.
+func TestImportRules(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/iblfake/iblfake/"
+	args := []string{"list", "-deps=false", "-f", "{{.ImportPath}}\t{{join .Deps \" \"}}"}
+	for pkg := range importRules {
+		args = append(args, "./"+pkg)
+	}
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, deps, _ := strings.Cut(line, "\t")
+		pkg := strings.TrimPrefix(path, mod)
+		allowed, ok := importRules[pkg]
+		if !ok {
+			t.Fatalf("go list named %q, which no rule names", path)
+		}
+		seen++
+		for _, d := range strings.Fields(deps) {
+			dep, ours := strings.CutPrefix(d, mod)
+			if ours && !slices.Contains(allowed, dep) {
+				t.Errorf("%s depends on %s, which its rule does not allow (README, \"Where things go\")", pkg, dep)
+			}
+		}
+	}
+	if seen != len(importRules) {
+		t.Fatalf("go list answered for %d packages of %d", seen, len(importRules))
+	}
+}
