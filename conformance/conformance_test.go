@@ -80,8 +80,8 @@ type tailCall struct {
 	PathParams map[string]string `json:"path_params"`
 	Query      url.Values        `json:"query"`
 	Body       any               `json:"body"`
-	// Absent: the call deletes an item no create made, which DRF answers
-	// 404 {"detail": "Not found."}.
+	// Absent: the call addresses an item of a resource no create made,
+	// which DRF answers 404 {"detail": "Not found."}.
 	Absent bool `json:"absent,omitempty"`
 }
 
@@ -91,8 +91,9 @@ type tailCall struct {
 func writeTailPlan(t *testing.T, srv *fake.TestServer) string {
 	t.Helper()
 	var calls []tailCall
+	items := itemOperations(t, srv)
 	for _, row := range srv.Coverage() {
-		if row.Tier != fake.TierSynthesized && row.Tier != fake.TierSynthesizedEcho {
+		if row.Tier != fake.TierSynthesized && row.Tier != fake.TierInferred {
 			continue
 		}
 		op, err := spec.LongTailOperation(row.Method, row.Path)
@@ -101,7 +102,7 @@ func writeTailPlan(t *testing.T, srv *fake.TestServer) string {
 		}
 		req := synth.RequestFor(op.Item, op.Op, synth.Options{Seed: synth.Key(row.OperationID), Tenant: "conf-tail"})
 		calls = append(calls, tailCall{ID: row.OperationID, Method: row.Method, Path: row.Path, PathParams: req.Path, Query: req.Query, Body: req.Body,
-			Absent: row.Method == "DELETE" && row.Tier == fake.TierSynthesizedEcho})
+			Absent: items[row.OperationID]})
 	}
 	slices.SortStableFunc(calls, func(a, b tailCall) int {
 		if a.Path != b.Path {
@@ -200,4 +201,34 @@ func run(t *testing.T, cmd *exec.Cmd) []byte {
 		t.Fatalf("%s: %v\n%s", cmd, err, buf.Bytes())
 	}
 	return buf.Bytes()
+}
+
+// itemOperations are the long tail's operations on one item of a resource
+// (its retrieve, update, partial update and destroy), by the fake's
+// inference report: a request for an item no create made is DRF's 404.
+func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
+	t.Helper()
+	resp, err := srv.Client.Get(srv.URL + "/_fake/resources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rep struct {
+		Families []struct {
+			Stateful   bool              `json:"stateful"`
+			Operations map[string]string `json:"operations"`
+		} `json:"families"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, f := range rep.Families {
+		for verb, id := range f.Operations {
+			if f.Stateful && verb != "list" && verb != "create" {
+				out[id] = true
+			}
+		}
+	}
+	return out
 }

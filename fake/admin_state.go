@@ -45,6 +45,7 @@ func (s *Server) ExportTenantState(tenant string) (*state.State, error) {
 // when st.Tenant is set, that tenant's entries alone. An invalid document
 // changes nothing and comes back as a 400 *api.Error.
 func (s *Server) ImportState(st *state.State) error {
+	defer s.forget()
 	return state.Import(s.deps.Store, st, s.scopes)
 }
 

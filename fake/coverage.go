@@ -14,9 +14,10 @@ const (
 	TierStateful = api.TierStateful
 	// TierSynthesized: answered from its response schema (the long tail).
 	TierSynthesized = longtail.TierSynthesized
-	// TierSynthesizedEcho: answered from its response schema, and part of
-	// a resource whose writes are remembered.
-	TierSynthesizedEcho = longtail.TierSynthesizedEcho
+	// TierInferred: an operation of a resource the long tail keeps state
+	// for, inferred from the document (a collection and its items, a
+	// singleton).
+	TierInferred = longtail.TierInferred
 	// TierUnavailable: the fake answers a vendor-shaped 501 saying so.
 	TierUnavailable = longtail.TierUnavailable
 )

@@ -46,7 +46,7 @@ func appOf(path string) string {
 	return rest
 }
 
-var tierOrder = []string{fake.TierStateful, fake.TierSynthesizedEcho, fake.TierSynthesized, fake.TierUnavailable}
+var tierOrder = []string{fake.TierStateful, fake.TierInferred, fake.TierSynthesized, fake.TierUnavailable}
 
 // renderCoverage writes the coverage list as moto's IMPLEMENTATION_COVERAGE
 // does: a summary table, then each app's operations.

@@ -131,11 +131,13 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.setupScenarios(); err != nil {
 		return nil, err
 	}
-	tail, err := longtail.New(s.deps, s.urls, o.seed, o.longTail)
+	creds, cat := credentials.New(s.deps), catalog.New(s.deps)
+	tail, err := longtail.New(s.deps, s.urls, longtail.Options{Seed: o.seed, Mode: o.longTail, Fill: o.longTailFill,
+		Names: namesOf(creds, cat)})
 	if err != nil {
 		return nil, err
 	}
-	s.modules = []api.Module{credentials.New(s.deps), catalog.New(s.deps), tail}
+	s.modules = []api.Module{creds, cat, tail}
 	if err := s.claim(s.modules[:2], tail); err != nil {
 		return nil, err
 	}
@@ -186,6 +188,7 @@ func (s *Server) Reset() error {
 		return fmt.Errorf("reset: %w", err)
 	}
 	s.journal.Clear()
+	s.forget()
 	s.applyClockOptions()
 	return nil
 }
@@ -218,5 +221,29 @@ func aliasCatalog(u *url.URL) {
 		} else {
 			u.RawPath = ""
 		}
+	}
+}
+
+// forget tells the modules that keep what they derived from the store in
+// memory that the store's state was replaced (a reset, an import).
+func (s *Server) forget() {
+	for _, m := range s.modules {
+		if f, ok := m.(interface{ Forget() }); ok {
+			f.Forget()
+		}
+	}
+}
+
+// namesOf joins what the modules know of a tenant's entities by name
+// (api.Names), for the long tail's relations.
+func namesOf(modules ...api.Names) func(tx store.Tx, tenant string) map[string][]string {
+	return func(tx store.Tx, tenant string) map[string][]string {
+		out := map[string][]string{}
+		for _, m := range modules {
+			for k, vs := range m.Names(tx, tenant) {
+				out[k] = append(out[k], vs...)
+			}
+		}
+		return out
 	}
 }

@@ -44,7 +44,7 @@ func longTailCorpus(t *testing.T, srv *fake.TestServer, rng *rand.Rand, vic, att
 	}
 	items := map[string]spec.IndexEntry{} // item template (GET) by collection template
 	for _, e := range idx {
-		if e.Method == http.MethodGet && tiers[e.ID] == fake.TierSynthesizedEcho {
+		if e.Method == http.MethodGet && tiers[e.ID] == fake.TierInferred {
 			trimmed := strings.TrimSuffix(e.Path, "/")
 			items[trimmed[:strings.LastIndexByte(trimmed, '/')+1]] = e
 		}
@@ -73,7 +73,7 @@ func longTailCorpus(t *testing.T, srv *fake.TestServer, rng *rand.Rand, vic, att
 			}
 		}
 		item, ok := items[e.Path]
-		if e.Method != http.MethodPost || !ok || tiers[e.ID] != fake.TierSynthesizedEcho || body == nil || item.Auth != spec.AuthRequired {
+		if e.Method != http.MethodPost || !ok || tiers[e.ID] != fake.TierInferred || body == nil || item.Auth != spec.AuthRequired {
 			continue
 		}
 		// orgA's record, its secret in the fields a client names, its

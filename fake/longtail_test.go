@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/internal/faketest"
+	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
@@ -61,6 +62,7 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 	for _, row := range c.Srv.Coverage() {
 		tiers[row.OperationID] = row.Tier
 	}
+	items := itemVerbs(t, c)
 	for _, e := range idx {
 		path, body := tailRequest(t, e, "acme")
 		r := c.Do(t, e.Method, path, body)
@@ -68,8 +70,8 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 		want := 0
 		fmt.Sscan(e.OK, &want)
 		switch {
-		case e.Method == "DELETE" && tiers[e.ID] == fake.TierSynthesizedEcho && r.Status == 404:
-			// An item no create made: DRF's 404, nothing stored.
+		case items[e.ID] && r.Status == 404:
+			// An item of a resource no create made: DRF's 404.
 			faketest.JSONEq(t, r.Body, `{"detail": "Not found."}`)
 		case e.OK == "" && r.Status != 501:
 			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize)", e.Method, path, e.ID, r.Status)
@@ -88,7 +90,7 @@ func TestSynthesizedAnswersAreDeterministic(t *testing.T) {
 	at := fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	a, b := faketest.NewClient(t, fake.WithSeed(3), at), faketest.NewClient(t, fake.WithSeed(3), at)
 	other := faketest.NewClient(t, fake.WithSeed(4), at)
-	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
+	path := synthesizedGet(t)
 	first := a.Must(t, 200, "GET", path, nil).Raw
 	if again := a.Must(t, 200, "GET", path, nil).Raw; string(again) != string(first) {
 		t.Errorf("two calls, two bodies:\n%s\n%s", first, again)
@@ -134,11 +136,12 @@ func tailResource(t *testing.T) (list, item spec.IndexEntry) {
 	return
 }
 
-// TestListItemsReadAsTheirItems: an item of a synthesized list page has the
+// TestListItemsReadAsTheirItems: with WithLongTailFill a collection holds
+// items the first time it is listed, and an item of the list page has the
 // values its own GET gives, for every field both answers have.
 func TestListItemsReadAsTheirItems(t *testing.T) {
 	t.Parallel()
-	c := faketest.NewClient(t, fake.WithSeed(5), fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)))
+	c := faketest.NewClient(t, fake.WithSeed(5), fake.WithLongTailFill(), fake.WithClockAt(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)))
 	list, item := tailResource(t)
 	lp, _ := tailRequest(t, list, "acme")
 	page := c.Must(t, 200, "GET", lp, nil).Obj(t)
@@ -246,14 +249,14 @@ func TestSynthesizedWritesAreRemembered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Buckets["synth.records"]) == 0 {
-		t.Errorf("the remembered entity is not in the state export")
+	if len(st.Buckets[longtail.Records]) == 0 {
+		t.Errorf("the created item is not in the state export")
 	}
-	if ten, _ := c.Srv.ExportTenantState("acme"); len(ten.Buckets["synth.records"]) == 0 {
-		t.Errorf("the remembered entity is not in acme's export")
+	if ten, _ := c.Srv.ExportTenantState("acme"); len(ten.Buckets[longtail.Records]) == 0 {
+		t.Errorf("the created item is not in acme's export")
 	}
-	if other, _ := c.Srv.ExportTenantState("globex"); len(other.Buckets["synth.records"]) != 0 {
-		t.Errorf("globex's export holds acme's remembered entity")
+	if other, _ := c.Srv.ExportTenantState("globex"); len(other.Buckets[longtail.Records]) != 0 {
+		t.Errorf("globex's export holds acme's item")
 	}
 	_ = read
 	_ = update
@@ -293,7 +296,7 @@ func firstOf(m map[string]any, keys ...string) any {
 func TestPreferSteering(t *testing.T) {
 	t.Parallel()
 	c := faketest.NewClient(t, fake.WithSeed(2))
-	path := "/api/ai-account/connected-services/orgs/acme/users/bob/"
+	path := synthesizedGet(t)
 	base := c.Must(t, 200, "GET", path, nil).Raw
 	c.Must(t, 404, "GET", path, nil, "Prefer", "code=404")
 	c.Must(t, 404, "GET", path+"?__code=404", nil)
@@ -371,7 +374,7 @@ func TestLongTailAuthAndMethods(t *testing.T) {
 	}
 	c.Must(t, 200, "GET", "/api/ai-account/connected-services/callback/", nil, "Authorization", "")
 	entries := c.Srv.Journal().Entries()
-	if last := entries[len(entries)-1]; last.Tier != fake.TierSynthesized && last.Tier != fake.TierSynthesizedEcho {
+	if last := entries[len(entries)-1]; last.Tier != fake.TierSynthesized && last.Tier != fake.TierInferred {
 		t.Errorf("journal tier %q", last.Tier)
 	}
 	c.Must(t, 301, "GET", strings.TrimSuffix(path, "/"), nil)
@@ -420,4 +423,60 @@ func answerReadOnly(t *testing.T, e spec.IndexEntry) map[string]bool {
 		}
 	}
 	return out
+}
+
+// itemVerbs are the long tail's operations on an item of a resource (its
+// retrieve, update, partial update and destroy), by the inference report.
+func itemVerbs(t *testing.T, c *faketest.Client) map[string]bool {
+	t.Helper()
+	var rep struct {
+		Families []longtail.FamilyReport `json:"families"`
+	}
+	if err := json.Unmarshal(c.Must(t, 200, "GET", "/_fake/resources", nil).Raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, f := range rep.Families {
+		if !f.Stateful {
+			continue
+		}
+		for verb, id := range f.Operations {
+			if verb != "list" && verb != "create" {
+				out[id] = true
+			}
+		}
+	}
+	if len(out) < 50 {
+		t.Fatalf("%d item operations in the inference report", len(out))
+	}
+	return out
+}
+
+// synthesizedGet is a GET of the long tail that no resource answers (its
+// path's only parameter the org, acme), answering an object.
+func synthesizedGet(t *testing.T) string {
+	t.Helper()
+	srv, err := fake.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, row := range srv.Coverage() {
+		if row.Tier != fake.TierSynthesized || row.Method != "GET" || strings.Count(row.Path, "{") != 1 || !strings.Contains(row.Path, "/orgs/{org}/") {
+			continue
+		}
+		op, err := spec.LongTailOperation("GET", row.Path)
+		if err != nil || op.Op.Responses.Value("200") == nil || op.Op.Responses.Value("200").Value.Content.Get("application/json") == nil {
+			continue
+		}
+		required := false
+		for _, p := range op.Op.Parameters {
+			required = required || p.Value != nil && p.Value.In == "query" && p.Value.Required
+		}
+		if s := op.Op.Responses.Value("200").Value.Content.Get("application/json").Schema; s != nil && s.Value != nil && len(s.Value.Properties) >= 3 && !required {
+			return strings.Replace(row.Path, "{org}", "acme", 1)
+		}
+	}
+	t.Fatal("no synthesized GET of the long tail under /orgs/{org}/")
+	return ""
 }

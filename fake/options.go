@@ -37,6 +37,7 @@ type options struct {
 	maxDelayed       int        // WithMaxDelayed
 	longTail         string     // WithLongTail
 	defaultTenant    string     // WithDefaultTenant ("" until New settles it)
+	longTailFill     bool       // WithLongTailFill
 	spec             *spec.Spec // withSpec: a document already loaded
 }
 
@@ -133,6 +134,15 @@ const (
 	// LongTailUnavailable answers every long-tail operation 501.
 	LongTailUnavailable = longtail.Unavailable
 )
+
+// WithLongTailFill makes each collection of the long tail's resources
+// hold a few synthesized items the first time a tenant lists it, which
+// are then ordinary items (reads, updates and deletes see them): full
+// screens on a laptop without a demo. Off, a tenant's collections start
+// empty, as the real service's do.
+func WithLongTailFill() Option {
+	return func(o *options) error { o.longTailFill = true; return nil }
+}
 
 // WithLongTail sets how the operations no module models are answered:
 // LongTailSynthesize (the default) or LongTailUnavailable.

@@ -136,7 +136,7 @@ func (s *Server) route(op *urlconf.Operation) (*route, error) {
 		blankDefaults: blankDefaults(kin.PathItem, kin.Operation),
 		longTail:      s.routes.long[op.Index],
 	}
-	r.tenantScoped, r.tenantField = tenantScope(kin.PathItem, kin.Operation, r.tier == longtail.TierSynthesizedEcho)
+	r.tenantScoped, r.tenantField = tenantScope(kin.PathItem, kin.Operation, r.tier == longtail.TierInferred)
 	r.handler = s.vendorHandler(r, claim.Handle)
 	s.routes.built[op.Index].Store(r)
 	return r, nil

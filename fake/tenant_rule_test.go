@@ -145,7 +145,11 @@ func TestAPercentEncodedOrgIsTheOrg(t *testing.T) {
 				t.Errorf("key b on %s = %d, want 403", p, r.Status)
 			}
 		}
-		a.Must(t, 200, "GET", "/api/ai-bot/v1/bots/org%41/bot-commands/1/", nil)
+		made := a.Must(t, 201, "POST", "/api/ai-bot/v1/bots/orgA/bot-commands/", map[string]any{"bot": 1, "command": "start", "mentor": 2}).Obj(t)
+		got := a.Must(t, 200, "GET", "/api/ai-bot/v1/bots/org%41/bot-commands/"+jsonNumber(t, made["id"])+"/", nil).Obj(t)
+		if got["command"] != "start" {
+			t.Errorf("orgA's bot command read as org%%41: %v", got)
+		}
 		if e := a.Srv.Journal().Entries(); e[len(e)-1].Tenant != "orgA" {
 			t.Errorf("journal tenant %q, want orgA", e[len(e)-1].Tenant)
 		}

@@ -29,6 +29,7 @@ var validationOptions = &openapi3filter.Options{
 	SkipSettingDefaults: true,
 	SchemaValidationOptions: []openapi3.SchemaValidationOption{
 		openapi3.WithStringFormatValidators(paramFormats),
+		openapi3.DisableReadOnlyValidation(), // as bodyVisitOptions
 	},
 }
 
@@ -64,6 +65,10 @@ var paramFormats = map[string]openapi3.StringFormatValidator{
 // validates itself, for validateBody.
 var bodyVisitOptions = []openapi3.SchemaValidationOption{
 	openapi3.VisitAsRequest(), openapi3.MultiErrors(), openapi3.WithStringFormatValidators(stringFormats),
+	// DRF ignores read-only fields a request sends, it does not refuse
+	// them ("Any 'read_only' fields that are incorrectly included in the
+	// serializer input will be ignored"); the vendor's SDK sends them.
+	openapi3.DisableReadOnlyValidation(),
 }
 
 // parsedMediaTypes are the request bodies DRF's default parsers read; any

@@ -61,7 +61,7 @@ test('every synthesized operation answers the vendor client with a 2xx', async (
       called++;
     } catch (err) {
       if (op.absent && err.status === 404 && err.body?.detail === 'Not found.') {
-        called++; // DRF's answer to deleting an item no create made
+        called++; // DRF's answer for an item no create made
         continue;
       }
       failures.push(`${op.id} (${cm.name}): ${err.status ?? err} ${JSON.stringify(err.body ?? '').slice(0, 200)}`);

@@ -61,3 +61,13 @@ type Route struct {
 	// surface's default limit).
 	MaxBody int64
 }
+
+// Names is a module that knows a tenant's entities by name, so that the
+// long tail's synthesized fields that name one (a user, a course) name one
+// of the tenant's own, and its lists of such entities (a catalog's
+// courses) list them. Names returns, per kind, the tenant's values:
+// "username", "user_id" (numeric, as text), "email", "course" (course
+// keys), "program" (program ids and keys), "credential" (entity ids).
+type Names interface {
+	Names(tx store.Tx, tenant string) map[string][]string
+}

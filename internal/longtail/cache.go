@@ -1,7 +1,7 @@
 package longtail
 
 import (
-	"container/list"
+	clist "container/list"
 	"sync"
 )
 
@@ -16,8 +16,8 @@ import (
 type synthCache struct {
 	mu    sync.Mutex
 	bytes int
-	order *list.List // of *synthEntry, most recent first
-	index map[string]*list.Element
+	order *clist.List // of *synthEntry, most recent first
+	index map[string]*clist.Element
 }
 
 type synthEntry struct {
@@ -32,7 +32,7 @@ func (e *synthEntry) size() int { return len(e.key) + len(e.body) }
 const synthCacheBytes = 8 << 20
 
 func newSynthCache() *synthCache {
-	return &synthCache{order: list.New(), index: map[string]*list.Element{}}
+	return &synthCache{order: clist.New(), index: map[string]*clist.Element{}}
 }
 
 func (c *synthCache) get(key string) ([]byte, bool) {

@@ -1,9 +1,12 @@
 // Package longtail is the fake's third module: it answers every operation
-// of the served document that no other module claims, from the
-// operation's response schema (package synth), and keeps what clients
-// write to the document's resources per tenant (remember.go). The server
-// offers it every operation; the credentials and catalog modules' claims
-// win (fake.New).
+// of the served document that no other module claims. The document's
+// resources (collection and item pairs, singletons: model.go) keep real
+// state per tenant, in the document's own envelopes and list parameters
+// (state.go, list.go, singleton.go); every other operation is answered
+// from its response schema (synthesize.go, package synth), its fields
+// that name a tenant's entity taken from the tenant's own
+// (relations.go). The server offers it every operation; the credentials
+// and catalog modules' claims win (fake.New).
 package longtail
 
 import (
@@ -19,50 +22,67 @@ import (
 
 // Modes: how the long tail answers (fake.WithLongTail, --long-tail).
 const (
-	// Synthesize answers from the operations' schemas (the default).
+	// Synthesize answers from the operations' schemas and keeps the
+	// resources' state (the default).
 	Synthesize = "synthesize"
 	// Unavailable answers every long-tail operation 501.
 	Unavailable = "501"
 )
 
-// The long tail's tiers: an answer made from the response schema, one of a
-// resource whose writes are remembered, and a 501 for an operation that
-// declares no 2xx answer to make (or in Unavailable mode).
+// The long tail's tiers: an operation of a resource the long tail keeps
+// state for, inferred from the document; an answer made from the response
+// schema; and a 501 for an operation that declares no 2xx answer to make
+// (or in Unavailable mode).
 const (
-	TierSynthesized     = "synthesized"
-	TierSynthesizedEcho = "synthesized+echo"
-	TierUnavailable     = "unavailable"
+	TierInferred    = "stateful+inferred"
+	TierSynthesized = "synthesized"
+	TierUnavailable = "unavailable"
 )
+
+// Options configure the long tail.
+type Options struct {
+	// Seed makes its synthesized values (the server's --seed).
+	Seed uint64
+	// Mode is Synthesize (the default) or Unavailable.
+	Mode string
+	// Fill makes each collection of a tenant hold a few synthesized
+	// items the first time it is touched (then ordinary items), for a
+	// laptop that wants full screens without a demo; off, a tenant's
+	// collections start empty, as the real service's do.
+	Fill bool
+	// Names are the tenant's entities' names the other modules know
+	// (users, courses, programs, credentials), which synthesized fields
+	// that name one take their values from; nil for none.
+	Names func(tx store.Tx, tenant string) map[string][]string
+}
 
 // Module is the long tail over one server's store.
 type Module struct {
-	d    *api.Deps
-	seed uint64
-	mode string
-	urls *urlconf.Resolver
-	// items maps a collection template to its item path's parameter
-	// (".../things/" -> "id" for ".../things/{id}/"): the resources.
-	items map[string]string
+	d     *api.Deps
+	seed  uint64
+	mode  string
+	fill  bool
+	names func(tx store.Tx, tenant string) map[string][]string
+	urls  *urlconf.Resolver
+	model *model
 	// mute are the operations that declare no 2xx answer to make.
 	mute  map[string]bool
 	cache *synthCache
+	views views
 }
 
 var _ api.Module = (*Module)(nil)
 
-// New returns the long tail of the operations urls resolves: seed makes
-// its synthesized values (the server's --seed), mode is Synthesize or
-// Unavailable.
-func New(d *api.Deps, urls *urlconf.Resolver, seed uint64, mode string) (*Module, error) {
-	if mode != Synthesize && mode != Unavailable {
-		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", mode, Synthesize, Unavailable)
+// New returns the long tail of the operations urls resolves.
+func New(d *api.Deps, urls *urlconf.Resolver, o Options) (*Module, error) {
+	if o.Mode == "" {
+		o.Mode = Synthesize
 	}
-	m := &Module{d: d, seed: seed, mode: mode, urls: urls, items: map[string]string{}, mute: map[string]bool{}, cache: newSynthCache()}
-	for _, op := range urls.Operations() {
-		if parent, param, ok := itemParent(op.Template); ok && urls.View(parent) != nil {
-			m.items[parent] = param
-		}
+	if o.Mode != Synthesize && o.Mode != Unavailable {
+		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", o.Mode, Synthesize, Unavailable)
 	}
+	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, urls: urls,
+		model: newModel(urls), mute: map[string]bool{}, cache: newSynthCache()}
 	idx, err := spec.LongTailIndex()
 	if err != nil {
 		return nil, err
@@ -78,7 +98,12 @@ func New(d *api.Deps, urls *urlconf.Resolver, seed uint64, mode string) (*Module
 func (m *Module) Operations() []api.Operation {
 	ops := make([]api.Operation, 0, len(m.urls.Operations()))
 	for _, op := range m.urls.Operations() {
-		ops = append(ops, api.Operation{ID: op.ID, Handle: m.handle, Tier: m.tier(op)})
+		o := api.Operation{ID: op.ID, Handle: m.handle, Tier: m.tier(op)}
+		if r := m.model.roles[op.ID]; r.fam != nil && (r.verb != list && r.verb != create) {
+			f := r.fam
+			o.Entity = func(c echo.Context) (map[string]any, bool) { return m.entity(c, f) }
+		}
+		ops = append(ops, o)
 	}
 	return ops
 }
@@ -88,28 +113,93 @@ func (m *Module) tier(op *urlconf.Operation) string {
 	switch {
 	case m.mode == Unavailable || m.mute[op.ID]:
 		return TierUnavailable
-	case m.rememberable(op.Method, op.Template):
-		return TierSynthesizedEcho
+	case m.model.roles[op.ID].verb != synthesized:
+		return TierInferred
 	}
 	return TierSynthesized
 }
 
-// handle answers a request for any long-tail operation.
+// handle answers a request for any long-tail operation: from its
+// resource's state, or synthesized. A request that steers the answer
+// with Prism's Prefer (a status, an example, dynamic values) is
+// synthesized whatever its operation, as Prism answers it.
 func (m *Module) handle(c echo.Context) error {
 	r := api.RequestOf(c)
 	if r.Tier == TierUnavailable {
 		return api.Detail(http.StatusNotImplemented, "iblfake does not model "+r.Operation+".")
 	}
+	role := m.model.roles[r.Operation]
+	if role.verb == synthesized || steered(preferOf(c, r)) {
+		return m.synthesize(c)
+	}
+	if f := role.fam; f != nil {
+		if !f.infer().ok {
+			return m.synthesize(c)
+		}
+		switch role.verb {
+		case list:
+			return m.listItems(c, f)
+		case create:
+			return m.create(c, f)
+		case retrieve:
+			return m.retrieve(c, f)
+		case update:
+			return m.change(c, f, false)
+		case partialUpdate:
+			return m.change(c, f, true)
+		case destroy:
+			return m.destroy(c, f)
+		}
+	}
+	if role.one != nil && role.one.readSchema() == nil {
+		return m.synthesize(c)
+	}
+	switch role.verb {
+	case singletonRead:
+		return m.readSingleton(c, role.one)
+	case singletonWrite:
+		return m.writeSingleton(c, role.one)
+	case singletonClear:
+		return m.clearSingleton(c, role.one)
+	}
 	return m.synthesize(c)
 }
 
-// AdminRoutes: the long tail has none.
-func (m *Module) AdminRoutes() []api.Route { return nil }
+// steered reports whether Prefer asks for a made-up answer.
+func steered(p prefer) bool { return p.code != "" || p.example != "" || p.dynamic }
+
+// entity is the stored item a request addresses, for scenario rules'
+// when clauses.
+func (m *Module) entity(c echo.Context, f *family) (map[string]any, bool) {
+	if !f.infer().ok {
+		return nil, false
+	}
+	key := collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))
+	obj, err := api.Read(m.d.Store, func(tx store.Tx) (map[string]any, error) {
+		obj, _, err := findItem(tx, key, c.Param(f.param))
+		return obj, err
+	})
+	return obj, err == nil && obj != nil
+}
+
+// Forget drops what the long tail derived from the store (the lists'
+// views): the server calls it when the store's state is replaced.
+func (m *Module) Forget() { m.views.drop("") }
+
+// AdminRoutes serve the inference report (report.go).
+func (m *Module) AdminRoutes() []api.Route {
+	return []api.Route{{Method: http.MethodGet, Path: "/resources", Handler: m.report}}
+}
 
 // MediaRoutes: the long tail serves no files.
 func (m *Module) MediaRoutes() []api.Route { return nil }
 
-// TenantScopes: the remembered records' keys start with their tenant.
+// TenantScopes: every key of the long tail's buckets starts with its
+// tenant.
 func (m *Module) TenantScopes() []store.Scope {
-	return []store.Scope{{Bucket: Records, KeyTenant: true}}
+	var out []store.Scope
+	for _, b := range []string{Records, IDs, Revisions, Singletons, Filled, legacyRecords} {
+		out = append(out, store.Scope{Bucket: b, KeyTenant: true})
+	}
+	return out
 }

@@ -16,14 +16,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// synthesize answers a long-tail operation from its response schema
-// (package synth): the status Prefer asks for or the lowest 2xx the
-// operation declares; a declared example when it is valid (unless Prefer
-// asks for dynamic values); else a value seeded by the server's seed, the
-// tenant and what the path names, so the same request gives the same
-// answer on every call and every restart. A list of a resource with an
-// item path gives each item the values that item's own GET gives, and
-// writes to such a resource are remembered (remember.go).
+// synthesize answers an operation no resource answers (and any the
+// request steers with Prefer) from its response schema (package synth):
+// the status Prefer asks for or the lowest 2xx the operation declares; a
+// declared example when it is valid (unless Prefer asks for dynamic
+// values); else a value seeded by the server's seed, the tenant and what
+// the path names, so the same request gives the same answer on every call
+// and every restart, its fields that name a tenant's entity taken from the
+// tenant's own (relations.go).
 func (m *Module) synthesize(c echo.Context) error {
 	req := api.RequestOf(c)
 	r := req.Route
@@ -33,15 +33,9 @@ func (m *Module) synthesize(c echo.Context) error {
 	p := preferOf(c, req)
 	status, resp := pickResponse(r.Operation, p.code)
 	media := jsonMedia(resp)
-	res := m.resourceOf(r.Path, c)
-	if res != nil && res.item && r.Method != http.MethodPost {
-		if err := m.remembered(c, res, r.Method, status, media, p); err != errNotRemembered {
-			return err
-		}
-	}
 	if media == nil || media.Schema == nil || status == http.StatusNoContent {
 		if status >= 400 && resp == nil {
-			return api.Detail(status, http.StatusText(status))
+			return api.Detail(status, drfStatusText(status))
 		}
 		return c.NoContent(status)
 	}
@@ -53,32 +47,9 @@ func (m *Module) synthesize(c echo.Context) error {
 			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
 		}
 	}
-	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}
-	if res != nil && !res.item && r.Method == http.MethodPost && status < 300 {
-		return m.create(c, res, status, media, opts, p)
-	}
-	value := func() (any, error) {
-		if res != nil && !res.item && r.Method == http.MethodGet && status < 300 {
-			v, ok, err := m.listPage(c, res, media.Schema, opts, p)
-			if ok || err != nil {
-				return v, err
-			}
-		}
-		if res != nil && res.item {
-			o := opts
-			o.Seed = m.itemSeed(c, res, res.id, p)
-			v := synth.Value(media.Schema, o)
-			res.setID(v, media.Schema)
-			return v, nil
-		}
-		return synth.Value(media.Schema, opts), nil
-	}
+	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c), Pick: m.picker(c)}
 	if r.Method != http.MethodGet || p.dynamic {
-		v, err := value()
-		if err != nil {
-			return err
-		}
-		return api.JSON(c, status, v)
+		return api.JSON(c, status, synth.Value(media.Schema, opts))
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).
@@ -86,16 +57,26 @@ func (m *Module) synthesize(c echo.Context) error {
 	if body, ok := m.cache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
-	v, err := value()
-	if err != nil {
-		return err
-	}
-	body, err := api.Encode(v)
+	body, err := api.Encode(synth.Value(media.Schema, opts))
 	if err != nil {
 		return err
 	}
 	m.cache.put(key, body)
 	return api.JSONBytes(c, status, body)
+}
+
+// drfStatusText is DRF's wording for a status the document declares no
+// body for (its exceptions' default details), else net/http's.
+func drfStatusText(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return api.MsgNotFound
+	case http.StatusForbidden:
+		return api.MsgForbidden
+	case http.StatusUnauthorized:
+		return api.MsgNotAuthenticated
+	}
+	return http.StatusText(status)
 }
 
 // synthKey is what a synthesized read depends on: the operation, tenant,
@@ -203,7 +184,8 @@ func jsonMedia(resp *openapi3.Response) *openapi3.MediaType {
 // falls through to synthesis.
 func validExample(media *openapi3.MediaType, name string) (any, bool) {
 	valid := func(v any) bool {
-		return media.Schema == nil || media.Schema.Value == nil || media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse()) == nil
+		return media.Schema == nil || media.Schema.Value == nil ||
+			media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse(), openapi3.WithStringFormatValidators(answerFormats)) == nil
 	}
 	for _, n := range slices.Sorted(mapKeys(media.Examples)) {
 		ex := media.Examples[n]
@@ -250,12 +232,6 @@ func (m *Module) baseSeed(p prefer) string {
 		return strconv.FormatUint(*p.seed, 10)
 	}
 	return strconv.FormatUint(m.seed, 10)
-}
-
-// itemSeed is the seed of one item of a resource: the same whether the
-// item is read alone or inside a list page.
-func (m *Module) itemSeed(c echo.Context, res *resource, id string, p prefer) uint64 {
-	return synth.Key(m.baseSeed(p), api.Tenant(c), "item", res.collection, id)
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

@@ -40,6 +40,11 @@ type Options struct {
 	// Request makes a request body instead of an answer: readOnly
 	// properties left out, writeOnly ones included.
 	Request bool
+	// Pick, when set, is asked first for the value of every string or
+	// integer property by its name: a value it gives (and the schema
+	// allows) is used, so a field that names another entity (a user, a
+	// course) names one of the tenant's own.
+	Pick func(name string, s *openapi3.Schema, seed uint64) (any, bool)
 }
 
 // Value returns a value of schema s drawn from opts: an answer (readOnly
@@ -114,6 +119,11 @@ func (g *gen) value(ref *openapi3.SchemaRef, seed uint64, name string, depth int
 	}
 	if len(s.Enum) > 0 {
 		return g.enum(s, seed)
+	}
+	if g.opts.Pick != nil && name != "" && (s.Type.Is("string") || s.Type.Is("integer")) {
+		if v, ok := g.opts.Pick(name, s, seed); ok && s.VisitJSON(v, g.direction()) == nil {
+			return v
+		}
 	}
 	switch {
 	case s.Type.Is("object") || (s.Type == nil && len(s.Properties) > 0):

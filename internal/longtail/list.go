@@ -1,0 +1,367 @@
+package longtail
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/synth"
+	"github.com/labstack/echo/v4"
+)
+
+// A family's list in the document's own terms (FIDELITY.md, "long tail"):
+// the items of the collection the path names, in creation order, filtered
+// by the query parameters named like the items' fields (by value, as
+// django-filter compares), searched by DRF's search parameter over the
+// items' text fields (any of the words, case-insensitive, as SearchFilter
+// does), ordered by DRF's ordering parameter (comma-separated fields, "-"
+// for descending; unknown fields are ignored, as OrderingFilter ignores
+// them), then paged as the operation declares: page and page_size
+// (PageNumberPagination: a page past the last is its 404 "Invalid
+// page."), limit and offset (LimitOffsetPagination: past the end is an
+// empty page), or everything at once; in the envelope the answer's schema
+// has (DRF's count/next/previous/results, a bare array, another wrapper),
+// with next and previous on the fake's own URL.
+
+// Page sizes where the operation declares paging but the vendor's
+// settings are not known: DRF's PAGE_SIZE is the vendor's, and 10 is what
+// the modelled lists of the same service use.
+const (
+	defaultPageSize = 10
+	maxPageSize     = 1000
+)
+
+// listItems answers a family's list.
+func (m *Module) listItems(c echo.Context, f *family) error {
+	sh := f.infer()
+	r := api.RequestOf(c).Route
+	code, resp := pickResponse(r.Operation, "")
+	media := jsonMedia(resp)
+	if media == nil || media.Schema == nil || sh.list.items == nil {
+		return m.synthesize(c) // a list the model cannot fill
+	}
+	key := collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))
+	if m.fill {
+		if err := m.fillOnce(c, f, key); err != nil {
+			return err
+		}
+	}
+	v, err := api.Read(m.d.Store, func(tx store.Tx) (*view, error) { return m.collection(tx, key, sh) })
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	items := selectItems(v.items, sh, q)
+	total := len(items)
+	start, end, page, size, err := pageOf(sh.list.paging, q, total)
+	if err != nil {
+		return err
+	}
+	page0 := items[start:end]
+	rendered := make([]any, len(page0))
+	for i, it := range page0 {
+		rendered[i] = m.listItem(it, sh, key)
+	}
+	if sh.list.field == "" {
+		return api.JSON(c, code, rendered)
+	}
+	env, ok := synth.Value(media.Schema, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "envelope"), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}).(map[string]any)
+	if !ok {
+		env = map[string]any{}
+	}
+	env[sh.list.field] = rendered
+	setLinks(env, props(media.Schema), sh.list.paging, total, page, size, start, c)
+	return api.JSON(c, code, env)
+}
+
+// listItem renders an item as the list's item schema wants it, once per
+// item and schema.
+func (m *Module) listItem(it *item, sh *shape, key string) map[string]any {
+	s := sh.list.items
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	if a, ok := it.answers[s.Value]; ok {
+		return a
+	}
+	a := render(it.obj, s, synthBase(s, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "item", it.id), Now: m.d.Clock.Now()}))
+	withID(a, s, sh.idField, it.id)
+	if it.answers == nil {
+		it.answers = map[*openapi3.Schema]map[string]any{}
+	}
+	it.answers[s.Value] = a
+	return a
+}
+
+// selectItems filters, searches and orders items as the query asks; the
+// view's slice is never changed.
+func selectItems(items []*item, sh *shape, q map[string][]string) []*item {
+	var filters [][2]string
+	for param, field := range sh.list.filters {
+		if vs := q[param]; len(vs) > 0 && vs[len(vs)-1] != "" {
+			filters = append(filters, [2]string{field, vs[len(vs)-1]})
+		}
+	}
+	var words []string
+	if sh.list.search {
+		if vs := q["search"]; len(vs) > 0 {
+			// SearchFilter splits on white space and commas; an item matches
+			// when every term is in one of its fields.
+			words = strings.FieldsFunc(strings.ToLower(vs[len(vs)-1]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+		}
+	}
+	out := items
+	if len(filters) > 0 || len(words) > 0 {
+		out = make([]*item, 0, len(items))
+		for _, it := range items {
+			if matches(it.obj, filters) && searched(it.obj, words) {
+				out = append(out, it)
+			}
+		}
+	}
+	if sh.list.ordering {
+		if vs := q["ordering"]; len(vs) > 0 && vs[len(vs)-1] != "" {
+			out = ordered(out, strings.Split(vs[len(vs)-1], ","), props(sh.item))
+		}
+	}
+	return out
+}
+
+// matches reports whether obj has every field's value (compared as text,
+// booleans as DRF's spellings).
+func matches(obj map[string]any, filters [][2]string) bool {
+	for _, f := range filters {
+		if !sameValue(obj[f[0]], f[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares a stored value with a query value as a filter does.
+func sameValue(v any, q string) bool {
+	switch x := v.(type) {
+	case bool:
+		b, ok := api.ParseBool(q)
+		return ok && b == x
+	case map[string]any:
+		// A related object is filtered by its id, as a foreign key is.
+		for _, k := range []string{"id", "unique_id", "pk", "slug", "key", "name"} {
+			if w, ok := x[k]; ok {
+				return idString(w) == q
+			}
+		}
+		return false
+	}
+	return idString(v) == q
+}
+
+// searched reports whether every word is in one of obj's text fields.
+func searched(obj map[string]any, words []string) bool {
+	for _, w := range words {
+		found := false
+		for _, v := range obj {
+			if s, ok := v.(string); ok && strings.Contains(strings.ToLower(s), w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// ordered sorts items by fields ("-" descending), ignoring the fields the
+// item schema does not have; stable, so creation order breaks ties.
+func ordered(items []*item, fields []string, ps map[string]*openapi3.SchemaRef) []*item {
+	type key struct {
+		name string
+		desc bool
+	}
+	var keys []key
+	for _, f := range fields {
+		f = strings.TrimSpace(f)
+		desc := strings.HasPrefix(f, "-")
+		f = strings.TrimPrefix(f, "-")
+		if ps[f] != nil {
+			keys = append(keys, key{f, desc})
+		}
+	}
+	if len(keys) == 0 {
+		return items
+	}
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b *item) int {
+		for _, k := range keys {
+			c := compareValues(a.obj[k.name], b.obj[k.name])
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return out
+}
+
+// compareValues orders JSON values: nulls first (PostgreSQL's order for
+// ascending is nulls last; DRF leaves it to the database, and the fake
+// puts them first so an ascending page is stable), numbers numerically,
+// the rest as text.
+func compareValues(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	if x, ok := a.(float64); ok {
+		if y, ok := b.(float64); ok {
+			return cmp.Compare(x, y)
+		}
+	}
+	if x, ok := a.(bool); ok {
+		if y, ok := b.(bool); ok {
+			return cmp.Compare(boolInt(x), boolInt(y))
+		}
+	}
+	return strings.Compare(idString(a), idString(b))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// pageOf is the slice of total items a query's page is, as the paginator
+// reads it: [start, end), with the page number and size for the links.
+func pageOf(paging string, q map[string][]string, total int) (start, end, page, size int, err error) {
+	last := func(name string) string {
+		if vs := q[name]; len(vs) > 0 {
+			return vs[len(vs)-1]
+		}
+		return ""
+	}
+	switch paging {
+	case "page":
+		size = defaultPageSize
+		if n, e := strconv.Atoi(last("page_size")); e == nil && n > 0 {
+			size = min(n, maxPageSize)
+		}
+		pages := max(1, (total+size-1)/size)
+		page = 1
+		if p := last("page"); p != "" {
+			n, e := strconv.Atoi(p)
+			switch {
+			case p == "last":
+				n = pages
+			case e != nil || n < 1 || n > pages:
+				return 0, 0, 0, 0, api.Detail(http.StatusNotFound, api.MsgInvalidPage)
+			}
+			page = n
+		}
+		start = (page - 1) * size
+		return start, min(total, start+size), page, size, nil
+	case "offset":
+		size = defaultPageSize
+		if n, e := strconv.Atoi(last("limit")); e == nil && n > 0 {
+			size = min(n, maxPageSize)
+		}
+		if n, e := strconv.Atoi(last("offset")); e == nil && n > 0 {
+			start = min(n, total)
+		}
+		return start, min(total, start+size), 0, size, nil
+	}
+	return 0, total, 1, max(total, 1), nil
+}
+
+// setLinks fills an envelope's count, links and page numbers, those its
+// schema declares.
+func setLinks(env map[string]any, ps openapi3.Schemas, paging string, total, page, size, start int, c echo.Context) {
+	set := func(name string, v any) {
+		if ps[name] != nil {
+			env[name] = v
+		}
+	}
+	for _, n := range []string{"count", "total", "total_count", "total_results"} {
+		set(n, total)
+	}
+	pages := max(1, (total+size-1)/size)
+	// link sets a link field: the page number n, or the fake's own URL
+	// with query's parameters set ("" removes one: DRF's link to the first
+	// page carries no page parameter).
+	link := func(name string, exists bool, n int, query map[string]string) {
+		p := ps[name]
+		if p == nil || p.Value == nil {
+			return
+		}
+		switch {
+		case !exists && p.Value.Nullable:
+			env[name] = nil
+		case p.Value.Type.Is("integer"):
+			if exists {
+				env[name] = n
+			} else {
+				env[name] = 0
+			}
+		case p.Value.Type.Is("string") && exists:
+			u := *c.Request().URL
+			qv := u.Query()
+			for k, v := range query {
+				if v == "" {
+					qv.Del(k)
+				} else {
+					qv.Set(k, v)
+				}
+			}
+			u.RawQuery = qv.Encode()
+			env[name] = c.Scheme() + "://" + c.Request().Host + u.String()
+		case p.Value.Type.Is("string"):
+			env[name] = ""
+		}
+	}
+	switch paging {
+	case "offset":
+		next := map[string]string{"limit": strconv.Itoa(size), "offset": strconv.Itoa(start + size)}
+		prev := map[string]string{"limit": strconv.Itoa(size), "offset": strconv.Itoa(max(0, start-size))}
+		if start-size <= 0 {
+			prev["offset"] = "" // DRF's link back to the start has no offset
+		}
+		link("next", start+size < total, 0, next)
+		link("previous", start > 0, 0, prev)
+	default:
+		prev := map[string]string{"page": strconv.Itoa(page - 1)}
+		if page-1 == 1 {
+			prev["page"] = ""
+		}
+		next := map[string]string{"page": strconv.Itoa(page + 1)}
+		link("next", page < pages, page+1, next)
+		link("previous", page > 1, page-1, prev)
+		link("next_page", page < pages, page+1, next)
+		link("previous_page", page > 1, page-1, prev)
+	}
+	set("num_pages", pages)
+	set("total_pages", pages)
+	for _, n := range []string{"current_page", "page_number", "page"} {
+		if p := ps[n]; p != nil && p.Value != nil && p.Value.Type.Is("integer") {
+			env[n] = page
+		}
+	}
+	for _, n := range []string{"page_size", "max_page_size"} {
+		if p := ps[n]; p != nil && p.Value != nil && p.Value.Type.Is("integer") {
+			env[n] = size
+		}
+	}
+}
