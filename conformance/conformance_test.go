@@ -63,8 +63,9 @@ func TestTypeScriptClient(t *testing.T) {
 
 	srv := fake.NewTestServer(t, fake.WithJournalSize(100_000))
 	plan := writeTailPlan(t, srv)
+	states := writeStatePlan(t, srv)
 	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_TAIL_PLAN="+plan, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_TAIL_PLAN="+plan, "IBLFAKE_STATE_PLAN="+states, "NO_COLOR=1")
 	out := run(t, cmd)
 	if m := regexp.MustCompile(`(?m)^ℹ tests (\d+)$`).FindSubmatch(out); m != nil {
 		t.Logf("node --test ran %s tests", m[1])
@@ -231,4 +232,106 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 		}
 	}
 	return out
+}
+
+// stateCall is one operation of a family as longtail_state.test.mjs calls
+// it: its method and URL template (to find the client's method), the
+// parameters the document's example request gives, the body for a create.
+type stateCall struct {
+	Method     string            `json:"method"`
+	Path       string            `json:"path"`
+	PathParams map[string]string `json:"path_params"`
+	Query      url.Values        `json:"query"`
+	Body       any               `json:"body,omitempty"`
+}
+
+// stateFamily is one family the long tail keeps state for.
+type stateFamily struct {
+	Collection string               `json:"collection"`
+	Param      string               `json:"param"`
+	IDField    string               `json:"id_field"`
+	Envelope   string               `json:"envelope"`
+	Calls      map[string]stateCall `json:"calls"` // by verb
+}
+
+// writeStatePlan writes, for every family the fake infers with a create
+// and a retrieve, the calls a client makes through its life (create,
+// retrieve, list, update, destroy), and returns the file's path.
+func writeStatePlan(t *testing.T, srv *fake.TestServer) string {
+	t.Helper()
+	resp, err := srv.Client.Get(srv.URL + "/_fake/resources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rep struct {
+		Families []struct {
+			Collection string            `json:"collection"`
+			Item       string            `json:"item"`
+			Stateful   bool              `json:"stateful"`
+			IDField    string            `json:"id_field"`
+			Envelope   string            `json:"envelope"`
+			Operations map[string]string `json:"operations"`
+		} `json:"families"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		t.Fatal(err)
+	}
+	methods := map[string]string{"list": "GET", "create": "POST", "retrieve": "GET", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+	var out []stateFamily
+	for _, f := range rep.Families {
+		if !f.Stateful || f.Operations["create"] == "" || f.Operations["retrieve"] == "" {
+			continue
+		}
+		fam := stateFamily{Collection: f.Collection, IDField: f.IDField, Envelope: f.Envelope, Calls: map[string]stateCall{}}
+		fam.Param = f.Item[strings.LastIndex(f.Item, "{")+1 : strings.LastIndex(f.Item, "}")]
+		for verb := range f.Operations {
+			tpl := f.Item
+			if verb == "list" || verb == "create" {
+				tpl = f.Collection
+			}
+			op, err := spec.LongTailOperation(methods[verb], tpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A family whose paths name no tenant is the default tenant's for
+			// a fake with no keys bound (FIDELITY.md, "tenants"): its reads,
+			// which cannot name one, find what the create made there.
+			tenant := "conf-state"
+			if !strings.Contains(f.Item, "{org}") && !strings.Contains(f.Item, "{platform_key}") && !strings.Contains(f.Item, "{key}") {
+				tenant = fake.DefaultTenant
+			}
+			req := synth.RequestFor(op.Item, op.Op, synth.Options{Seed: synth.Key(f.Collection), Tenant: tenant})
+			q := url.Values{}
+			for _, p := range append(op.Item.Parameters, op.Op.Parameters...) {
+				if p.Value != nil && p.Value.In == "query" && p.Value.Required {
+					q[p.Value.Name] = req.Query[p.Value.Name]
+					if p.Value.Name == "platform_key" || p.Value.Name == "org" || p.Value.Name == "platform_org" {
+						q[p.Value.Name] = []string{tenant}
+					}
+				}
+			}
+			call := stateCall{Method: methods[verb], Path: tpl, PathParams: req.Path, Query: q}
+			if verb == "create" {
+				body, _ := req.Body.(map[string]any)
+				for _, n := range []string{"platform_key", "platform_org", "org", "key"} {
+					if _, ok := body[n]; ok {
+						body[n] = tenant
+					}
+				}
+				call.Body = body
+			}
+			fam.Calls[verb] = call
+		}
+		out = append(out, fam)
+	}
+	raw, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state-plan.json")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

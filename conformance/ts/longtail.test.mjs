@@ -9,31 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as API from '@iblai/iblai-api';
-import { useFake, newOrg, seedDirectory } from './support.mjs';
-
-/**
- * clientMethods indexes the client's static methods by "METHOD url": the
- * generated source names the request's method and URL, and maps each API
- * parameter name to the method's argument ('user_id': userId).
- */
-function clientMethods() {
-  const out = new Map();
-  for (const [name, svc] of Object.entries(API)) {
-    if (!name.endsWith('Service') || typeof svc !== 'function') continue;
-    for (const m of Object.getOwnPropertyNames(svc)) {
-      const fn = svc[m];
-      if (typeof fn !== 'function') continue;
-      const src = fn.toString();
-      const head = src.match(/method: '(\w+)',\s*url: '([^']+)'/);
-      if (!head) continue;
-      const names = {};
-      for (const [, api, arg] of src.matchAll(/'([^']+)': (\w+)/g)) names[api] = arg;
-      const body = /body: requestBody/.test(src) ? 'json' : /formData: formData/.test(src) ? 'form' : null;
-      out.set(`${head[1]} ${head[2]}`, { call: (args) => svc[m](args), name: `${name}.${m}`, names, body });
-    }
-  }
-  return out;
-}
+import { useFake, newOrg, seedDirectory, clientMethods } from './support.mjs';
 
 test('every synthesized operation answers the vendor client with a 2xx', async () => {
   useFake();

@@ -2,6 +2,7 @@
 // client at the fake and gives each test file its own org, so files that
 // node runs in parallel never see each other's data.
 import assert from 'node:assert/strict';
+import * as API from '@iblai/iblai-api';
 import { ApiError, OpenAPI } from '@iblai/iblai-api';
 
 export const API_KEY = 'test-key';
@@ -119,3 +120,28 @@ export function assertCatalogPage(env, { count, next = null, previous = null }) 
   assert.equal(env.previous_page, env.previous, 'previous_page = previous');
   return env.results;
 }
+
+/**
+ * clientMethods indexes the client's static methods by "METHOD url": the
+ * generated source names the request's method and URL, and maps each API
+ * parameter name to the method's argument ('user_id': userId).
+ */
+export function clientMethods() {
+  const out = new Map();
+  for (const [name, svc] of Object.entries(API)) {
+    if (!name.endsWith('Service') || typeof svc !== 'function') continue;
+    for (const m of Object.getOwnPropertyNames(svc)) {
+      const fn = svc[m];
+      if (typeof fn !== 'function') continue;
+      const src = fn.toString();
+      const head = src.match(/method: '(\w+)',\s*url: '([^']+)'/);
+      if (!head) continue;
+      const names = {};
+      for (const [, api, arg] of src.matchAll(/'([^']+)': (\w+)/g)) names[api] = arg;
+      const body = /body: requestBody/.test(src) ? 'json' : /formData: formData/.test(src) ? 'form' : null;
+      out.set(`${head[1]} ${head[2]}`, { call: (args) => svc[m](args), name: `${name}.${m}`, names, body });
+    }
+  }
+  return out;
+}
+

@@ -41,7 +41,7 @@ func (m *Module) fillOnce(c echo.Context, f *family, key string) error {
 			case "uuid":
 				o.id = m.d.IDs.UUID()
 			default:
-				o.id = m.d.IDs.EntityID()
+				o.id = m.stringID()
 			}
 			opts := o.opts(fmt.Sprint("fill", i))
 			opts.Pick = m.picker(c)

@@ -3,6 +3,7 @@ package longtail
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -209,4 +210,15 @@ func bump(tx store.Tx, key string) error {
 		return err
 	}
 	return tx.Put(Revisions, key, []byte(strconv.FormatUint(n, 10)))
+}
+
+// stringID is a new id for an item whose id is a string: letters and
+// digits only, so it fits the item parameters' patterns (^\w+$, slugs).
+func (m *Module) stringID() string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' {
+			return -1
+		}
+		return r
+	}, m.d.IDs.EntityID())
 }

@@ -114,7 +114,7 @@ func (m *Module) create(c echo.Context, f *family) error {
 			case "uuid":
 				o.id = m.d.IDs.UUID()
 			default:
-				o.id = m.d.IDs.EntityID()
+				o.id = m.stringID()
 			}
 		}
 		obj = synthBase(schema, o.opts(o.id))()
