@@ -576,3 +576,30 @@ func TestLiveLogsAreBounded(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestLongTailItemsAreBrowsable: an item a client made through the long
+// tail is listed under its tenant (the long tail's kind), opens as its
+// detail answers it, and another tenant's list does not hold it.
+func TestLongTailItemsAreBrowsable(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t)
+	made := send(t, srv, http.MethodPost, "/api/ai-bot/v1/bots/acme/bot-commands/", "Api-Token k", `{"bot": 1, "command": "browse-me", "mentor": 2}`)
+	if made.status != 201 {
+		t.Fatalf("create: %d %s", made.status, made.body)
+	}
+	list := send(t, srv, http.MethodGet, "/_fake/ui/f/tenants/acme/resources", "Bearer "+adminToken, "")
+	if list.status != 200 || !strings.Contains(list.body, "bot_command") || !strings.Contains(list.body, "/api/ai-bot/v1/bots/acme/bot-commands/") {
+		t.Fatalf("the tenant's long-tail items: %d %.500s", list.status, list.body)
+	}
+	id := regexp.MustCompile(`tenants/acme/resources/([0-9a-f]{16})`).FindStringSubmatch(list.body)
+	if id == nil {
+		t.Fatalf("no item row links to its entity: %.800s", list.body)
+	}
+	item := send(t, srv, http.MethodGet, "/_fake/ui/f/tenants/acme/resources/"+id[1], "Bearer "+adminToken, "")
+	if item.status != 200 || !strings.Contains(item.body, "browse-me") {
+		t.Fatalf("the item: %d %.500s", item.status, item.body)
+	}
+	if other := send(t, srv, http.MethodGet, "/_fake/ui/f/tenants/globex/resources", "Bearer "+adminToken, ""); strings.Contains(other.body, "browse-me") {
+		t.Error("globex's list holds acme's item")
+	}
+}
