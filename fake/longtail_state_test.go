@@ -509,3 +509,27 @@ func (r *resourceRun) filterTakes(param string, v any) bool {
 	}
 	return false
 }
+
+// TestACourseListingListsTheTenantsCourses: the catalog's course list,
+// which no family keeps, lists the courses the tenant's credentials,
+// licenses and invitations name, searched by its parameters; another
+// tenant's is empty.
+func TestACourseListingListsTheTenantsCourses(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t)
+	issuer := c.CreateIssuer(t, "acme", "Acme")
+	c.CreateCredential(t, "acme", issuer, "Data", map[string]any{"courses": []string{"course-v1:acme+DS101+2026"}})
+	c.Must(t, 200, "POST", "/api/catalog/invitations/course/", map[string]any{"platform_key": "acme", "course_id": "course-v1:acme+ML202+2026", "email": "ada@acme.test"})
+	list := c.Must(t, 200, "GET", "/api/catalog/courses/?org=acme", nil).Arr(t)
+	var got []string
+	for _, it := range list {
+		got = append(got, fmt.Sprint(it.(map[string]any)["course_id"]))
+	}
+	sort.Strings(got)
+	if want := []string{"course-v1:acme+DS101+2026", "course-v1:acme+ML202+2026"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("acme's courses: %v, want %v", got, want)
+	}
+	if other := c.Must(t, 200, "GET", "/api/catalog/courses/?org=globex", nil).Arr(t); len(other) != 0 {
+		t.Errorf("globex's courses: %v", other)
+	}
+}

@@ -17,6 +17,9 @@ func (s *Server) checkResponse(c echo.Context, r *route, input *openapi3filter.R
 	orig := resp.Writer
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	resp.Writer = rec
+	// A handler that panics leaves the answer to the recovery middleware,
+	// which must write to the client, not to the recorder.
+	defer func() { resp.Writer = orig }()
 	err := h(c)
 	if err != nil {
 		s.handleError(err, c)

@@ -198,7 +198,10 @@ func inferList(op *openapi3.Operation, item *openapi3.SchemaRef) listShape {
 	}
 	ls.search = params["search"] != nil
 	ls.ordering = params["ordering"] != nil
-	itemProps := props(item)
+	itemProps := openapi3.Schemas{}
+	for k, v := range props(item) {
+		itemProps[k] = v
+	}
 	if ls.items != nil {
 		for k, v := range props(ls.items) {
 			itemProps[k] = v

@@ -12,6 +12,7 @@ package longtail
 import (
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -69,6 +70,9 @@ type Module struct {
 	mute  map[string]bool
 	cache *synthCache
 	views views
+	// byKind are the families by what their items are called (kinds).
+	kindsOnce sync.Once
+	byKind    map[string]*family
 }
 
 var _ api.Module = (*Module)(nil)
@@ -129,7 +133,15 @@ func (m *Module) handle(c echo.Context) error {
 		return api.Detail(http.StatusNotImplemented, "iblfake does not model "+r.Operation+".")
 	}
 	role := m.model.roles[r.Operation]
-	if role.verb == synthesized || steered(preferOf(c, r)) {
+	if steered(preferOf(c, r)) {
+		return m.synthesize(c)
+	}
+	if role.verb == synthesized {
+		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
+			if ok, err := m.refList(c, kind); ok || err != nil {
+				return err
+			}
+		}
 		return m.synthesize(c)
 	}
 	if f := role.fam; f != nil {

@@ -76,11 +76,58 @@ func (m *Module) picker(c echo.Context) func(string, *openapi3.Schema, uint64) (
 // familyKind is the family a field names ("mentor", "mentor_id" and
 // "mentor_unique_id" name the mentors), or "".
 func (m *Module) familyKind(field string) string {
-	f := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(field, "_id"), "_unique_id"), "_name")
-	if fam := m.model.byKind[f]; fam != nil {
+	f := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(field, "_unique_id"), "_id"), "_name")
+	if fam := m.kinds()[f]; fam != nil {
 		return "family:" + fam.collection
 	}
 	return ""
+}
+
+// kinds maps what the families' items are called to the families: by
+// their collection's path (".../mcp-servers/" holds mcp_servers) and by
+// their item schema's name (Mentor, MentorDetail: mentor), which every
+// family's inference decides, once per server.
+func (m *Module) kinds() map[string]*family {
+	m.kindsOnce.Do(func() {
+		m.byKind = map[string]*family{}
+		for _, f := range m.model.families {
+			if k := schemaKind(f.infer().item); k != "" && m.byKind[k] == nil {
+				m.byKind[k] = f
+			}
+		}
+		for k, f := range m.model.byKind {
+			if m.byKind[k] == nil {
+				m.byKind[k] = f
+			}
+		}
+	})
+	return m.byKind
+}
+
+// schemaKind is a schema's component name as a field would name it:
+// "MentorDetail" is a mentor, "MCPServer" an mcp_server.
+func schemaKind(s *openapi3.SchemaRef) string {
+	name := refName(s)
+	if name == "the answer" {
+		return ""
+	}
+	for _, suffix := range []string{"Serializer", "Response", "Detail", "List", "Read", "Public", "Create", "Update"} {
+		name = strings.TrimSuffix(name, suffix)
+	}
+	var b strings.Builder
+	for i, r := range name {
+		upper := r >= 'A' && r <= 'Z'
+		if upper {
+			// A word starts at an upper-case letter after a lower-case one,
+			// or before one ("MCPServer": mcp_server).
+			if i > 0 && (name[i-1] >= 'a' && name[i-1] <= 'z' || i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z' && name[i-1] >= 'A' && name[i-1] <= 'Z') {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // namesOf reads a tenant's names: the other modules' and the long tail's

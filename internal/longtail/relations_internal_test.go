@@ -1,0 +1,71 @@
+package longtail
+
+import (
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/urlconf"
+	"github.com/iblfake/iblfake/spec"
+	"github.com/labstack/echo/v4"
+)
+
+// TestAFieldNamingAnEntityNamesTheTenantsOwn: the picker gives a field
+// named for a user, a course or a long-tail family one of the tenant's own
+// (the other modules' names, the family's items), typed as the schema
+// types it, and nothing for a field that names no entity or a kind the
+// tenant has none of.
+func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
+	sp, err := spec.LoadRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := urlconf.Of(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]map[string][]string{
+		"acme": {"username": {"ada", "bob"}, "user_id": {"7", "8"}, "course": {"course-v1:acme+DS1+2026"}},
+	}
+	d := &api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}
+	m, err := New(d, urls, Options{Names: func(_ store.Tx, tenant string) map[string][]string { return names[tenant] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One mentor item of acme's, as a create would store it.
+	if err := d.Store.Update(func(tx store.Tx) error {
+		_, err := putItem(tx, collectionKey("acme", "/api/ai-mentor/orgs/acme/users/alice/"), "data-science", "", map[string]any{"name": "data-science"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pick := func(tenant, field string, s *openapi3.Schema, seed uint64) (any, bool) {
+		c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
+		api.RequestOf(c).Tenant = tenant
+		return m.picker(c)(field, s, seed)
+	}
+	str, integer := openapi3.NewStringSchema(), openapi3.NewIntegerSchema()
+	for seed := range uint64(4) {
+		if v, ok := pick("acme", "username", str, seed); !ok || !slices.Contains(names["acme"]["username"], v.(string)) {
+			t.Errorf("username: %v %v", v, ok)
+		}
+		if v, ok := pick("acme", "user_id", integer, seed); !ok || v != int64(7) && v != int64(8) {
+			t.Errorf("user_id (integer): %v %v", v, ok)
+		}
+		if v, ok := pick("acme", "course_id", str, seed); !ok || v != "course-v1:acme+DS1+2026" {
+			t.Errorf("course_id: %v %v", v, ok)
+		}
+		if v, ok := pick("acme", "mentor", str, seed); !ok || v != "data-science" {
+			t.Errorf("mentor (a long-tail family): %v %v", v, ok)
+		}
+	}
+	if v, ok := pick("acme", "description", str, 1); ok {
+		t.Errorf("description named an entity: %v", v)
+	}
+	if v, ok := pick("globex", "username", str, 1); ok {
+		t.Errorf("globex has no users, got %v", v)
+	}
+}
