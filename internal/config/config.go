@@ -62,11 +62,14 @@ type Config struct {
 	// MaxDelayed bounds the requests scenario delays hold at once.
 	MaxDelayed int
 	// LongTail is how the operations no module models answer.
-	LongTail    string
-	LogLevel    slog.Level
-	JournalSize int
-	Seed        uint64
-	Version     bool
+	LongTail string
+	// LongTailFill fills each long-tail collection with a few synthesized
+	// items the first time a tenant lists it.
+	LongTailFill bool
+	LogLevel     slog.Level
+	JournalSize  int
+	Seed         uint64
+	Version      bool
 	// Scenarios are files or built-in names to activate; DisableScenarios
 	// names default-on scenarios to turn off.
 	Scenarios        []string
@@ -174,6 +177,9 @@ func options() []option {
 				c.LongTail = v
 				return nil
 			})},
+		{name: "long-tail-fill", env: "IBLFAKE_LONG_TAIL_FILL", boolean: true,
+			usage: "fill each long-tail collection with a few deterministic synthesized items the first time a tenant lists it (they are then ordinary records); off, collections start empty as the real service's do",
+			apply: one(func(c *Config, v string) (err error) { c.LongTailFill, err = boolOf(v); return err })},
 		{name: "log-level", env: "IBLFAKE_LOG_LEVEL", def: "info", usage: "`level` of the structured log on stderr: debug, info, warn or error",
 			apply: one(func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) })},
 		{name: "journal-size", env: "IBLFAKE_JOURNAL_SIZE", def: "1000", usage: "keep the last `n` requests for /_fake/requests, at most " + strconv.Itoa(MaxJournalSize),
@@ -454,6 +460,9 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.LongTail != "" {
 		opts = append(opts, fake.WithLongTail(c.LongTail))
+	}
+	if c.LongTailFill {
+		opts = append(opts, fake.WithLongTailFill())
 	}
 	if c.MaxBodyBytes > 0 {
 		opts = append(opts, fake.WithMaxBodyBytes(c.MaxBodyBytes))

@@ -95,6 +95,8 @@ func TestLoad(t *testing.T) {
 		{name: "AdminCORS", args: []string{"--admin-cors-origins", "https://dash.test, https://b.test"},
 			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
 		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
+		{name: "LongTailFill", args: []string{"--long-tail-fill"}, want: with(func(c *config.Config) { c.LongTailFill = true })},
+		{name: "LongTailFillEnv", env: map[string]string{"IBLFAKE_LONG_TAIL_FILL": "true"}, want: with(func(c *config.Config) { c.LongTailFill = true })},
 		{name: "LongTail501", args: []string{"--long-tail", "501"}, want: with(func(c *config.Config) { c.LongTail = fake.LongTailUnavailable })},
 		{name: "DemoFlag", args: []string{"--demo"}, want: with(func(c *config.Config) { c.Demo = true })},
 		{name: "LimitsAtTheirMaxima", args: []string{"--journal-size", "1000000", "--max-body-bytes", "1073741824",

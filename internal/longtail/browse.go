@@ -40,7 +40,7 @@ func (m *Module) BrowseStats(tenant string) ([]api.Stat, error) {
 			parts := strings.Split(k, store.KeySep)
 			if len(parts) == 3 {
 				if f := m.familyOfPath(parts[1]); f != nil {
-					byKind[f.kind]++
+					byKind[f.label]++
 				}
 			}
 			total++
@@ -88,7 +88,7 @@ func (m *Module) Browse(q api.BrowseQuery) (api.BrowsePage, error) {
 		case kindItems:
 			tx.Scan(Records, q.Tenant+store.KeySep, true, func(k string, raw []byte) bool {
 				row, f, ok := m.itemRow(k, raw)
-				if !ok || q.Filter["resource"] != "" && f.kind != q.Filter["resource"] ||
+				if !ok || q.Filter["resource"] != "" && f.label != q.Filter["resource"] ||
 					q.Filter["collection"] != "" && !strings.Contains(row.API, q.Filter["collection"]) {
 					return true
 				}
@@ -166,7 +166,7 @@ func (m *Module) itemRow(key string, raw []byte) (api.BrowseRow, *family, bool) 
 	}
 	return api.BrowseRow{
 		ID: parts[2],
-		Cells: []api.BrowseCell{{Text: f.kind}, {Text: id, Mono: true}, {Text: parts[1], Mono: true, Link: kindItems + "?collection=" + parts[1]},
+		Cells: []api.BrowseCell{{Text: f.label}, {Text: id, Mono: true}, {Text: parts[1], Mono: true, Link: kindItems + "?collection=" + parts[1]},
 			{Text: created, Time: created != ""}},
 		API: "GET " + item, View: view,
 	}, f, true

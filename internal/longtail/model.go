@@ -53,10 +53,13 @@ func (v verb) String() string {
 
 // family is one collection/item pair.
 type family struct {
-	// kind is what its items are called: the collection's last static
-	// segment made singular, "_" for "-" (".../mcp-servers/" holds
+	// kind is what its items are called: the collection's last
+	// segment, when static, made singular, "_" for "-" (".../mcp-servers/" holds
 	// "mcp_server"s), which a field naming one is named after.
-	kind       string
+	kind string
+	// label is the last static segment, as kind is made, for people
+	// (the dashboard, GET /_fake/resources).
+	label      string
 	collection string // the collection's template
 	item       string // the item's template
 	param      string // the item's parameter
@@ -118,7 +121,7 @@ func newModel(urls *urlconf.Resolver) *model {
 		}
 		f := byCollection[parent]
 		if f == nil {
-			f = &family{kind: kindOf(parent), collection: parent, item: op.Template, param: param, ops: map[verb]*urlconf.Operation{}}
+			f = &family{kind: kindOf(parent, true), label: kindOf(parent, false), collection: parent, item: op.Template, param: param, ops: map[verb]*urlconf.Operation{}}
 			byCollection[parent] = f
 		}
 	}
@@ -182,12 +185,22 @@ func newModel(urls *urlconf.Resolver) *model {
 }
 
 // kindOf is what a collection's items are called: its last static
-// segment, singular, with "_" for "-" ("" when it has none).
-func kindOf(collection string) string {
+// segment, singular, with "_" for "-". Named, only a collection whose last
+// segment is static names its items ("" otherwise): the kind a field
+// naming one is named after; else the label the dashboard shows.
+func kindOf(collection string, named bool) string {
 	segs := strings.Split(strings.Trim(collection, "/"), "/")
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
-		if s == "" || s[0] == '{' {
+		if s == "" {
+			continue
+		}
+		if s[0] == '{' {
+			if named {
+				// ".../users/{user_id}/" holds one user's things, not
+				// users: a field naming one is known by its schema.
+				return ""
+			}
 			continue
 		}
 		s = strings.ReplaceAll(s, "-", "_")

@@ -44,7 +44,7 @@ type SingletonReport struct {
 func (m *Module) Report() (families []FamilyReport, singletons []SingletonReport) {
 	for _, f := range m.model.families {
 		sh := f.infer()
-		r := FamilyReport{Kind: f.kind, Collection: f.collection, Item: f.item, Operations: map[string]string{},
+		r := FamilyReport{Kind: f.label, Collection: f.collection, Item: f.item, Operations: map[string]string{},
 			Stateful: sh.ok, Undecided: sh.why, IDField: sh.idField, IDType: sh.idType, IDWritable: sh.idWritable,
 			Paging: sh.list.paging, Search: sh.list.search, Ordering: sh.list.ordering, Created: sh.created,
 			Updated: sh.updated, Tenant: sh.tenantFields}
