@@ -480,3 +480,23 @@ func synthesizedGet(t *testing.T) string {
 	t.Fatal("no synthesized GET of the long tail under /orgs/{org}/")
 	return ""
 }
+
+// TestAUsersItemsNameTheUser: an item created under a user's path names
+// that user in its own user field (an artifact of /users/ada/ is ada's,
+// not a made-up user's), and its created and updated stamps are the
+// fake's clock, updated never before created.
+func TestAUsersItemsNameTheUser(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	c := faketest.NewClient(t, fake.WithSeed(3), fake.WithClockAt(at))
+	got := c.Must(t, 201, "POST", "/api/ai-mentor/orgs/acme/users/ada/artifacts/", map[string]any{"title": "Notes"}).Obj(t)
+	if got["username"] != "ada" {
+		t.Errorf("username = %v, want ada (the path's user)", got["username"])
+	}
+	want := at.Format("2006-01-02T15:04:05")
+	for _, f := range []string{"date_created", "date_updated"} {
+		if s, _ := got[f].(string); !strings.HasPrefix(s, want) {
+			t.Errorf("%s = %v, want the clock's %s", f, got[f], want)
+		}
+	}
+}

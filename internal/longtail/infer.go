@@ -55,8 +55,9 @@ var idNames = []string{"id", "pk", "uuid", "unique_id", "slug", "name", "key"}
 // createdNames and updatedNames are the timestamp properties the fake's
 // clock sets.
 var (
-	createdNames = []string{"created_at", "created", "created_on", "date_created", "creation_date", "inserted_at", "date_joined"}
-	updatedNames = []string{"updated_at", "updated", "modified", "modified_at", "modified_on", "last_modified", "last_updated", "updated_on", "date_modified"}
+	createdNames = []string{"created_at", "created", "created_on", "created_date", "date_created", "creation_date", "inserted_at", "date_joined"}
+	updatedNames = []string{"updated_at", "updated", "updated_on", "updated_date", "date_updated", "modified", "modified_at",
+		"modified_on", "modified_date", "date_modified", "last_modified", "last_modified_at", "last_updated", "last_updated_at"}
 )
 
 // tenantNames are the properties that name an item's tenant.

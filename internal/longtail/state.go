@@ -3,6 +3,7 @@ package longtail
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
@@ -66,9 +67,25 @@ func (o *itemOp) answer(obj map[string]any) error {
 func (o *itemOp) fill(obj map[string]any, s *openapi3.SchemaRef) {
 	ps := props(s)
 	for i, name := range o.c.ParamNames() {
-		if i < len(o.c.ParamValues()) && name != o.f.param {
-			if v, ok := typed(ps[name], o.c.ParamValues()[i]); ok {
-				obj[name] = v
+		if i >= len(o.c.ParamValues()) || name == o.f.param {
+			continue
+		}
+		val := o.c.ParamValues()[i]
+		if v, ok := typed(ps[name], val); ok {
+			obj[name] = v
+		}
+		// The vendor's user segment holds a username or a numeric id
+		// whatever it is called ({user_id} is "admin" in its own
+		// examples): the item's user field is that user, not another.
+		if userParams[name] {
+			field := "username"
+			if _, err := strconv.ParseInt(val, 10, 64); err == nil {
+				field = "user_id"
+			}
+			if field != name {
+				if v, ok := typed(ps[field], val); ok {
+					obj[field] = v
+				}
 			}
 		}
 	}
@@ -81,6 +98,10 @@ func (o *itemOp) fill(obj map[string]any, s *openapi3.SchemaRef) {
 		obj[o.sh.idField] = v
 	}
 }
+
+// userParams are the path parameters that name the user a collection
+// belongs to.
+var userParams = map[string]bool{"user_id": true, "username": true, "student_id": true, "learner_id": true}
 
 // create makes an item from the request: its id the client's where the
 // schema lets it name one, else the next of the store's sequence (an
