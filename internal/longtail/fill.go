@@ -53,6 +53,5 @@ func (m *Module) fillOnce(c echo.Context, f *family, key string) error {
 		}
 		return nil
 	})
-	m.views.drop(key)
 	return err
 }

@@ -56,16 +56,15 @@ func (m *Module) listItems(c echo.Context, f *family) error {
 		return err
 	}
 	q := c.QueryParams()
-	items := selectItems(v.items, sh, q)
-	total := len(items)
+	sel := selectItems(v, sh, q)
+	total := sel.count()
 	start, end, page, size, err := pageOf(sh.list.paging, q, total)
 	if err != nil {
 		return err
 	}
-	page0 := items[start:end]
-	rendered := make([]any, len(page0))
-	for i, it := range page0 {
-		rendered[i] = m.listItem(it, sh, key)
+	rendered := make([]any, 0, end-start)
+	for _, it := range sel.slice(start, end) {
+		rendered = append(rendered, m.listItem(it, sh, key))
 	}
 	if sh.list.field == "" {
 		return api.JSON(c, code, rendered)
@@ -97,67 +96,192 @@ func (m *Module) listItem(it *item, sh *shape, key string) map[string]any {
 	return a
 }
 
-// selectItems filters, searches and orders items as the query asks; the
-// view's slice is never changed.
-func selectItems(items []*item, sh *shape, q map[string][]string) []*item {
-	var filters [][2]string
+// selection is a view's items as a list's query filters, searches and
+// orders them, read without copying them out: count counts them, slice
+// takes a page.
+type selection struct {
+	v       *view
+	order   []int // the items' places in the order asked
+	filters []filter
+	words   []string
+}
+
+// filter is one field filter of a list's query.
+type filter struct {
+	col    []cell
+	text   string
+	b, isB bool // the query as a boolean, where it reads as one
+}
+
+// selectItems is the selection of v's items the query asks for (the view
+// is never changed). Filters and orderings read the view's columns, and
+// the ordering is an index the view keeps, so a list of a large
+// collection looks into no item's map but those it searches.
+func selectItems(v *view, sh *shape, q map[string][]string) selection {
+	sel := selection{v: v, order: v.order(sh, q)}
 	for param, field := range sh.list.filters {
 		if vs := q[param]; len(vs) > 0 && vs[len(vs)-1] != "" {
-			filters = append(filters, [2]string{field, vs[len(vs)-1]})
+			f := filter{col: v.column(field), text: vs[len(vs)-1]}
+			f.b, f.isB = api.ParseBool(f.text)
+			sel.filters = append(sel.filters, f)
 		}
 	}
-	var words []string
 	if sh.list.search {
 		if vs := q["search"]; len(vs) > 0 {
 			// SearchFilter splits on white space and commas; an item matches
 			// when every term is in one of its fields.
-			words = strings.FieldsFunc(strings.ToLower(vs[len(vs)-1]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+			sel.words = strings.FieldsFunc(strings.ToLower(vs[len(vs)-1]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 		}
 	}
-	out := items
-	if len(filters) > 0 || len(words) > 0 {
-		out = make([]*item, 0, len(items))
-		for _, it := range items {
-			if matches(it.obj, filters) && searched(it.obj, words) {
-				out = append(out, it)
-			}
+	return sel
+}
+
+// keeps reports whether the item at place i is selected.
+func (s selection) keeps(i int) bool {
+	for _, f := range s.filters {
+		if !f.col[i].equals(f.text, f.b, f.isB) {
+			return false
 		}
 	}
-	if sh.list.ordering {
-		if vs := q["ordering"]; len(vs) > 0 && vs[len(vs)-1] != "" {
-			out = ordered(out, strings.Split(vs[len(vs)-1], ","), props(sh.item))
+	return len(s.words) == 0 || searched(s.v.items[i].obj, s.words)
+}
+
+// count is how many items are selected.
+func (s selection) count() int {
+	if len(s.filters) == 0 && len(s.words) == 0 {
+		return len(s.order)
+	}
+	n := 0
+	for _, i := range s.order {
+		if s.keeps(i) {
+			n++
 		}
+	}
+	return n
+}
+
+// slice is the selected items [start, end) in order.
+func (s selection) slice(start, end int) []*item {
+	out := make([]*item, 0, end-start)
+	n := 0
+	for _, i := range s.order {
+		if n >= end {
+			break
+		}
+		if !s.keeps(i) {
+			continue
+		}
+		if n >= start {
+			out = append(out, s.v.items[i])
+		}
+		n++
 	}
 	return out
 }
 
-// matches reports whether obj has every field's value (compared as text,
-// booleans as DRF's spellings).
-func matches(obj map[string]any, filters [][2]string) bool {
-	for _, f := range filters {
-		if !sameValue(obj[f[0]], f[1]) {
-			return false
+// maxOrders bounds the orderings a view keeps.
+const maxOrders = 8
+
+// order is the places of v's items as the query's ordering sorts them
+// (creation order without one), made once per view and ordering.
+func (v *view) order(sh *shape, q map[string][]string) []int {
+	spec := ""
+	if sh.list.ordering {
+		if vs := q["ordering"]; len(vs) > 0 {
+			spec = vs[len(vs)-1]
 		}
 	}
-	return true
+	v.mu.Lock()
+	idx, ok := v.orders[spec]
+	v.mu.Unlock()
+	if ok {
+		return idx
+	}
+	idx = make([]int, len(v.items))
+	for i := range idx {
+		idx[i] = i
+	}
+	if spec != "" {
+		ordered(v, idx, strings.Split(spec, ","), props(sh.item))
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.orders == nil || len(v.orders) >= maxOrders {
+		v.orders = map[string][]int{}
+	}
+	v.orders[spec] = idx
+	return idx
 }
 
-// sameValue compares a stored value with a query value as a filter does.
-func sameValue(v any, q string) bool {
+// cell is one item's value of a field, read once per view for filters
+// and orderings: its text (as a filter compares it; a related object's id),
+// and its number or boolean where it is one.
+type cell struct {
+	text string
+	num  float64
+	kind uint8 // cellNull, cellNumber, cellBool, cellText, cellObject
+	b    bool
+}
+
+const (
+	cellNull uint8 = iota
+	cellNumber
+	cellBool
+	cellText
+	cellObject
+)
+
+// cellOf reads a value as a cell.
+func cellOf(v any) cell {
 	switch x := v.(type) {
+	case nil:
+		return cell{kind: cellNull}
 	case bool:
-		b, ok := api.ParseBool(q)
-		return ok && b == x
+		return cell{kind: cellBool, b: x, text: strconv.FormatBool(x)}
+	case float64:
+		return cell{kind: cellNumber, num: x, text: idString(x)}
 	case map[string]any:
 		// A related object is filtered by its id, as a foreign key is.
 		for _, k := range []string{"id", "unique_id", "pk", "slug", "key", "name"} {
 			if w, ok := x[k]; ok {
-				return idString(w) == q
+				return cell{kind: cellObject, text: idString(w)}
 			}
 		}
-		return false
+		return cell{kind: cellObject} // no id: no filter selects it
+	case string:
+		return cell{kind: cellText, text: x}
 	}
-	return idString(v) == q
+	return cell{kind: cellText, text: idString(v)}
+}
+
+// equals reports whether a filter's query value selects the cell: a
+// boolean as DRF's spellings read, the rest compared as text.
+func (c cell) equals(q string, qb, isBool bool) bool {
+	switch c.kind {
+	case cellBool:
+		return isBool && qb == c.b
+	case cellObject:
+		return c.text == q && c.text != ""
+	}
+	return c.text == q
+}
+
+// column is field's cells, one per item in the view's order.
+func (v *view) column(field string) []cell {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if col, ok := v.cols[field]; ok {
+		return col
+	}
+	col := make([]cell, len(v.items))
+	for i, it := range v.items {
+		col[i] = cellOf(it.obj[field])
+	}
+	if v.cols == nil {
+		v.cols = map[string][]cell{}
+	}
+	v.cols[field] = col
+	return col
 }
 
 // searched reports whether every word is in one of obj's text fields.
@@ -177,11 +301,12 @@ func searched(obj map[string]any, words []string) bool {
 	return true
 }
 
-// ordered sorts items by fields ("-" descending), ignoring the fields the
-// item schema does not have; stable, so creation order breaks ties.
-func ordered(items []*item, fields []string, ps map[string]*openapi3.SchemaRef) []*item {
+// ordered sorts idx, places in view v, by fields ("-" descending),
+// ignoring the fields the item schema does not have; stable, so creation
+// order breaks ties.
+func ordered(v *view, idx []int, fields []string, ps map[string]*openapi3.SchemaRef) {
 	type key struct {
-		name string
+		col  []cell
 		desc bool
 	}
 	var keys []key
@@ -190,16 +315,15 @@ func ordered(items []*item, fields []string, ps map[string]*openapi3.SchemaRef) 
 		desc := strings.HasPrefix(f, "-")
 		f = strings.TrimPrefix(f, "-")
 		if ps[f] != nil {
-			keys = append(keys, key{f, desc})
+			keys = append(keys, key{v.column(f), desc})
 		}
 	}
 	if len(keys) == 0 {
-		return items
+		return
 	}
-	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b *item) int {
+	slices.SortStableFunc(idx, func(a, b int) int {
 		for _, k := range keys {
-			c := compareValues(a.obj[k.name], b.obj[k.name])
+			c := compareCells(k.col[a], k.col[b])
 			if k.desc {
 				c = -c
 			}
@@ -209,33 +333,26 @@ func ordered(items []*item, fields []string, ps map[string]*openapi3.SchemaRef) 
 		}
 		return 0
 	})
-	return out
 }
 
-// compareValues orders JSON values: nulls first (PostgreSQL's order for
+// compareCells orders values: nulls first (PostgreSQL's order for
 // ascending is nulls last; DRF leaves it to the database, and the fake
 // puts them first so an ascending page is stable), numbers numerically,
-// the rest as text.
-func compareValues(a, b any) int {
+// booleans false first, the rest as text.
+func compareCells(a, b cell) int {
 	switch {
-	case a == nil && b == nil:
+	case a.kind == cellNull && b.kind == cellNull:
 		return 0
-	case a == nil:
+	case a.kind == cellNull:
 		return -1
-	case b == nil:
+	case b.kind == cellNull:
 		return 1
+	case a.kind == cellNumber && b.kind == cellNumber:
+		return cmp.Compare(a.num, b.num)
+	case a.kind == cellBool && b.kind == cellBool:
+		return cmp.Compare(boolInt(a.b), boolInt(b.b))
 	}
-	if x, ok := a.(float64); ok {
-		if y, ok := b.(float64); ok {
-			return cmp.Compare(x, y)
-		}
-	}
-	if x, ok := a.(bool); ok {
-		if y, ok := b.(bool); ok {
-			return cmp.Compare(boolInt(x), boolInt(y))
-		}
-	}
-	return strings.Compare(idString(a), idString(b))
+	return strings.Compare(a.text, b.text)
 }
 
 func boolInt(b bool) int {

@@ -1,6 +1,7 @@
 package longtail
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -40,10 +41,12 @@ func collectionKey(tenant, collection string) string {
 	return tenant + store.KeySep + collection
 }
 
-// item is one stored item, decoded once per collection view.
+// item is one stored item, decoded once and kept by every later view of
+// its collection while its stored bytes stay the same.
 type item struct {
 	place string // api.SeqKey of its creation
 	id    string
+	raw   []byte         // as stored, to tell a changed item from a kept one
 	obj   map[string]any // read-only
 	// answers are the item rendered for a schema, made on first use.
 	mu      sync.Mutex
@@ -56,6 +59,12 @@ type view struct {
 	rev   string
 	items []*item
 	byID  map[string]*item
+	// cols are fields' values across items, made on a list's first use of
+	// the field (a filter or an ordering): column; orders are the items'
+	// places as an ordering sorts them: order.
+	mu     sync.Mutex
+	cols   map[string][]cell
+	orders map[string][]int
 }
 
 // views caches collections' views; maxCachedItems bounds what it holds.
@@ -67,14 +76,11 @@ type views struct {
 
 const maxCachedItems = 500_000
 
-// get returns the view of collection key at rev, or nil.
-func (vs *views) get(key, rev string) *view {
+// get returns the view of collection key it holds, at whatever revision.
+func (vs *views) get(key string) *view {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
-	if v := vs.m[key]; v != nil && v.rev == rev {
-		return v
-	}
-	return nil
+	return vs.m[key]
 }
 
 func (vs *views) put(key string, v *view) {
@@ -90,8 +96,8 @@ func (vs *views) put(key string, v *view) {
 	vs.items += len(v.items)
 }
 
-// drop forgets one collection's view (after a write to it), or every
-// view (key "": state was replaced).
+// drop forgets one collection's view (its items are not worth keeping),
+// or every view (key "": state was replaced).
 func (vs *views) drop(key string) {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
@@ -107,20 +113,34 @@ func (vs *views) drop(key string) {
 
 // collection reads a collection's items in tx, through the cache: a view
 // built at the collection's current revision is reused, so a list of a
-// large collection decodes nothing.
+// large collection decodes nothing; after a write, the new view keeps the
+// old one's items whose bytes are unchanged and decodes only the rest.
 func (m *Module) collection(tx store.Tx, key string, sh *shape) (*view, error) {
 	rev := string(tx.Get(Revisions, key))
-	if v := m.views.get(key, rev); v != nil {
-		return v, nil
+	old := m.views.get(key)
+	if old != nil && old.rev == rev {
+		return old, nil
+	}
+	var kept map[string]*item
+	if old != nil {
+		kept = make(map[string]*item, len(old.items))
+		for _, it := range old.items {
+			kept[it.place] = it
+		}
 	}
 	v := &view{rev: rev, byID: map[string]*item{}}
 	var err error
 	tx.Scan(Records, key+store.KeySep, false, func(k string, raw []byte) bool {
-		var obj map[string]any
-		if err = json.Unmarshal(raw, &obj); err != nil {
-			return false
+		place := k[len(key)+1:]
+		it := kept[place]
+		if it == nil || !bytes.Equal(it.raw, raw) {
+			var obj map[string]any
+			if err = json.Unmarshal(raw, &obj); err != nil {
+				return false
+			}
+			// raw is the store's only while tx lasts.
+			it = &item{place: place, raw: bytes.Clone(raw), obj: obj, id: idString(obj[sh.idField])}
 		}
-		it := &item{place: k[len(key)+1:], obj: obj, id: idString(obj[sh.idField])}
 		v.items = append(v.items, it)
 		v.byID[it.id] = it
 		return true

@@ -150,7 +150,6 @@ func (m *Module) create(c echo.Context, f *family) error {
 	if err != nil {
 		return err
 	}
-	m.views.drop(o.key)
 	return o.answer(obj)
 }
 
@@ -202,7 +201,6 @@ func (m *Module) change(c echo.Context, f *family, partial bool) error {
 	if err != nil {
 		return err
 	}
-	m.views.drop(o.key)
 	return o.answer(obj)
 }
 
@@ -225,6 +223,5 @@ func (m *Module) destroy(c echo.Context, f *family) error {
 	if err != nil {
 		return err
 	}
-	m.views.drop(o.key)
 	return o.answer(obj)
 }
