@@ -105,7 +105,7 @@ func TestFrontendShapesAreWhatTheConsumersRead(t *testing.T) {
 			num(t, "points[].value", obj(t, "point", p)["value"])
 		}
 		for _, metric := range []string{"registered_users", "currently_active", "active_users_last_30d"} {
-			got := get(t, "/api/analytics/users/?platform_key=acme&date_filter=30d&metric=" + metric)
+			got := get(t, "/api/analytics/users/?platform_key=acme&date_filter=30d&metric="+metric)
 			faketest.Equal(t, "metric", got["metric"], any(metric))
 			num(t, metric+" count", got["count"])
 			num(t, metric+" percentage_change", got["percentage_change"])
