@@ -430,12 +430,22 @@ func answerReadOnly(t *testing.T, e spec.IndexEntry) map[string]bool {
 func itemVerbs(t *testing.T, c *faketest.Client) map[string]bool {
 	t.Helper()
 	var rep struct {
-		Families []longtail.FamilyReport `json:"families"`
+		Families   []longtail.FamilyReport    `json:"families"`
+		Singletons []longtail.SingletonReport `json:"singletons"`
 	}
 	if err := json.Unmarshal(c.Must(t, 200, "GET", "/_fake/resources", nil).Raw, &rep); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]bool{}
+	for _, s := range rep.Singletons {
+		// A list addressed by a query parameter: its PUT, PATCH and
+		// DELETE address an item.
+		for id, verb := range s.Operations {
+			if s.ItemQuery != "" && (verb == "update" || verb == "partial_update" || verb == "destroy") {
+				out[id] = true
+			}
+		}
+	}
 	for _, f := range rep.Families {
 		if !f.Stateful {
 			continue

@@ -148,22 +148,12 @@ func (m *Module) handle(c echo.Context) error {
 		if !f.infer().ok {
 			return m.synthesize(c)
 		}
-		switch role.verb {
-		case list:
-			return m.listItems(c, f)
-		case create:
-			return m.create(c, f)
-		case retrieve:
-			return m.retrieve(c, f)
-		case update:
-			return m.change(c, f, false)
-		case partialUpdate:
-			return m.change(c, f, true)
-		case destroy:
-			return m.destroy(c, f)
-		}
+		return m.serveFamily(c, f, role.verb)
 	}
 	if role.one != nil && role.one.readSchema() == nil {
+		if f := role.one.queryFamily(); f != nil {
+			return m.serveFamily(c, f, queryListVerb(c.Request().Method))
+		}
 		return m.synthesize(c)
 	}
 	switch role.verb {
@@ -173,6 +163,25 @@ func (m *Module) handle(c echo.Context) error {
 		return m.writeSingleton(c, role.one)
 	case singletonClear:
 		return m.clearSingleton(c, role.one)
+	}
+	return m.synthesize(c)
+}
+
+// serveFamily answers a request that does v to f's state.
+func (m *Module) serveFamily(c echo.Context, f *family, v verb) error {
+	switch v {
+	case list:
+		return m.listItems(c, f)
+	case create:
+		return m.create(c, f)
+	case retrieve:
+		return m.retrieve(c, f)
+	case update:
+		return m.change(c, f, false)
+	case partialUpdate:
+		return m.change(c, f, true)
+	case destroy:
+		return m.destroy(c, f)
 	}
 	return m.synthesize(c)
 }
@@ -188,7 +197,7 @@ func (m *Module) entity(c echo.Context, f *family) (map[string]any, bool) {
 	}
 	key := collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))
 	obj, err := api.Read(m.d.Store, func(tx store.Tx) (map[string]any, error) {
-		obj, _, err := findItem(tx, key, c.Param(f.param))
+		obj, _, err := findItem(tx, key, f.itemID(c))
 		return obj, err
 	})
 	return obj, err == nil && obj != nil
