@@ -133,7 +133,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	creds, cat := credentials.New(s.deps), catalog.New(s.deps)
 	tail, err := longtail.New(s.deps, s.urls, longtail.Options{Seed: o.seed, Mode: o.longTail, Fill: o.longTailFill,
-		Names: namesOf(creds, cat)})
+		Names: namesOf(creds, cat), Users: cat.Users})
 	if err != nil {
 		return nil, err
 	}

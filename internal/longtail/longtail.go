@@ -55,6 +55,9 @@ type Options struct {
 	// (users, courses, programs, credentials), which synthesized fields
 	// that name one take their values from; nil for none.
 	Names func(tx store.Tx, tenant string) map[string][]string
+	// Users are the tenant's users with their emails (the catalog's
+	// directory), whom a notification's sources name; nil for none.
+	Users func(tx store.Tx, tenant string) []api.DirectoryUser
 }
 
 // Module is the long tail over one server's store.
@@ -64,12 +67,15 @@ type Module struct {
 	mode  string
 	fill  bool
 	names func(tx store.Tx, tenant string) map[string][]string
+	users func(tx store.Tx, tenant string) []api.DirectoryUser
 	urls  *urlconf.Resolver
 	model *model
 	// mute are the operations that declare no 2xx answer to make.
 	mute  map[string]bool
 	cache *synthCache
 	views views
+	// hand are the operations answered by hand (notifications.go).
+	hand map[string]echo.HandlerFunc
 	// byKind are the families by what their items are called (kinds).
 	kindsOnce sync.Once
 	byKind    map[string]*family
@@ -85,8 +91,9 @@ func New(d *api.Deps, urls *urlconf.Resolver, o Options) (*Module, error) {
 	if o.Mode != Synthesize && o.Mode != Unavailable {
 		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", o.Mode, Synthesize, Unavailable)
 	}
-	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, urls: urls,
+	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, users: o.Users, urls: urls,
 		model: newModel(urls), mute: map[string]bool{}, cache: newSynthCache()}
+	m.hand = m.handwritten()
 	idx, err := spec.LongTailIndex()
 	if err != nil {
 		return nil, err
@@ -117,6 +124,8 @@ func (m *Module) tier(op *urlconf.Operation) string {
 	switch {
 	case m.mode == Unavailable || m.mute[op.ID]:
 		return TierUnavailable
+	case m.hand[op.ID] != nil:
+		return api.TierStateful
 	case m.model.roles[op.ID].verb != synthesized:
 		return TierInferred
 	}
@@ -135,6 +144,9 @@ func (m *Module) handle(c echo.Context) error {
 	role := m.model.roles[r.Operation]
 	if steered(preferOf(c, r)) {
 		return m.synthesize(c)
+	}
+	if h := m.hand[r.Operation]; h != nil {
+		return h(c)
 	}
 	if role.verb == synthesized {
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
@@ -169,6 +181,9 @@ func (m *Module) handle(c echo.Context) error {
 
 // serveFamily answers a request that does v to f's state.
 func (m *Module) serveFamily(c echo.Context, f *family, v verb) error {
+	if err := m.materializeOnce(c, f, collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))); err != nil {
+		return err
+	}
 	switch v {
 	case list:
 		return m.listItems(c, f)
