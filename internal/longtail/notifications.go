@@ -200,7 +200,7 @@ func (m *Module) notify(tx store.Tx, f *family, tenant, platform, username strin
 	obj := map[string]any{
 		sh.idField: m.d.IDs.UUID(), "username": username, "title": title, "body": body,
 		"short_message": shortMessage(body), "channel": nil, "status": "UNREAD",
-		"context": map[string]any{"template_data": b.Template, "build_id": b.ID},
+		"context":    map[string]any{"template_data": b.Template, "build_id": b.ID},
 		"created_at": now, "updated_at": now,
 	}
 	_, err = putItem(tx, key, idString(obj[sh.idField]), api.SeqKey(n), obj)
