@@ -26,6 +26,7 @@ import (
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/demo"
 	"github.com/iblfake/iblfake/internal/longtail"
+	"github.com/iblfake/iblfake/internal/reports"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
@@ -137,8 +138,9 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.modules = []api.Module{creds, cat, tail}
-	if err := s.claim(s.modules[:2], tail); err != nil {
+	reps := reports.New(s.deps, reports.Options{Seed: o.seed, Names: namesOf(creds, cat), Users: cat.Users})
+	s.modules = []api.Module{creds, cat, reps, tail}
+	if err := s.claim(s.modules[:len(s.modules)-1], tail); err != nil {
 		return nil, err
 	}
 	for _, m := range s.modules {

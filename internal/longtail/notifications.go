@@ -88,7 +88,7 @@ func (m *Module) previewNotification(c echo.Context) error {
 	body := api.RequestBody(c).Object()
 	tenant, platform := api.Tenant(c), c.Param("platform_key")
 	sources, _ := body["sources"].([]any)
-	b := build{ID: m.d.IDs.UUID(), Created: drf.FormatDateTime(m.d.Clock.Now())}
+	b := build{ID: m.d.IDs.UUID(), Created: drf.FormatDateTime(m.d.Clock.Now()), Recipients: []recipient{}}
 	if td, ok := body["template_data"].(map[string]any); ok {
 		b.Template = td
 	}
