@@ -96,6 +96,15 @@ func (m *Module) previewNotification(c echo.Context) error {
 	b.ProcessOn = body["process_on"]
 	var unmodelled []string
 	err := m.d.Store.Update(func(tx store.Tx) error {
+		// The directory, read once and indexed, for every source.
+		users := m.tenantUsers(tx, tenant)
+		byEmail, byName := map[string]api.DirectoryUser{}, map[string]api.DirectoryUser{}
+		for _, u := range users {
+			if u.Email != "" {
+				byEmail[strings.ToLower(u.Email)] = u
+			}
+			byName[u.Username] = u
+		}
 		seen := map[string]bool{}
 		add := func(r recipient) {
 			k := r.Username + "\x00" + r.Email
@@ -111,13 +120,11 @@ func (m *Module) previewNotification(c echo.Context) error {
 			data := strings.TrimSpace(fmt.Sprint(src["data"]))
 			switch typ {
 			case "email":
-				u, _ := m.userByEmail(tx, tenant, data)
-				add(recipient{Email: data, Username: u.Username})
+				add(recipient{Email: data, Username: byEmail[strings.ToLower(data)].Username})
 			case "username":
-				u, _ := m.userByName(tx, tenant, data)
-				add(recipient{Email: u.Email, Username: data})
+				add(recipient{Email: byName[data].Email, Username: data})
 			case "platform":
-				for _, u := range m.tenantUsers(tx, tenant) {
+				for _, u := range users {
 					add(recipient{Email: u.Email, Username: u.Username})
 				}
 			default:
@@ -321,24 +328,4 @@ func (m *Module) tenantUsers(tx store.Tx, tenant string) []api.DirectoryUser {
 		return nil
 	}
 	return m.users(tx, tenant)
-}
-
-// userByEmail is the tenant's user with that email (case-insensitive).
-func (m *Module) userByEmail(tx store.Tx, tenant, email string) (api.DirectoryUser, bool) {
-	for _, u := range m.tenantUsers(tx, tenant) {
-		if u.Email != "" && strings.EqualFold(u.Email, email) {
-			return u, true
-		}
-	}
-	return api.DirectoryUser{}, false
-}
-
-// userByName is the tenant's user with that username.
-func (m *Module) userByName(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
-	for _, u := range m.tenantUsers(tx, tenant) {
-		if u.Username == username {
-			return u, true
-		}
-	}
-	return api.DirectoryUser{}, false
 }
