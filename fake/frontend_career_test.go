@@ -45,8 +45,8 @@ func TestCareerListsKeepTheirEntries(t *testing.T) {
 			e, _ := got[0].(map[string]any)
 			faketest.Equal(t, "kept degree", e["degree"], any("BSc Statistics (Hons)"))
 
-			// The entry is named by the query; without it, or naming none, DRF's answers.
-			c.Must(t, 400, "PUT", base, map[string]any{"degree": "x", "start_date": "2019-09-01", "institution_id": 1})
+			// The entry is named by the query; without it, or naming none, DRF's 404.
+			c.Must(t, 404, "PUT", base, map[string]any{"degree": "x", "start_date": "2019-09-01", "institution_id": 1})
 			c.Must(t, 404, "DELETE", fmt.Sprintf("%s?id=%d", base, ids[1]), nil)
 			// Another user's list and another tenant's are their own.
 			if got := list(t, c, "/api/career/orgs/acme/education/users/bob/"); len(got) != 0 {

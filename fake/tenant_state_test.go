@@ -15,6 +15,8 @@ import (
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
+	"github.com/iblfake/iblfake/internal/longtail"
+	"github.com/iblfake/iblfake/internal/reports"
 )
 
 // seedEveryBucket fills org "demo" (the demo tenant) and org "acme"
@@ -31,6 +33,7 @@ func seedEveryBucket(t *testing.T, c *faketest.Client) {
 	c.Must(t, 200, "POST", faketest.Base("acme")+"images/", faketest.MultipartBody(t, "image", "logo.png", faketest.PNGBytes(t, 2, 2), "name", "Logo"))
 	c.Must(t, 201, "POST", faketest.Base("acme")+"provider-config/", faketest.Accredible())
 	c.Must(t, 201, "POST", faketest.Base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
+	c.Must(t, 200, "POST", "/api/reports/platforms/acme/new", map[string]any{"report_name": "my-chat-history"})
 }
 
 func exportOf(t *testing.T, c *faketest.Client, query string) state.State {
@@ -50,6 +53,8 @@ func TestEveryBucketHasATenantScope(t *testing.T) {
 	c := faketest.NewClient(t, fake.WithDemo(), fake.WithSeed(3))
 	seedEveryBucket(t, c)
 	scopes := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
+	scopes = append(scopes, reports.New(nil, reports.Options{}).TenantScopes()...)
+	scopes = append(scopes, (&longtail.Module{}).TenantScopes()...)
 	st := exportOf(t, c, "")
 	for _, b := range slices.Sorted(maps.Keys(st.Buckets)) {
 		if _, ok := store.Resolve(scopes, b); !ok {

@@ -13,8 +13,8 @@ import (
 // A list addressed by a query parameter (FIDELITY.md, "long-tail lists
 // without an item path"): a path that no family keeps and that has no item
 // path below it, whose GET answers a list of objects and whose PUT, PATCH
-// or DELETE name the item they change by a required query parameter that
-// is a field of the item (a user's education entries:
+// or DELETE name the item they change by a query parameter that is a
+// field of the item (a user's education entries:
 // `.../education/users/{username}/`, POST adds one, `PUT ...?id=7` changes
 // entry 7, `DELETE ...?id=7` removes it). It keeps state as a family does,
 // the query parameter standing for the item parameter; its collection is
@@ -53,7 +53,9 @@ func inferQueryFamily(one *singleton) *family {
 			continue
 		}
 		for _, p := range op.Parameters {
-			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Required && item[p.Value.Name] != nil {
+			// The id field's own name: a write that names its item by it
+			// (its other query parameters are options, not names).
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && item[p.Value.Name] != nil && isIDName(p.Value.Name) {
 				param = p.Value.Name
 			}
 		}
@@ -109,4 +111,15 @@ func (f *family) itemID(c echo.Context) string {
 		return c.QueryParam(f.param)
 	}
 	return c.Param(f.param)
+}
+
+// isIDName reports whether a query parameter is named as an id field is
+// (FIDELITY.md, "long-tail resources": id, pk, uuid, unique_id, slug, ...).
+func isIDName(name string) bool {
+	for _, n := range idNames {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
