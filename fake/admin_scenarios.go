@@ -21,7 +21,7 @@ func (s *Server) scenarioRoutes() []api.Route {
 	}
 	return []api.Route{
 		{Method: http.MethodGet, Path: "/scenarios", Handler: list},
-		{Method: http.MethodPost, Path: "/scenarios", Handler: func(c echo.Context) error {
+		{Method: http.MethodPost, Path: "/scenarios", Query: []string{"activate"}, Handler: func(c echo.Context) error {
 			sc, err := scenarios.Parse("request body", api.RequestBody(c).Raw)
 			if err != nil {
 				return api.Detail(http.StatusBadRequest, err.Error())

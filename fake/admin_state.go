@@ -52,8 +52,8 @@ func (s *Server) ImportState(st *state.State) error {
 // stateRoutes serve GET and PUT /_fake/state (?tenant= for one tenant).
 func (s *Server) stateRoutes() []api.Route {
 	return []api.Route{
-		{Method: http.MethodGet, Path: "/state", Handler: s.getState},
-		{Method: http.MethodPut, Path: "/state", Handler: s.putState, MaxBody: state.MaxBytes},
+		{Method: http.MethodGet, Path: "/state", Handler: s.getState, Query: []string{"tenant"}},
+		{Method: http.MethodPut, Path: "/state", Handler: s.putState, MaxBody: state.MaxBytes, Query: []string{"tenant"}},
 	}
 }
 

@@ -60,6 +60,11 @@ type Route struct {
 	// MaxBody bounds the request body of an admin route (0: the admin
 	// surface's default limit).
 	MaxBody int64
+	// Query names the query parameters an admin route takes (and its HEAD
+	// twin): the server answers any other with a 400 naming it before the
+	// handler runs, so a guessed parameter (POST /_fake/reset?tenant=x on
+	// a fake whose reset took none) never does something else silently.
+	Query []string
 }
 
 // Names is a module that knows a tenant's entities by name, so that the

@@ -6,6 +6,9 @@ import (
 	"strconv"
 )
 
+// QueryParams are the query parameters GET /_fake/requests takes.
+var QueryParams = []string{"limit"}
+
 // ServeHTTP is the journal's admin route, /_fake/requests on the fake and
 // the proxy alike: GET lists the kept entries, oldest first (?limit=N the
 // latest N), with how many were ever recorded, {"total", "requests"};

@@ -21,6 +21,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -82,21 +83,32 @@ var OpenPaths = []string{"/ui", ShellPath, "/ui/app.css", "/ui/app.js", "/ui/ico
 // server to mount behind its admin token like every other.
 func Routes(f Fake) []api.Route {
 	d := &dashboard{f: f}
-	get := func(path string, h func(*request) error) api.Route {
-		return api.Route{Method: http.MethodGet, Path: path, Handler: d.handle(h)}
+	get := func(path string, h func(*request) error, query ...string) api.Route {
+		return api.Route{Method: http.MethodGet, Path: path, Handler: d.handle(h), Query: query}
+	}
+	// A tenant's list takes its page and the filters of every kind.
+	list := []string{"page"}
+	for _, b := range f.Browsers() {
+		for _, k := range b.BrowseKinds() {
+			for _, fl := range k.Filters {
+				if !slices.Contains(list, fl.Name) {
+					list = append(list, fl.Name)
+				}
+			}
+		}
 	}
 	routes := d.staticRoutes()
 	return append(routes,
 		get(fragments+"/overview", d.overview),
-		get(fragments+"/tenants/:tenant", d.tenant),
-		get(fragments+"/tenants/:tenant/:kind", d.tenant),
+		get(fragments+"/tenants/:tenant", d.tenant, list...),
+		get(fragments+"/tenants/:tenant/:kind", d.tenant, list...),
 		get(fragments+"/tenants/:tenant/:kind/:id", d.entity),
 		get(fragments+"/requests", d.requests),
 		get(fragments+"/requests/:seq", d.requestDetail),
 		get(fragments+"/scenarios", d.scenarios),
 		get(fragments+"/state", d.state),
-		api.Route{Method: http.MethodGet, Path: "/ui/events", Handler: d.events},
-		api.Route{Method: http.MethodPost, Path: "/ui/scenarios", Handler: d.uploadScenario, MaxBody: maxScenarioBytes},
+		api.Route{Method: http.MethodGet, Path: "/ui/events", Handler: d.events, Query: []string{"after"}},
+		api.Route{Method: http.MethodPost, Path: "/ui/scenarios", Handler: d.uploadScenario, MaxBody: maxScenarioBytes, Query: []string{"file", "activate"}},
 	)
 }
 
