@@ -3,8 +3,10 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/state"
@@ -16,7 +18,7 @@ import (
 func (s *Server) ExportState() (*state.State, error) {
 	var st *state.State
 	err := s.deps.Store.View(func(tx store.Tx) (err error) {
-		st, err = state.Export(tx, nil)
+		st, err = state.Export(tx, s.schema, nil)
 		return err
 	})
 	return st, err
@@ -31,7 +33,7 @@ func (s *Server) ExportState() (*state.State, error) {
 func (s *Server) ExportTenantState(tenant string) (*state.State, error) {
 	var st *state.State
 	err := s.deps.Store.View(func(tx store.Tx) (err error) {
-		st, err = state.Export(tx, state.TenantKeys(tx, s.scopes, tenant))
+		st, err = state.Export(tx, s.schema, state.TenantKeys(tx, s.scopes, tenant))
 		return err
 	})
 	if err != nil {
@@ -46,7 +48,7 @@ func (s *Server) ExportTenantState(tenant string) (*state.State, error) {
 // changes nothing and comes back as a 400 *api.Error.
 func (s *Server) ImportState(st *state.State) error {
 	defer s.forget()
-	return state.Import(s.deps.Store, st, s.scopes)
+	return state.Import(s.deps.Store, st, s.schema)
 }
 
 // stateRoutes serve GET and PUT /_fake/state (?tenant= for one tenant).
@@ -55,6 +57,38 @@ func (s *Server) stateRoutes() []api.Route {
 		{Method: http.MethodGet, Path: "/state", Handler: s.getState, Query: []string{"tenant"}},
 		{Method: http.MethodPut, Path: "/state", Handler: s.putState, MaxBody: state.MaxBytes, Query: []string{"tenant"}},
 	}
+}
+
+// readStateBody reads PUT /_fake/state's document: JSON as an export is,
+// or YAML as a fixture is (by its Content-Type, or by a body that does
+// not start as a JSON object does), whose errors, and the state check's,
+// name the body's line.
+func (s *Server) readStateBody(b *api.Body) (*state.State, error) {
+	raw := bytes.TrimSpace(b.Raw)
+	if !strings.Contains(b.MediaType, "yaml") && len(raw) > 0 && raw[0] == '{' {
+		var st state.State
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&st); err != nil {
+			return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
+		}
+		if dec.More() {
+			return nil, api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
+		}
+		return &st, nil
+	}
+	const name = "request body"
+	st, err := state.ParseFixture(name, b.Raw)
+	if err == nil {
+		if p := state.Check(st, s.schema); p != nil {
+			err = state.Locate(p, []string{name}, []*state.State{st}, func(int) ([]byte, error) { return b.Raw, nil })
+		}
+	}
+	var fe *state.FixtureError
+	if errors.As(err, &fe) {
+		return nil, api.Detail(http.StatusBadRequest, fe.Located())
+	}
+	return st, err
 }
 
 func (s *Server) getState(c echo.Context) error {
@@ -70,14 +104,9 @@ func (s *Server) getState(c echo.Context) error {
 }
 
 func (s *Server) putState(c echo.Context) error {
-	var st state.State
-	dec := json.NewDecoder(bytes.NewReader(api.RequestBody(c).Raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&st); err != nil {
-		return api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
-	}
-	if dec.More() {
-		return api.Detail(http.StatusBadRequest, "JSON parse error - data after the document")
+	st, err := s.readStateBody(api.RequestBody(c))
+	if err != nil {
+		return err
 	}
 	if t := c.QueryParam("tenant"); t != "" {
 		if st.Tenant != "" && st.Tenant != t {
@@ -85,7 +114,7 @@ func (s *Server) putState(c echo.Context) error {
 		}
 		st.Tenant = t
 	}
-	if err := s.ImportState(&st); err != nil {
+	if err := s.ImportState(st); err != nil {
 		return err
 	}
 	n := 0

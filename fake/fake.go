@@ -21,6 +21,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/journal"
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
@@ -57,6 +58,9 @@ type Server struct {
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
 	scopes []store.Scope
+	// schema is what a state document is checked against: the scopes, the
+	// modules' indexes and the server's own bucket (settings.go).
+	schema *state.Schema
 	// delaySlots bound the requests scenario delays hold (WithMaxDelayed);
 	// delayCtx ends when EndDelays or Close is called.
 	delaySlots chan struct{}
@@ -141,12 +145,17 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.claim(s.modules[:2], tail); err != nil {
 		return nil, err
 	}
+	s.schema = &state.Schema{Private: []string{settingsBucket}}
 	for _, m := range s.modules {
 		s.scopes = append(s.scopes, m.TenantScopes()...)
+		if ix, ok := m.(api.Indexer); ok {
+			s.schema.Indexes = append(s.schema.Indexes, ix.Indexes()...)
+		}
 		for _, r := range m.MediaRoutes() {
 			s.echo.Add(r.Method, r.Path, r.Handler)
 		}
 	}
+	s.schema.Scopes = s.scopes
 	if err := s.registerAdmin(); err != nil {
 		return nil, err
 	}
@@ -178,6 +187,9 @@ func (s *Server) Store() store.Backend { return s.deps.Store }
 func (s *Server) Reset() error {
 	err := s.deps.Store.Update(func(tx store.Tx) error {
 		for _, b := range tx.Buckets() {
+			if b == settingsBucket {
+				continue
+			}
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}

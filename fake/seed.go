@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"os"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -39,14 +40,26 @@ func (s *Server) loadFixtures() (*state.State, error) {
 		}
 		states = append(states, st)
 	}
-	return state.MergeFixtures(s.opts.fixtures, states)
+	merged, err := state.MergeFixtures(s.opts.fixtures, states)
+	if err != nil {
+		return nil, err
+	}
+	// Checked here, not only by the import, so that the refusal names the
+	// file and line that give the entry.
+	if p := state.Check(merged, s.schema); p != nil {
+		return nil, state.Locate(p, s.opts.fixtures, states, func(i int) ([]byte, error) { return os.ReadFile(s.opts.fixtures[i]) })
+	}
+	return merged, nil
 }
 
-// storeEmpty reports whether the store holds no bucket at all.
+// storeEmpty reports whether the store holds no bucket of state (the
+// server's settings are none).
 func (s *Server) storeEmpty() (bool, error) {
-	empty := false
+	empty := true
 	err := s.deps.Store.View(func(tx store.Tx) error {
-		empty = len(tx.Buckets()) == 0
+		for _, b := range tx.Buckets() {
+			empty = empty && b == settingsBucket
+		}
 		return nil
 	})
 	return empty, err
@@ -115,7 +128,9 @@ func (s *Server) reseedIDs() error {
 	h := fnv.New64a()
 	err := s.deps.Store.View(func(tx store.Tx) error {
 		for _, b := range tx.Buckets() {
-			fmt.Fprintf(h, "%s\x00%d\x00", b, tx.Sequence(b))
+			if b != settingsBucket {
+				fmt.Fprintf(h, "%s\x00%d\x00", b, tx.Sequence(b))
+			}
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -157,6 +158,7 @@ func TestTenantStateImportRefusals(t *testing.T) {
 	stolen := acme
 	stolen.Buckets = maps.Clone(acme.Buckets)
 	stolen.Buckets["cred.issuers"] = maps.Clone(acme.Buckets["cred.issuers"])
+	stolen.Buckets["cred.issuers_by_tenant"] = maps.Clone(acme.Buckets["cred.issuers_by_tenant"])
 	for k, v := range beta.Buckets["cred.issuers"] {
 		var obj map[string]any
 		if err := json.Unmarshal(v, &obj); err != nil {
@@ -164,6 +166,8 @@ func TestTenantStateImportRefusals(t *testing.T) {
 		}
 		obj["tenant"] = "acme"
 		stolen.Buckets["cred.issuers"][k] = json.RawMessage(jsonOf(t, obj))
+		// With its index entry, as an export of acme would hold it.
+		stolen.Buckets["cred.issuers_by_tenant"][fmt.Sprintf("acme\x00%016x", int(obj["seq"].(float64)))] = json.RawMessage(jsonOf(t, k))
 	}
 	r = c.Must(t, 400, "PUT", "/_fake/state", stolen).Obj(t)
 	if msg := jsonOf(t, r["buckets"]); !contains(msg, "another tenant's entry") {

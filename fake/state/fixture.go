@@ -28,9 +28,12 @@ type FixtureError struct {
 	Reason string
 }
 
-func (e *FixtureError) Error() string {
+func (e *FixtureError) Error() string { return "fixture " + e.Located() }
+
+// Located is the error without its "fixture " prefix:
+// FILE:LINE: FIELD: reason.
+func (e *FixtureError) Located() string {
 	var b strings.Builder
-	b.WriteString("fixture ")
 	b.WriteString(e.File)
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
