@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/seed"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/labstack/echo/v4"
@@ -62,14 +63,18 @@ func (s *Server) stateRoutes() []api.Route {
 // readStateBody reads PUT /_fake/state's document: JSON as an export is,
 // or YAML as a fixture is (by its Content-Type, or by a body that does
 // not start as a JSON object does), whose errors, and the state check's,
-// name the body's line.
-func (s *Server) readStateBody(b *api.Body) (*state.State, error) {
+// name the body's line; or a seed document, made into state on a server
+// of its own (seedDocument; tenant: that tenant's part of it).
+func (s *Server) readStateBody(b *api.Body, tenant string) (*state.State, error) {
 	raw := bytes.TrimSpace(b.Raw)
 	if !strings.Contains(b.MediaType, "yaml") && len(raw) > 0 && raw[0] == '{' {
 		var st state.State
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&st); err != nil {
+			if bytes.Contains(raw, []byte(state.SeedFormat)) {
+				return s.seedDocument(b.Raw, tenant)
+			}
 			return nil, api.Detail(http.StatusBadRequest, "JSON parse error - "+err.Error())
 		}
 		if dec.More() {
@@ -79,6 +84,9 @@ func (s *Server) readStateBody(b *api.Body) (*state.State, error) {
 	}
 	const name = "request body"
 	st, err := state.ParseFixture(name, b.Raw)
+	if errors.Is(err, state.ErrSeedDocument) {
+		return s.seedDocument(b.Raw, tenant)
+	}
 	if err == nil {
 		if p := state.Check(st, s.schema); p != nil {
 			err = state.Locate(p, []string{name}, []*state.State{st}, func(int) ([]byte, error) { return b.Raw, nil })
@@ -103,8 +111,38 @@ func (s *Server) getState(c echo.Context) error {
 	return api.JSON(c, http.StatusOK, st)
 }
 
+// seedDocument makes a seed document into the state it describes (over
+// an empty store, on a server of its own), or tenant's part of it.
+func (s *Server) seedDocument(raw []byte, tenant string) (*state.State, error) {
+	const name = "request body"
+	d, err := seed.Parse(name, raw)
+	if err == nil {
+		err = seed.Check(s.seedTarget(), d)
+	}
+	var st *state.State
+	if err == nil {
+		st, err = s.buildSeed(nil, []*seed.Data{d}, false)
+	}
+	var se *seed.Error
+	if errors.As(err, &se) {
+		return nil, api.Detail(http.StatusBadRequest, se.Error())
+	}
+	if err != nil || tenant == "" {
+		return st, err
+	}
+	m := store.NewMemory()
+	if err := state.Import(m, st, s.schema); err != nil {
+		return nil, err
+	}
+	err = m.View(func(tx store.Tx) (err error) {
+		st, err = state.Export(tx, s.schema, state.TenantKeys(tx, s.scopes, tenant))
+		return err
+	})
+	return st, err
+}
+
 func (s *Server) putState(c echo.Context) error {
-	st, err := s.readStateBody(api.RequestBody(c))
+	st, err := s.readStateBody(api.RequestBody(c), c.QueryParam("tenant"))
 	if err != nil {
 		return err
 	}

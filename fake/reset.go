@@ -48,7 +48,7 @@ func (s *Server) seedExport(tenant string) (*state.State, error) {
 			if err != nil {
 				return nil, err
 			}
-			st, err := s.buildSeed(fix, seeds)
+			st, err := s.buildSeed(fix, seeds, s.opts.demo)
 			if err != nil {
 				return nil, err
 			}

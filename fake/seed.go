@@ -191,7 +191,7 @@ func (s *Server) seedState() error {
 		s.log.Info("the store already holds state: fixtures and demo tenant not loaded", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo)
 		return s.reseedIDs()
 	}
-	st, err := s.buildSeed(fix, seeds)
+	st, err := s.buildSeed(fix, seeds, s.opts.demo)
 	if err != nil {
 		return err
 	}
@@ -262,14 +262,14 @@ func (s *Server) demoKeys() error {
 }
 
 // buildSeed makes the start-up seed over base (the state fixtures, or
-// nil): the seeds, then the demo tenant, and returns the whole resulting
-// state. It runs on a server made for it: a memory store, the same seed
+// nil): the seeds, then the demo tenant (withDemo), and returns the whole
+// resulting state. It runs on a server made for it: a memory store, the same seed
 // and clock start, no keys, no admin token, only the default scenarios,
 // no log; so nothing of this server is swapped for the duration, and
 // nothing reaches its store until the caller imports the result in one
 // transaction.
-func (s *Server) buildSeed(base *state.State, seeds []*seed.Data) (*state.State, error) {
-	if len(seeds) == 0 && !s.opts.demo {
+func (s *Server) buildSeed(base *state.State, seeds []*seed.Data, withDemo bool) (*state.State, error) {
+	if len(seeds) == 0 && !withDemo {
 		if base == nil {
 			base = &state.State{Format: state.Format}
 		}
@@ -301,7 +301,7 @@ func (s *Server) buildSeed(base *state.State, seeds []*seed.Data) (*state.State,
 		}
 		s.log.Info("seed files applied", "seeds", len(seeds), "took", time.Since(start).Round(time.Millisecond))
 	}
-	if s.opts.demo {
+	if withDemo {
 		stats, err := demo.Build(b.Handler(), b.Clock(), demo.Options{
 			// The build creates licenses, which only DM admins may: the
 			// builder binds no keys, so its every key is one.

@@ -169,3 +169,32 @@ func TestSeedErrorsNameTheLine(t *testing.T) {
 		t.Fatalf("New = %v, want %s", err, want)
 	}
 }
+
+// TestPutStateTakesASeed: PUT /_fake/state takes a seed document as a
+// fixture is one: the state it describes replaces the store (the same
+// state a fake started from it holds), or, with ?tenant=, that tenant's
+// part replaces that tenant; a mistake is a 400 naming the body's line.
+func TestPutStateTakesASeed(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(seedYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []fake.Option{fake.WithSeed(7), fake.WithClockAt(seedAt)}
+	want := exportOf(t, faketest.NewClient(t, append(opts, fake.WithFixture(seedYAML))...), "")
+	c := faketest.NewClient(t, opts...)
+	c.CreateIssuer(t, "initech", "Replaced by the seed")
+	c.Must(t, 200, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/yaml", Data: string(data)})
+	faketest.Equal(t, "state after PUT", exportOf(t, c, "").Buckets, want.Buckets)
+
+	c.CreateIssuer(t, "acme", "Kept")
+	c.CreateIssuer(t, "globex", "Replaced")
+	acme := exportOf(t, c, "?tenant=acme")
+	c.Must(t, 200, "PUT", "/_fake/state?tenant=globex", faketest.RawBody{ContentType: "application/yaml", Data: string(data)})
+	faketest.Equal(t, "globex", len(faketest.Page(t, c.Must(t, 200, "GET", faketest.Base("globex")+"issuers/", nil).Result(t))), 1)
+	faketest.Equal(t, "acme untouched", exportOf(t, c, "?tenant=acme").Buckets, acme.Buckets)
+
+	r := c.Must(t, 400, "PUT", "/_fake/state", faketest.RawBody{ContentType: "application/json",
+		Data: `{"format": "iblfake-seed/1", "tenants": {"acme": {"credentials": [{"name": "DS", "issuer": "Nobody"}]}}}`})
+	faketest.JSONEq(t, r.Body, `{"detail": "request body:1: tenant acme: credential \"DS\": issuer \"Nobody\" is not declared in tenant acme (it declares none)"}`)
+}
