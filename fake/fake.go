@@ -108,7 +108,7 @@ func New(opts ...Option) (*Server, error) {
 		opts:       o,
 		spec:       sp,
 		deps:       &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
-		journal:    journal.New(o.journalSize),
+		journal:    newJournal(o),
 		log:        o.logger,
 		delaySlots: make(chan struct{}, o.maxDelayed),
 		specOps:    map[string]spec.Operation{},
@@ -167,6 +167,15 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// newJournal is the journal the options ask for.
+func newJournal(o options) *journal.Journal {
+	j := journal.New(o.journalSize)
+	if o.journalBodies[0] > 0 {
+		j.KeepBodies(o.journalBodies[0], o.journalBodies[1])
+	}
+	return j
 }
 
 // Handler returns the http.Handler serving the vendor API and /_fake/.

@@ -68,8 +68,11 @@ type Config struct {
 	LongTailFill bool
 	LogLevel     slog.Level
 	JournalSize  int
-	Seed         uint64
-	Version      bool
+	// JournalBodies keeps every request's headers and bodies in the
+	// journal (fake.WithJournalBodies).
+	JournalBodies bool
+	Seed          uint64
+	Version       bool
 	// Scenarios are files or built-in names to activate; DisableScenarios
 	// names default-on scenarios to turn off.
 	Scenarios        []string
@@ -188,6 +191,9 @@ func options() []option {
 				c.JournalSize = int(n)
 				return err
 			})},
+		{name: "journal-bodies", env: "IBLFAKE_JOURNAL_BODIES", boolean: true,
+			usage: "keep every request's and answer's headers and bodies in the journal (GET /_fake/requests): 64 KiB of each body, 64 MiB in all",
+			apply: one(func(c *Config, v string) (err error) { c.JournalBodies, err = boolOf(v); return err })},
 		{name: "seed", env: "IBLFAKE_SEED", def: "0", usage: "`seed` for generated ids and the demo tenant's values; 0 for random",
 			apply: one(func(c *Config, v string) (err error) { c.Seed, err = uintOf(v); return err })},
 		{name: "scenario", env: "IBLFAKE_SCENARIOS", list: true, usage: "activate a scenario: a YAML/JSON `file` or a built-in name; repeatable (the variable: comma-separated)",
@@ -451,6 +457,9 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.MaxDelayed > 0 {
 		opts = append(opts, fake.WithMaxDelayed(c.MaxDelayed))
+	}
+	if c.JournalBodies {
+		opts = append(opts, fake.WithJournalBodies())
 	}
 	if hosts := c.adminHosts(); len(hosts) > 0 {
 		opts = append(opts, fake.WithAdminHosts(hosts...))
