@@ -163,7 +163,12 @@ func New(opts ...Option) (*Server, error) {
 	// Every other path: the vendor API's operations (urlconf resolves
 	// them, routes.go), or Django's 404.
 	s.echo.Any("/*", s.serveVendor)
-	if err := s.seedState(); err != nil { // fixture.go: WithFixture, WithDemo
+	if err := s.seedState(); err != nil { // seed.go: WithFixture, WithSeedData, WithDemo
+		return nil, err
+	}
+	// What was changed at runtime before the last stop (a --db file), over
+	// the options: settings.go.
+	if err := s.restoreSettings(); err != nil {
 		return nil, err
 	}
 	return s, nil

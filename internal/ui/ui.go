@@ -37,9 +37,12 @@ type Fake interface {
 	Browsers() []api.Browser
 	// Clock is the fake's clock, which the dashboard shows.
 	Clock() *api.Clock
-	// Scenarios is the scenario engine: its list and counters, and the
-	// upload of a scenario file.
+	// Scenarios is the scenario engine: its list and counters.
 	Scenarios() *scenarios.Engine
+	// AddScenario adds a scenario file (file names it in errors) and
+	// activates it if asked, as POST /_fake/scenarios does, kept for the
+	// server's next start; it returns the scenario's name.
+	AddScenario(file string, raw []byte, activate bool) (string, error)
 	// Coverage counts the document's operations per tier.
 	Coverage() map[string]int
 	// Journal is the server's request journal: the live log reads its
