@@ -76,15 +76,20 @@ func (s *Server) saveClock(moved bool) {
 	}
 }
 
-// saveSwitch records that name was switched on or off at runtime.
+// saveSwitch records that name was switched on or off at runtime, last:
+// read and written in one transaction, so two switches at once both count.
 func (s *Server) saveSwitch(name string, active bool) {
-	var list []savedSwitch
-	_ = s.deps.Store.View(func(tx store.Tx) error {
-		_, err := store.GetJSON(tx, settingsBucket, settingSwitches, &list)
-		return err
+	err := s.deps.Store.Update(func(tx store.Tx) error {
+		var list []savedSwitch
+		if _, err := store.GetJSON(tx, settingsBucket, settingSwitches, &list); err != nil {
+			return err
+		}
+		list = slices.DeleteFunc(list, func(w savedSwitch) bool { return w.Name == name })
+		return store.PutJSON(tx, settingsBucket, settingSwitches, append(list, savedSwitch{Name: name, Active: active}))
 	})
-	list = slices.DeleteFunc(list, func(w savedSwitch) bool { return w.Name == name })
-	s.saveSetting(settingSwitches, append(list, savedSwitch{Name: name, Active: active}))
+	if err != nil {
+		s.log.Warn("settings: not kept for the next start", "setting", settingSwitches, "error", err)
+	}
 }
 
 // addScenario is what the admin API and the dashboard's upload do with a
@@ -125,8 +130,9 @@ func (s *Server) switchScenario(name string, active bool) error {
 
 // restoreSettings brings back what was changed at runtime before the last
 // stop, over what the options set up: the scenarios added (each parsed
-// again; one the fake now refuses is logged and left out), the switches in
-// the order made, and the clock. A fake in memory starts with none.
+// again; one the fake now refuses is logged and left out, and a
+// --scenario file of the same name wins), the switches in the order made,
+// and the clock. A fake in memory starts with none.
 func (s *Server) restoreSettings() error {
 	var clock *savedClock
 	var switches []savedSwitch
@@ -156,6 +162,12 @@ func (s *Server) restoreSettings() error {
 		return err
 	}
 	for _, name := range slices.Sorted(maps.Keys(added)) {
+		if slices.ContainsFunc(s.opts.scenarioDefs, func(d *scenarios.Scenario) bool { return d.Name == name }) {
+			// A file the command line names is read afresh every start:
+			// its edits win over an upload of the same name.
+			s.log.Info("settings: a scenario added before the restart is also a --scenario file; the file wins", "scenario", name)
+			continue
+		}
 		sc, err := scenarios.Parse(added[name].File, []byte(added[name].Source))
 		if err == nil {
 			err = s.scen.Add(sc)

@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -47,10 +48,19 @@ func restart(t *testing.T, path string, opts ...fake.Option) *faketest.Client {
 // export shows it).
 func TestALaptopFakeComesBackAsItWasLeft(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "iblfake.db")
-	opts := []fake.Option{fake.WithScenario("rate-limit")} // the command line, every start
+	dir := t.TempDir()
+	path := filepath.Join(dir, "iblfake.db")
+	flagFile := filepath.Join(dir, "flagged.yaml")
+	if err := os.WriteFile(flagFile, []byte("name: flagged\nrules: [{match: {method: DELETE}, respond: {delay: 1ms}}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The command line, every start.
+	opts := []fake.Option{fake.WithScenario("rate-limit"), fake.WithScenarioFile(flagFile)}
 
 	c := restart(t, path, opts...)
+	// An upload of the --scenario file's name: after a restart the file wins.
+	c.Must(t, 200, "POST", "/_fake/scenarios", faketest.RawBody{ContentType: "application/yaml",
+		Data: "name: flagged\nrules: [{match: {method: PUT}, respond: {delay: 1ms}}]\n"})
 	c.Must(t, 200, "POST", "/_fake/scenarios?activate=true", faketest.RawBody{ContentType: "application/yaml", Data: outage})
 	c.Must(t, 200, "POST", "/_fake/ui/scenarios?file=later.yaml", faketest.RawBody{ContentType: "application/yaml",
 		Data: "rules: [{match: {method: GET}, respond: {delay: 1ms}}]\n"})
@@ -69,7 +79,13 @@ func TestALaptopFakeComesBackAsItWasLeft(t *testing.T) {
 	faketest.Equal(t, "scenarios after a restart", scenarioStates(t, c), map[string]bool{
 		"my-outage": true, "later": false, "slow-network": true, "public-revoked-assertion": false, "rate-limit": false,
 		"intermittent-5xx": false, "expired-credentials": false, "permission-loss": false, "seat-exhaustion": false, "connection-drops": false,
+		"flagged": true,
 	})
+	for _, s := range c.Must(t, 200, "GET", "/_fake/scenarios", nil).Obj(t)["scenarios"].([]any) {
+		if sc := s.(map[string]any); sc["name"] == "flagged" && sc["source"] != flagFile {
+			t.Errorf("flagged comes from %v after a restart, want the --scenario file %s", sc["source"], flagFile)
+		}
+	}
 	if off := c.Srv.Clock().Offset(); off < time.Hour-time.Minute || off > time.Hour+time.Minute {
 		t.Errorf("clock offset after a restart = %v, want 1h", off)
 	}
