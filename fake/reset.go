@@ -11,30 +11,23 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// seededState is the start-up seed (fixtures, seed files, the demo) in a
-// memory store of its own, so that a reset, whole or one tenant's,
-// returns to it. Over a store that already held state at start-up the
-// seed was not built; the first reset builds it.
+// seededState is the start-up seed (fixtures, seed files, the demo), so
+// that a reset, whole or one tenant's, returns to it: the document, and a
+// memory store holding it, made for the first tenant reset (which needs
+// to tell the tenants' entries apart). Over a store that already held
+// state at start-up the seed was not built; the first reset builds it.
 type seededState struct {
 	mu    sync.Mutex
-	store store.Backend // nil until built; stays nil without a seed
+	state *state.State  // nil without a seed
+	store store.Backend // state in a store of its own, once a tenant reset asked
 	built bool
 }
 
 // keepSeed keeps st as the state resets return to.
-func (s *Server) keepSeed(st *state.State) error {
+func (s *Server) keepSeed(st *state.State) {
 	s.seeded.mu.Lock()
 	defer s.seeded.mu.Unlock()
-	return s.keepSeedLocked(st)
-}
-
-func (s *Server) keepSeedLocked(st *state.State) error {
-	m := store.NewMemory()
-	if err := state.Import(m, st, s.schema); err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	s.seeded.store, s.seeded.built = m, true
-	return nil
+	s.seeded.state, s.seeded.store, s.seeded.built = st, nil, true
 }
 
 // seedExport exports the start-up seed (one tenant's, for a tenant), or
@@ -48,26 +41,25 @@ func (s *Server) seedExport(tenant string) (*state.State, error) {
 			if err != nil {
 				return nil, err
 			}
-			st, err := s.buildSeed(fix, seeds, s.opts.demo)
-			if err != nil {
-				return nil, err
-			}
-			if err := s.keepSeedLocked(st); err != nil {
+			if s.seeded.state, err = s.buildSeed(fix, seeds, s.opts.demo); err != nil {
 				return nil, err
 			}
 		}
 		s.seeded.built = true
 	}
+	if s.seeded.state == nil || tenant == "" {
+		return s.seeded.state, nil
+	}
 	if s.seeded.store == nil {
-		return nil, nil
+		m := store.NewMemory()
+		if err := state.Import(m, s.seeded.state, s.schema); err != nil {
+			return nil, fmt.Errorf("seed: %w", err)
+		}
+		s.seeded.store = m
 	}
 	var st *state.State
 	err := s.seeded.store.View(func(tx store.Tx) (err error) {
-		var keep map[string]map[string]bool
-		if tenant != "" {
-			keep = state.TenantKeys(tx, s.scopes, tenant)
-		}
-		st, err = state.Export(tx, s.schema, keep)
+		st, err = state.Export(tx, s.schema, state.TenantKeys(tx, s.scopes, tenant))
 		return err
 	})
 	return st, err

@@ -204,9 +204,7 @@ func (s *Server) seedState() error {
 	if err := s.ImportState(st); err != nil {
 		return fmt.Errorf("fixture: %w", err)
 	}
-	if err := s.keepSeed(st); err != nil {
-		return err
-	}
+	s.keepSeed(st)
 	msg := "fixtures loaded"
 	if s.opts.demo {
 		msg = "demo tenant loaded"
