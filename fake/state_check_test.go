@@ -15,11 +15,39 @@ import (
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
+	"github.com/iblfake/iblfake/internal/longtail"
+	"github.com/iblfake/iblfake/internal/urlconf"
+	"github.com/iblfake/iblfake/spec"
 )
 
 // declaredIndexes are the modules' index declarations (api.Indexer).
 func declaredIndexes() []api.Index {
-	return append(credentials.New(nil).Indexes(), catalog.New(nil).Indexes()...)
+	ix := append(credentials.New(nil).Indexes(), catalog.New(nil).Indexes()...)
+	return append(ix, longTail().Indexes()...)
+}
+
+// moduleScopes are the modules' tenant scopes.
+func moduleScopes() []store.Scope {
+	sc := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
+	return append(sc, longTail().TenantScopes()...)
+}
+
+// longTail is a long-tail module over the served document, for its
+// declarations.
+func longTail() *longtail.Module {
+	sp, err := spec.LoadRequests()
+	if err != nil {
+		panic(err)
+	}
+	urls, err := urlconf.Of(sp)
+	if err != nil {
+		panic(err)
+	}
+	tail, err := longtail.New(&api.Deps{}, urls, longtail.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return tail
 }
 
 // indexed reports whether bucket is an index bucket or an indexed entity
@@ -53,7 +81,7 @@ func TestDeclaredIndexesMatchTheWritePath(t *testing.T) {
 			for _, tenant := range []string{"acme", "demo"} {
 				c.Must(t, 200, "PUT", "/_fake/state", exportOf(t, c, "?tenant="+tenant))
 			}
-			scopes := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
+			scopes := moduleScopes()
 			refused := 0
 			for _, b := range slices.Sorted(maps.Keys(full.Buckets)) {
 				if sc, ok := store.Resolve(scopes, b); ok && (sc.Ref != "" || sc.KeyRef != "") && !indexed(b) {

@@ -13,8 +13,6 @@ import (
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
-	"github.com/iblfake/iblfake/internal/catalog"
-	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
 )
 
@@ -32,6 +30,7 @@ func seedEveryBucket(t *testing.T, c *faketest.Client) {
 	c.Must(t, 200, "POST", faketest.Base("acme")+"images/", faketest.MultipartBody(t, "image", "logo.png", faketest.PNGBytes(t, 2, 2), "name", "Logo"))
 	c.Must(t, 201, "POST", faketest.Base("acme")+"provider-config/", faketest.Accredible())
 	c.Must(t, 201, "POST", faketest.Base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
+	c.Must(t, 201, "POST", "/api/ai-mentor/orgs/acme/users/ada/disclaimers/", map[string]any{"content": "Be kind", "scope": "platform"})
 }
 
 func exportOf(t *testing.T, c *faketest.Client, query string) state.State {
@@ -59,7 +58,7 @@ func TestEveryBucketHasATenantScope(t *testing.T) {
 	seedEveryBucket(t, c)
 	c.Must(t, 200, "POST", "/_fake/scenarios/slow-network/activate", nil)
 	c.Must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "1m"})
-	scopes := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
+	scopes := moduleScopes()
 	var buckets []string
 	if err := c.Srv.Store().View(func(tx store.Tx) error { buckets = tx.Buckets(); return nil }); err != nil {
 		t.Fatal(err)
