@@ -22,6 +22,9 @@ var importRules = map[string][]string{
 	"internal/urlconf":    {"spec"},
 	"spec":                nil,
 	"fake/api":            {"fake/store", "scenarios"},
+	// The seed format: parsed and checked without the server, applied
+	// through any http.Handler.
+	"fake/seed": {"fake/api", "fake/store", "fake/state", "scenarios"},
 	// Modules: the contract, the store and the small rule packages,
 	// never the server.
 	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf"},

@@ -2,11 +2,13 @@ package fake
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
@@ -50,7 +52,7 @@ func (s *Server) registerAdmin() error {
 		if limit <= 0 {
 			limit = maxAdminBodyBytes
 		}
-		h := readAdminBody(limit, r.Handler)
+		h := knownQuery(r, readAdminBody(limit, r.Handler))
 		g.Add(r.Method, r.Path, h)
 		if r.Method == http.MethodGet {
 			g.Add(http.MethodHead, r.Path, h)
@@ -67,6 +69,30 @@ func (s *Server) registerAdmin() error {
 		g.Add(http.MethodOptions, p, func(c echo.Context) error { return optionsAllow(c, header) })
 	}
 	return nil
+}
+
+// knownQuery answers a request naming a query parameter r does not take
+// (api.Route.Query) with a 400 naming it, before the body is read or the
+// handler runs: every admin route, a module's or one added later, refuses
+// a parameter it would otherwise ignore.
+func knownQuery(r api.Route, h echo.HandlerFunc) echo.HandlerFunc {
+	takes := "it takes none"
+	if len(r.Query) > 0 {
+		takes = "it takes " + strings.Join(r.Query, ", ")
+	}
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		if len(q) == 0 {
+			return h(c)
+		}
+		for _, name := range slices.Sorted(maps.Keys(q)) {
+			if !slices.Contains(r.Query, name) {
+				return api.Detail(http.StatusBadRequest, fmt.Sprintf("Unknown query parameter %q for %s %s%s: %s.",
+					name, c.Request().Method, AdminPrefix, r.Path, takes))
+			}
+		}
+		return h(c)
+	}
 }
 
 // readAdminBody reads an admin request's body once, under limit, before the
@@ -101,14 +127,9 @@ func (s *Server) adminRoutes() []api.Route {
 		{Method: http.MethodGet, Path: "/openapi.json", Handler: func(c echo.Context) error {
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.JSON)
 		}},
-		{Method: http.MethodGet, Path: "/requests", Handler: echo.WrapHandler(s.journal)},
+		{Method: http.MethodGet, Path: "/requests", Handler: echo.WrapHandler(s.journal), Query: journal.QueryParams},
 		{Method: http.MethodDelete, Path: "/requests", Handler: echo.WrapHandler(s.journal)},
-		{Method: http.MethodPost, Path: "/reset", Handler: func(c echo.Context) error {
-			if err := s.Reset(); err != nil {
-				return err
-			}
-			return api.JSON(c, http.StatusOK, map[string]any{"reset": true})
-		}},
+		{Method: http.MethodPost, Path: "/reset", Handler: s.reset, Query: []string{"tenant", "to"}},
 	}
 	routes = append(routes, s.clockRoutes()...)
 	routes = append(routes, s.coverageRoutes()...)

@@ -97,5 +97,6 @@ func (s *Server) moveClock(c echo.Context) error {
 			return api.Field("advance", err.Error())
 		}
 	}
+	s.saveClock(true) // a --db fake starts again with the clock as moved
 	return api.JSON(c, http.StatusOK, viewClock(clock))
 }

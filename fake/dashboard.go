@@ -46,6 +46,14 @@ func (d dashboard) Clock() *api.Clock { return d.s.deps.Clock }
 
 func (d dashboard) Scenarios() *scenarios.Engine { return d.s.scen }
 
+func (d dashboard) AddScenario(file string, raw []byte, activate bool) (string, error) {
+	sc, err := d.s.addScenario(file, raw, activate)
+	if err != nil {
+		return "", err
+	}
+	return sc.Name, nil
+}
+
 func (d dashboard) Coverage() map[string]int {
 	out := map[string]int{}
 	for _, r := range d.s.Coverage() {

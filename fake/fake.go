@@ -13,7 +13,6 @@ package fake
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/journal"
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
@@ -58,11 +58,16 @@ type Server struct {
 	modules []api.Module
 	// scopes say which stored entries are which tenant's (tenant_state.go).
 	scopes []store.Scope
+	// schema is what a state document is checked against: the scopes, the
+	// modules' indexes and the server's own bucket (settings.go).
+	schema *state.Schema
 	// delaySlots bound the requests scenario delays hold (WithMaxDelayed);
 	// delayCtx ends when EndDelays or Close is called.
 	delaySlots chan struct{}
 	delayCtx   context.Context
 	endDelays  context.CancelFunc
+	// seeded holds the start-up seed, what Reset returns to (reset.go).
+	seeded seededState
 }
 
 // New builds a Server. Without options it keeps state in memory, accepts any
@@ -104,7 +109,7 @@ func New(opts ...Option) (*Server, error) {
 		opts:       o,
 		spec:       sp,
 		deps:       &api.Deps{Store: o.store, Clock: &api.Clock{}, IDs: api.NewIDs(o.seed)},
-		journal:    journal.New(o.journalSize),
+		journal:    newJournal(o),
 		log:        o.logger,
 		delaySlots: make(chan struct{}, o.maxDelayed),
 		specOps:    map[string]spec.Operation{},
@@ -143,22 +148,41 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.claim(s.modules[:len(s.modules)-1], tail); err != nil {
 		return nil, err
 	}
+	s.schema = &state.Schema{Private: []string{settingsBucket}}
 	for _, m := range s.modules {
 		s.scopes = append(s.scopes, m.TenantScopes()...)
+		if ix, ok := m.(api.Indexer); ok {
+			s.schema.Indexes = append(s.schema.Indexes, ix.Indexes()...)
+		}
 		for _, r := range m.MediaRoutes() {
 			s.echo.Add(r.Method, r.Path, r.Handler)
 		}
 	}
+	s.schema.Scopes = s.scopes
 	if err := s.registerAdmin(); err != nil {
 		return nil, err
 	}
 	// Every other path: the vendor API's operations (urlconf resolves
 	// them, routes.go), or Django's 404.
 	s.echo.Any("/*", s.serveVendor)
-	if err := s.seedState(); err != nil { // fixture.go: WithFixture, WithDemo
+	if err := s.seedState(); err != nil { // seed.go: WithFixture, WithSeedData, WithDemo
+		return nil, err
+	}
+	// What was changed at runtime before the last stop (a --db file), over
+	// the options: settings.go.
+	if err := s.restoreSettings(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// newJournal is the journal the options ask for.
+func newJournal(o options) *journal.Journal {
+	j := journal.New(o.journalSize)
+	if o.journalBodies[0] > 0 {
+		j.KeepBodies(o.journalBodies[0], o.journalBodies[1])
+	}
+	return j
 }
 
 // Handler returns the http.Handler serving the vendor API and /_fake/.
@@ -172,28 +196,6 @@ func (s *Server) Clock() *api.Clock { return s.deps.Clock }
 
 // Store returns the server's store backend.
 func (s *Server) Store() store.Backend { return s.deps.Store }
-
-// Reset deletes all state of every tenant, empties the journal and sets
-// the clock back to how the server started (real time, or what
-// WithClockOffset / WithClockAt set): a test that moved the clock and then
-// reset starts from the same time as the first.
-func (s *Server) Reset() error {
-	err := s.deps.Store.Update(func(tx store.Tx) error {
-		for _, b := range tx.Buckets() {
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	s.journal.Clear()
-	s.forget()
-	s.applyClockOptions()
-	return nil
-}
 
 // applyClockOptions sets the clock as the options ask (real time, or what
 // WithClockOffset / WithClockAt set): at start-up and on every Reset.

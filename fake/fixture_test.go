@@ -221,13 +221,15 @@ func TestFixtureMerge(t *testing.T) {
 		}
 		return p
 	}
-	a := write("a.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"one\"}\nsequences: {x: 4}\n")
-	b := write("b.json", `{"format": "iblfake-state/1", "buckets": {"x": {"k2": {"n": 1}}}, "sequences": {"x": 9}}`)
+	// cred.directory: a bucket a module keeps, whose values no index
+	// derives from.
+	a := write("a.yaml", "format: iblfake-state/1\nbuckets:\n  cred.directory: {k1: \"one\"}\nsequences: {cred.directory: 4}\n")
+	b := write("b.json", `{"format": "iblfake-state/1", "buckets": {"cred.directory": {"k2": {"n": 1}}}, "sequences": {"cred.directory": 9}}`)
 	c := faketest.NewClient(t, fake.WithFixture(a), fake.WithFixture(b))
 	faketest.Equal(t, "state", string(exportJSON(t, c.Srv.Server)),
-		`{"format":"iblfake-state/1","buckets":{"x":{"k1":"one","k2":{"n":1}}},"sequences":{"x":9}}`)
+		`{"format":"iblfake-state/1","buckets":{"cred.directory":{"k1":"one","k2":{"n":1}}},"sequences":{"cred.directory":9}}`)
 
-	clash := write("c.yaml", "format: iblfake-state/1\nbuckets:\n  x: {k1: \"two\"}\n")
+	clash := write("c.yaml", "format: iblfake-state/1\nbuckets:\n  cred.directory: {k1: \"two\"}\n")
 	_, err := fake.New(fake.WithFixture(a), fake.WithFixture(clash))
 	if err == nil || !strings.Contains(err.Error(), "c.yaml") || !strings.Contains(err.Error(), "a.yaml") {
 		t.Fatalf("New = %v, want an error naming both files", err)
@@ -255,7 +257,7 @@ func TestFixtureProgress(t *testing.T) {
 	t.Parallel()
 	const n = 25000
 	var doc strings.Builder
-	doc.WriteString("format: iblfake-state/1\nbuckets:\n  big:\n")
+	doc.WriteString("format: iblfake-state/1\nbuckets:\n  cred.directory:\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&doc, "    k%06d: {id: %d, name: entity %d}\n", i, i, i)
 	}
@@ -276,8 +278,8 @@ func TestFixtureProgress(t *testing.T) {
 		}
 	}
 	st, _ := s.ExportState()
-	faketest.Equal(t, "entries", len(st.Buckets["big"]), n)
-	faketest.Equal(t, "an entity", string(st.Buckets["big"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
+	faketest.Equal(t, "entries", len(st.Buckets["cred.directory"]), n)
+	faketest.Equal(t, "an entity", string(st.Buckets["cred.directory"]["k012345"]), `{"id":12345,"name":"entity 12345"}`)
 }
 
 func TestSeededIDsDoNotRepeatOverAFilledStore(t *testing.T) {

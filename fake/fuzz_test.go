@@ -16,6 +16,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/seed"
 	"github.com/iblfake/iblfake/fake/state"
 )
 
@@ -245,7 +246,9 @@ func othersOf(all, mine *state.State) map[string]map[string]string {
 // FuzzFixture feeds arbitrary YAML or JSON to ParseFixture (the --fixture
 // files): it never panics, refuses with a *FixtureError naming the file and
 // a reason (and a line inside the input when it has one), and what it
-// accepts imports as ImportState promises. Seeds: testdata/fixtures and
+// accepts imports as ImportState promises. A document naming the seed
+// format goes to seed.Parse, which never panics either and refuses with a
+// *seed.Error naming the file. Seeds: testdata/fixtures and
 // testdata/fuzz/FuzzFixture.
 func FuzzFixture(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "fixtures", "*"))
@@ -260,6 +263,14 @@ func FuzzFixture(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.yaml"
 		st, err := state.ParseFixture(name, data)
+		if errors.Is(err, state.ErrSeedDocument) {
+			_, err := seed.Parse(name, data)
+			var se *seed.Error
+			if err != nil && (!errors.As(err, &se) || se.File != name || se.Reason == "") {
+				t.Fatalf("seed error %T %v, want a *seed.Error naming %s and a reason", err, err, name)
+			}
+			return
+		}
 		if err != nil {
 			var fe *state.FixtureError
 			if !errors.As(err, &fe) || fe.File != name || fe.Reason == "" {

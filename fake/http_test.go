@@ -343,7 +343,7 @@ func TestAdminEndpoints(t *testing.T) {
 	})
 	t.Run("Reset", func(t *testing.T) {
 		c.CreateIssuer(t, "acme", "Before reset")
-		faketest.JSONEq(t, c.Must(t, 200, "POST", "/_fake/reset", nil).Body, `{"reset": true}`)
+		faketest.JSONEq(t, c.Must(t, 200, "POST", "/_fake/reset", nil).Body, `{"reset": true, "to": "seed"}`)
 		env := c.Must(t, 200, "GET", faketest.Base("acme")+"issuers/", nil).Result(t)
 		faketest.Equal(t, "issuers after reset", env["count"], any(0.0))
 		got := c.Must(t, 200, "GET", "/_fake/requests", nil).Obj(t)

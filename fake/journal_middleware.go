@@ -11,8 +11,10 @@ import (
 )
 
 // journalMiddleware records every vendor request and logs it. While
-// someone watches the journal it also captures the request's and the
-// answer's headers and bodies (bounded, see Exchange).
+// someone watches the journal, or when it keeps bodies (WithJournalBodies),
+// it also captures the request's and the answer's headers and bodies
+// (bounded, see Exchange). A request no operation answered (a 404 or 405)
+// is told the route that came closest (closest.go).
 func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -21,8 +23,8 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		rec := api.Begin(c)
 		defer api.End(c, rec)
 		var tee *teeWriter
-		if !admin && s.journal.Watching() {
-			tee = captureResponse(c)
+		if !admin && s.journal.Capturing() {
+			tee = captureResponse(c, s.journal.BodyLimit())
 		}
 		err := next(c)
 		if err != nil {
@@ -38,6 +40,9 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		e.OperationID, e.Tenant, e.Tier = rec.Operation, rec.Tenant, rec.Tier
 		e.Scenario, e.Note = rec.Scenario, rec.Note
+		if e.OperationID == "" && (e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed) {
+			e.Closest = s.closest(req.Method, req.URL.Path, e.Status)
+		}
 		if tee != nil {
 			s.journal.AddExchange(e, tee.exchange(c))
 		} else {
@@ -50,25 +55,26 @@ func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // teeWriter passes an answer through to the client and keeps its first
-// journal.MaxExchangeBody bytes, for the journal's exchange. It is installed only
-// while someone watches the journal.
+// limit bytes, for the journal's exchange. It is installed only while the
+// journal captures (journal.Capturing).
 type teeWriter struct {
 	http.ResponseWriter
 	reqHeader http.Header
 	body      []byte
 	size      int
+	limit     int
 }
 
 // captureResponse installs a teeWriter under c's response and copies the
 // request's headers (secrets masked) before a handler can change them.
-func captureResponse(c echo.Context) *teeWriter {
-	t := &teeWriter{ResponseWriter: c.Response().Writer, reqHeader: journal.MaskHeader(c.Request().Header)}
+func captureResponse(c echo.Context, limit int) *teeWriter {
+	t := &teeWriter{ResponseWriter: c.Response().Writer, reqHeader: journal.MaskHeader(c.Request().Header), limit: limit}
 	c.Response().Writer = t
 	return t
 }
 
 func (t *teeWriter) Write(b []byte) (int, error) {
-	if room := journal.MaxExchangeBody - len(t.body); room > 0 {
+	if room := t.limit - len(t.body); room > 0 {
 		t.body = append(t.body, b[:min(room, len(b))]...)
 	}
 	t.size += len(b)
@@ -89,7 +95,7 @@ func (t *teeWriter) exchange(c echo.Context) *journal.Exchange {
 		raw = b.Raw
 	}
 	return &journal.Exchange{
-		RequestHeader: t.reqHeader, RequestBody: bytes.Clone(raw[:min(len(raw), journal.MaxExchangeBody)]),
+		RequestHeader: t.reqHeader, RequestBody: bytes.Clone(raw[:min(len(raw), t.limit)]),
 		RequestSize:    len(raw),
 		ResponseHeader: journal.MaskHeader(c.Response().Header()), ResponseBody: t.body, ResponseSize: t.size,
 	}

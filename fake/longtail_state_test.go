@@ -533,3 +533,24 @@ func TestACourseListingListsTheTenantsCourses(t *testing.T) {
 		t.Errorf("globex's courses: %v", other)
 	}
 }
+
+// TestAScenarioReadsALongTailItem: a scenario rule's `when` reads the
+// long-tail item the request addresses, as it reads a credential: a rule
+// on an inferred resource's retrieve answers for an inactive disclaimer
+// and lets an active one through, and its template sees the item's fields.
+func TestAScenarioReadsALongTailItem(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t, fake.WithAdminToken("T0K"))
+	coll := "/api/ai-mentor/orgs/acme/users/ada/disclaimers/"
+	on := c.Must(t, 201, "POST", coll, map[string]any{"content": "Be kind", "scope": "platform", "active": true}).Obj(t)
+	off := c.Must(t, 201, "POST", coll, map[string]any{"content": "Old terms", "scope": "platform", "active": false}).Obj(t)
+	sc := "name: retired\nrules:\n  - match: {operation: ai_mentor_orgs_users_disclaimers_retrieve, when: {active: false}}\n" +
+		"    respond: {status: 410, body: {detail: \"retired: {{entity.content}}\"}}\n"
+	c.Must(t, 200, "POST", "/_fake/scenarios", faketest.RawBody{ContentType: "application/yaml", Data: sc}, "Authorization", "Bearer T0K")
+	r := c.Do(t, "GET", fmt.Sprintf("%s%v/", coll, off["id"]), nil, fake.ScenarioHeader, "retired")
+	if r.Status != 410 || !strings.Contains(string(r.Raw), "retired: Old terms") {
+		t.Errorf("inactive disclaimer: %d %s, want the rule's 410 naming it", r.Status, r.Raw)
+	}
+	c.Must(t, 200, "GET", fmt.Sprintf("%s%v/", coll, on["id"]), nil, fake.ScenarioHeader, "retired")
+	c.Must(t, 404, "GET", coll+"999999/", nil, fake.ScenarioHeader, "retired")
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/scenarios"
@@ -24,6 +25,7 @@ type options struct {
 	adminCORSOrigins []string // nil: no CORS on /_fake/
 	adminHosts       []string // WithAdminHosts
 	journalSize      int
+	journalBodies    [2]int // WithJournalBodies: per body, total; zero: not kept
 	seed             uint64
 	responseChecker  func(r *http.Request, operationID string, status int, err error)
 	maxBodyBytes     int64
@@ -32,7 +34,7 @@ type options struct {
 	scenarioDefs     []*scenarios.Scenario
 	scenarioOff      []string
 	adminToken       string     // empty: /_fake/ is open
-	fixtures         []string   // WithFixture
+	fixtures         []fixture  // WithFixture, WithFixtureBytes, WithFixtureFS, WithSeedData
 	demo             bool       // WithDemo
 	maxDelayed       int        // WithMaxDelayed
 	longTail         string     // WithLongTail
@@ -85,6 +87,28 @@ func WithJournalSize(n int) Option {
 			return fmt.Errorf("WithJournalSize: %d is not positive", n)
 		}
 		o.journalSize = n
+		return nil
+	}
+}
+
+// WithJournalBodies makes the journal keep every vendor request's headers
+// (secrets masked) and body and its answer's, not only while the
+// dashboard's live log is open: each body's first journal.DefaultBodyLimit
+// bytes (64 KiB), journal.DefaultBodyTotal bytes (64 MiB) in all, the
+// oldest requests' going first. Srv.Journal().Find and GET /_fake/requests
+// show them, so a test can read what its code sent.
+func WithJournalBodies() Option {
+	return WithJournalBodyLimits(journal.DefaultBodyLimit, journal.DefaultBodyTotal)
+}
+
+// WithJournalBodyLimits is WithJournalBodies keeping perBody bytes of each
+// body and total bytes in all.
+func WithJournalBodyLimits(perBody, total int) Option {
+	return func(o *options) error {
+		if perBody < 1 || total < 1 {
+			return fmt.Errorf("WithJournalBodyLimits: %d, %d: both must be positive", perBody, total)
+		}
+		o.journalBodies = [2]int{perBody, total}
 		return nil
 	}
 }

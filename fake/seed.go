@@ -4,73 +4,184 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/seed"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/demo"
 )
 
-// WithFixture loads seed state from path, a YAML or JSON file in the State
-// format that GET /_fake/state answers, when the server starts over an
-// empty store (a --db file that already holds state is left as it is).
-// Repeatable: the fixtures are merged (a key two files give different
-// values is an error) and imported in one transaction, through the same
-// path as PUT /_fake/state. A malformed file makes New fail with a
-// *state.FixtureError naming the file, line and field.
+// fixture is one source of the start-up seed: a file, bytes, a file of an
+// fs.FS (WithFixture, WithFixtureBytes, WithFixtureFS), whichever format
+// it names (a state export or a seed file), or Go values (WithSeedData).
+type fixture struct {
+	name string
+	path string     // a file on disk
+	fsys fs.FS      // with name: a file of fsys
+	data []byte     // bytes given
+	seed *seed.Data // Go values
+}
+
+// read returns the fixture's bytes (bounded as a fixture file is).
+func (f fixture) read() ([]byte, error) {
+	switch {
+	case f.data != nil:
+		return f.data, nil
+	case f.fsys != nil:
+		return state.ReadFixtureFS(f.fsys, f.name)
+	}
+	return state.ReadFixture(f.path)
+}
+
+// WithFixture loads seed state from path when the server starts over an
+// empty store (a --db file that already holds state is left as it is), and
+// is what Reset returns to. The file is YAML or JSON in either format,
+// told apart by its format key: iblfake-state/1 is the document GET
+// /_fake/state answers (a snapshot), iblfake-seed/1 a seed file, entities
+// written by hand by name (package fake/seed) that the handlers make.
+// Repeatable: state fixtures are merged (a key two files give different
+// values is an error), seeds applied over them in order, the demo (WithDemo)
+// last, and the whole imported in one transaction. A malformed file makes
+// New fail naming the file, line and field (*state.FixtureError,
+// *seed.Error).
 func WithFixture(path string) Option {
 	return func(o *options) error {
 		if path == "" {
 			return errors.New("WithFixture: empty path")
 		}
-		o.fixtures = append(o.fixtures, path)
+		o.fixtures = append(o.fixtures, fixture{name: path, path: path})
 		return nil
 	}
 }
 
-// loadFixtures parses and merges the server's fixtures, logging progress.
-func (s *Server) loadFixtures() (*state.State, error) {
-	states := make([]*state.State, 0, len(s.opts.fixtures))
-	for _, f := range s.opts.fixtures {
-		st, err := state.LoadFixture(f, s.log)
-		if err != nil {
-			return nil, err
+// WithFixtureBytes is WithFixture for a document held in memory; name
+// names it in errors.
+func WithFixtureBytes(name string, data []byte) Option {
+	return func(o *options) error {
+		if data == nil {
+			data = []byte{}
 		}
-		states = append(states, st)
+		o.fixtures = append(o.fixtures, fixture{name: name, data: data})
+		return nil
 	}
-	return state.MergeFixtures(s.opts.fixtures, states)
 }
 
-// storeEmpty reports whether the store holds no bucket at all.
+// WithFixtureFS is WithFixture for the file path of fsys, such as a
+// //go:embed directory:
+//
+//	//go:embed testdata/seed.yaml
+//	var seeds embed.FS
+//	srv := fake.NewTestServer(t, fake.WithFixtureFS(seeds, "testdata/seed.yaml"))
+func WithFixtureFS(fsys fs.FS, path string) Option {
+	return func(o *options) error {
+		if fsys == nil || path == "" {
+			return errors.New("WithFixtureFS: need a file system and a path")
+		}
+		o.fixtures = append(o.fixtures, fixture{name: path, fsys: fsys})
+		return nil
+	}
+}
+
+// WithSeedData is WithFixture for a seed written as Go values:
+//
+//	fake.WithSeedData(seed.Data{Tenants: []seed.Tenant{{Org: "acme",
+//		Issuers:     []seed.Issuer{{Name: "Acme Academy"}},
+//		Credentials: []seed.Credential{{Name: "Data Science", Issuer: "Acme Academy"}},
+//	}}})
+func WithSeedData(d seed.Data) Option {
+	return func(o *options) error {
+		o.fixtures = append(o.fixtures, fixture{name: "seed data", seed: &d})
+		return nil
+	}
+}
+
+// loadFixtures reads and parses the server's fixtures: the state
+// documents merged and checked against the modules' schema (nil when
+// there are none), and the seeds, in order, checked against the served
+// document.
+func (s *Server) loadFixtures() (*state.State, []*seed.Data, error) {
+	var names []string
+	var states []*state.State
+	var reads []fixture
+	var seeds []*seed.Data
+	for _, f := range s.opts.fixtures {
+		if f.seed != nil {
+			seeds = append(seeds, f.seed)
+			continue
+		}
+		data, err := f.read()
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := state.ParseFixtureLogging(f.name, data, s.log)
+		if errors.Is(err, state.ErrSeedDocument) {
+			d, err := seed.Parse(f.name, data)
+			if err != nil {
+				return nil, nil, fmt.Errorf("fixture %w", err)
+			}
+			seeds = append(seeds, d)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		names, states, reads = append(names, f.name), append(states, st), append(reads, f)
+	}
+	if err := seed.Check(s.seedTarget(), seeds...); err != nil {
+		return nil, nil, fmt.Errorf("fixture %w", err)
+	}
+	if len(states) == 0 {
+		return nil, seeds, nil
+	}
+	merged, err := state.MergeFixtures(names, states)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Checked here, not only by the import, so that the refusal names the
+	// file and line that give the entry.
+	if p := state.Check(merged, s.schema); p != nil {
+		return nil, nil, state.Locate(p, names, states, func(i int) ([]byte, error) { return reads[i].read() })
+	}
+	return merged, seeds, nil
+}
+
+// storeEmpty reports whether the store holds no bucket of state (the
+// server's settings are none).
 func (s *Server) storeEmpty() (bool, error) {
-	empty := false
+	empty := true
 	err := s.deps.Store.View(func(tx store.Tx) error {
-		empty = len(tx.Buckets()) == 0
+		for _, b := range tx.Buckets() {
+			empty = empty && b == settingsBucket
+		}
 		return nil
 	})
 	return empty, err
 }
 
-// seedState loads the fixtures and builds the demo tenant (WithFixture,
-// WithDemo) when the store is empty. Fixtures are parsed either way, so a
-// malformed one is refused even over a store that already holds state.
+// seedState builds the start-up seed (WithFixture, WithFixtureBytes,
+// WithFixtureFS, WithSeedData, WithDemo) and imports it when the store is
+// empty. Fixtures are parsed and seeds checked either way, so a malformed
+// one is refused even over a store that already holds state (where the
+// seed is built only when a reset asks for it).
 //
 // All of it reaches the store in one transaction, so a kill part-way
 // leaves either nothing (and the same command builds it again) or all of
-// it: the demo is built on a server of its own over a memory store that
-// starts from the fixtures (so their ids and the demo's never collide),
+// it: seeds and the demo are made on a server of their own over a memory
+// store that starts from the state fixtures (so their ids never collide),
 // then that whole state is imported.
 func (s *Server) seedState() error {
 	if len(s.opts.fixtures) == 0 && !s.opts.demo {
 		return s.reseedIDs()
 	}
-	var fix *state.State
-	if len(s.opts.fixtures) > 0 {
-		var err error
-		if fix, err = s.loadFixtures(); err != nil {
-			return err
-		}
+	if err := s.demoKeys(); err != nil {
+		return err
+	}
+	fix, seeds, err := s.loadFixtures()
+	if err != nil {
+		return err
 	}
 	empty, err := s.storeEmpty()
 	if err != nil {
@@ -80,20 +191,20 @@ func (s *Server) seedState() error {
 		s.log.Info("the store already holds state: fixtures and demo tenant not loaded", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo)
 		return s.reseedIDs()
 	}
-	if s.opts.demo {
-		if fix, err = s.buildDemo(fix); err != nil {
-			return err
-		}
+	st, err := s.buildSeed(fix, seeds, s.opts.demo)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	n := 0
-	for _, items := range fix.Buckets {
+	for _, items := range st.Buckets {
 		n += len(items)
 	}
 	s.log.Info("importing seed state", "fixtures", len(s.opts.fixtures), "demo", s.opts.demo, "entries", n)
-	if err := s.ImportState(fix); err != nil {
+	if err := s.ImportState(st); err != nil {
 		return fmt.Errorf("fixture: %w", err)
 	}
+	s.keepSeed(st)
 	msg := "fixtures loaded"
 	if s.opts.demo {
 		msg = "demo tenant loaded"
@@ -115,7 +226,9 @@ func (s *Server) reseedIDs() error {
 	h := fnv.New64a()
 	err := s.deps.Store.View(func(tx store.Tx) error {
 		for _, b := range tx.Buckets() {
-			fmt.Fprintf(h, "%s\x00%d\x00", b, tx.Sequence(b))
+			if b != settingsBucket {
+				fmt.Fprintf(h, "%s\x00%d\x00", b, tx.Sequence(b))
+			}
 		}
 		return nil
 	})
@@ -133,21 +246,32 @@ func (s *Server) reseedIDs() error {
 	return nil
 }
 
-// buildDemo builds the demo tenant over base (the fixtures, or nil) and
-// returns the whole resulting state. It runs on a server made for it: a
-// memory store, the same seed and clock start, no keys, no admin token,
-// only the default scenarios, no log; so nothing of this server is
-// swapped for the duration, and nothing reaches its store until the
-// caller imports the result in one transaction.
-func (s *Server) buildDemo(base *state.State) (*state.State, error) {
-	if s.opts.keys != nil {
-		bound := false
-		for _, orgs := range s.opts.keys {
-			bound = bound || orgs[demo.Org] || orgs[DMAdmin]
+// demoKeys refuses a demo no bound key could read.
+func (s *Server) demoKeys() error {
+	if !s.opts.demo || s.opts.keys == nil {
+		return nil
+	}
+	for _, orgs := range s.opts.keys {
+		if orgs[demo.Org] || orgs[DMAdmin] {
+			return nil
 		}
-		if !bound {
-			return nil, fmt.Errorf("demo: the demo tenant is org %q: bind an API key to it (--api-key KEY=%s)", demo.Org, demo.Org)
+	}
+	return fmt.Errorf("demo: the demo tenant is org %q: bind an API key to it (--api-key KEY=%s)", demo.Org, demo.Org)
+}
+
+// buildSeed makes the start-up seed over base (the state fixtures, or
+// nil): the seeds, then the demo tenant (withDemo), and returns the whole
+// resulting state. It runs on a server made for it: a memory store, the same seed
+// and clock start, no keys, no admin token, only the default scenarios,
+// no log; so nothing of this server is swapped for the duration, and
+// nothing reaches its store until the caller imports the result in one
+// transaction.
+func (s *Server) buildSeed(base *state.State, seeds []*seed.Data, withDemo bool) (*state.State, error) {
+	if len(seeds) == 0 && !withDemo {
+		if base == nil {
+			base = &state.State{Format: state.Format}
 		}
+		return base, nil
 	}
 	opts := []Option{WithSeed(s.opts.seed), withSpec(s.spec)}
 	if s.deps.Clock.Frozen() {
@@ -157,7 +281,7 @@ func (s *Server) buildDemo(base *state.State) (*state.State, error) {
 	}
 	b, err := New(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
 	}
 	defer b.Close()
 	if base != nil {
@@ -168,16 +292,25 @@ func (s *Server) buildDemo(base *state.State) (*state.State, error) {
 			return nil, err
 		}
 	}
-	stats, err := demo.Build(b.Handler(), b.Clock(), demo.Options{
-		// The build creates licenses, which only DM admins may: the
-		// builder binds no keys, so its every key is one.
-		Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: "Api-Token iblfake-demo", Log: s.log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+	if len(seeds) > 0 {
+		start := time.Now()
+		if err := seed.Apply(b.seedTarget(), seeds...); err != nil {
+			return nil, fmt.Errorf("fixture %w", err)
+		}
+		s.log.Info("seed files applied", "seeds", len(seeds), "took", time.Since(start).Round(time.Millisecond))
 	}
-	for _, part := range stats.Skipped {
-		s.log.Warn("demo: part skipped", "part", part)
+	if withDemo {
+		stats, err := demo.Build(b.Handler(), b.Clock(), demo.Options{
+			// The build creates licenses, which only DM admins may: the
+			// builder binds no keys, so its every key is one.
+			Seed: s.opts.seed, Today: s.deps.Clock.Now(), Auth: "Api-Token iblfake-demo", Log: s.log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		for _, part := range stats.Skipped {
+			s.log.Warn("demo: part skipped", "part", part)
+		}
 	}
 	return b.ExportState()
 }

@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -12,11 +13,7 @@ import (
 	"github.com/iblfake/iblfake/fake"
 	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/fake/store"
-	"github.com/iblfake/iblfake/internal/catalog"
-	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
-	"github.com/iblfake/iblfake/internal/longtail"
-	"github.com/iblfake/iblfake/internal/reports"
 )
 
 // seedEveryBucket fills org "demo" (the demo tenant) and org "acme"
@@ -33,6 +30,7 @@ func seedEveryBucket(t *testing.T, c *faketest.Client) {
 	c.Must(t, 200, "POST", faketest.Base("acme")+"images/", faketest.MultipartBody(t, "image", "logo.png", faketest.PNGBytes(t, 2, 2), "name", "Logo"))
 	c.Must(t, 201, "POST", faketest.Base("acme")+"provider-config/", faketest.Accredible())
 	c.Must(t, 201, "POST", faketest.Base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
+	c.Must(t, 201, "POST", "/api/ai-mentor/orgs/acme/users/ada/disclaimers/", map[string]any{"content": "Be kind", "scope": "platform"})
 	c.Must(t, 200, "POST", "/api/reports/platforms/acme/new", map[string]any{"report_name": "my-chat-history"})
 }
 
@@ -45,24 +43,40 @@ func exportOf(t *testing.T, c *faketest.Client, query string) state.State {
 	return st
 }
 
+// privateBuckets are the server's own buckets, no tenant's and not state
+// (state.Schema.Private): spelled out here, so that another fails this
+// test until it is named.
+var privateBuckets = map[string]bool{"fake.settings": true}
+
 // TestEveryBucketHasATenantScope fails when a domain package writes a
 // bucket its TenantScopes does not cover: that bucket's entries would be
-// missing from every per-tenant export.
+// missing from every per-tenant export. It walks the store itself, the
+// server's runtime settings written too: the one bucket of no tenant is
+// the server's settings, which no export holds.
 func TestEveryBucketHasATenantScope(t *testing.T) {
 	t.Parallel()
 	c := faketest.NewClient(t, fake.WithDemo(), fake.WithSeed(3))
 	seedEveryBucket(t, c)
-	scopes := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
-	scopes = append(scopes, reports.New(nil, reports.Options{}).TenantScopes()...)
-	scopes = append(scopes, (&longtail.Module{}).TenantScopes()...)
+	c.Must(t, 200, "POST", "/_fake/scenarios/slow-network/activate", nil)
+	c.Must(t, 200, "POST", "/_fake/clock", map[string]any{"advance": "1m"})
+	scopes := moduleScopes()
+	var buckets []string
+	if err := c.Srv.Store().View(func(tx store.Tx) error { buckets = tx.Buckets(); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	st := exportOf(t, c, "")
-	for _, b := range slices.Sorted(maps.Keys(st.Buckets)) {
-		if _, ok := store.Resolve(scopes, b); !ok {
-			t.Errorf("bucket %q has no tenant scope (a module's TenantScopes)", b)
+	for _, b := range buckets {
+		_, scoped := store.Resolve(scopes, b)
+		_, exported := st.Buckets[b]
+		switch {
+		case privateBuckets[b] && exported:
+			t.Errorf("bucket %q, the server's own, is exported", b)
+		case !privateBuckets[b] && !scoped:
+			t.Errorf("bucket %q has no tenant scope (a module's TenantScopes) and is not the server's own", b)
 		}
 	}
-	if len(st.Buckets) < 40 {
-		t.Errorf("only %d buckets seeded; the test no longer covers the store", len(st.Buckets))
+	if !slices.Contains(buckets, "fake.settings") || len(st.Buckets) < 40 {
+		t.Errorf("only %d buckets seeded (settings: %v); the test no longer covers the store", len(st.Buckets), slices.Contains(buckets, "fake.settings"))
 	}
 }
 
@@ -162,6 +176,7 @@ func TestTenantStateImportRefusals(t *testing.T) {
 	stolen := acme
 	stolen.Buckets = maps.Clone(acme.Buckets)
 	stolen.Buckets["cred.issuers"] = maps.Clone(acme.Buckets["cred.issuers"])
+	stolen.Buckets["cred.issuers_by_tenant"] = maps.Clone(acme.Buckets["cred.issuers_by_tenant"])
 	for k, v := range beta.Buckets["cred.issuers"] {
 		var obj map[string]any
 		if err := json.Unmarshal(v, &obj); err != nil {
@@ -169,6 +184,8 @@ func TestTenantStateImportRefusals(t *testing.T) {
 		}
 		obj["tenant"] = "acme"
 		stolen.Buckets["cred.issuers"][k] = json.RawMessage(jsonOf(t, obj))
+		// With its index entry, as an export of acme would hold it.
+		stolen.Buckets["cred.issuers_by_tenant"][fmt.Sprintf("acme\x00%016x", int(obj["seq"].(float64)))] = json.RawMessage(jsonOf(t, k))
 	}
 	r = c.Must(t, 400, "PUT", "/_fake/state", stolen).Obj(t)
 	if msg := jsonOf(t, r["buckets"]); !contains(msg, "another tenant's entry") {

@@ -2,12 +2,14 @@ package fake
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/fake/store"
 )
 
@@ -75,4 +77,63 @@ func NewTestServer(t TB, opts ...Option) *TestServer {
 		_ = s.Close()
 	})
 	return &TestServer{Server: s, URL: hs.URL, Client: hs.Client()}
+}
+
+// Requests returns the requests of the journal m picks (journal.Match:
+// operation, tenant, status, method, path), oldest first, each with its
+// headers and bodies when the server keeps them (WithJournalBodies).
+func (ts *TestServer) Requests(m journal.Match) []journal.Watched { return ts.Journal().Find(m) }
+
+// AssertRequests fails t unless exactly want requests of the journal match
+// m, as WireMock's verify does, and returns them. The failure lists what
+// the journal holds, the near misses first (the same operation or path
+// with another status, tenant or method), so a typo in the test or a
+// wrong call in the code shows at once.
+func (ts *TestServer) AssertRequests(t TB, m journal.Match, want int) []journal.Watched {
+	t.Helper()
+	got := ts.Requests(m)
+	if len(got) == want {
+		return got
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "iblfake: %d requests match %s, want %d", len(got), m, want)
+	all := ts.Journal().Find(journal.Match{})
+	if len(all) == 0 {
+		b.WriteString("; the journal is empty")
+	} else {
+		b.WriteString("; the journal holds:")
+		near := func(e journal.Entry) bool {
+			return m.Operation != "" && (journal.Match{Operation: m.Operation}).Matches(e) ||
+				m.Path != "" && (journal.Match{Path: m.Path}).Matches(e)
+		}
+		slices.SortStableFunc(all, func(a, b journal.Watched) int {
+			switch na, nb := near(a.Entry), near(b.Entry); {
+			case na && !nb:
+				return -1
+			case nb && !na:
+				return 1
+			}
+			return 0
+		})
+		for i, w := range all {
+			if i == 20 {
+				fmt.Fprintf(&b, "\n  ... and %d more", len(all)-i)
+				break
+			}
+			e := w.Entry
+			fmt.Fprintf(&b, "\n  %s %s -> %d  operation %s  tenant %s", e.Method, e.Path, e.Status, orDash(e.OperationID), orDash(e.Tenant))
+			if e.Closest != "" {
+				fmt.Fprintf(&b, "  (closest: %s)", e.Closest)
+			}
+		}
+	}
+	t.Errorf("%s", b.String())
+	return got
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -60,6 +60,11 @@ type Route struct {
 	// MaxBody bounds the request body of an admin route (0: the admin
 	// surface's default limit).
 	MaxBody int64
+	// Query names the query parameters an admin route takes (and its HEAD
+	// twin): the server answers any other with a 400 naming it before the
+	// handler runs, so a guessed parameter (POST /_fake/reset?tenant=x on
+	// a fake whose reset took none) never does something else silently.
+	Query []string
 }
 
 // Names is a module that knows a tenant's entities by name, so that the
@@ -70,6 +75,38 @@ type Route struct {
 // keys), "program" (program ids and keys), "credential" (entity ids).
 type Names interface {
 	Names(tx store.Tx, tenant string) map[string][]string
+}
+
+// Index is an index bucket a module keeps beside one of its entity
+// buckets, declared so that a state document (PUT /_fake/state, a
+// fixture) is checked against what the handlers would have written: every
+// entity of Of has exactly the entries Entries returns in Bucket, and
+// Bucket holds no other. A hand-written document that lists an entity
+// without its index entries (which the lists read) is refused, naming the
+// entity, instead of loading and showing nothing.
+type Index struct {
+	// Bucket is the index bucket; Of the entity bucket it indexes. For a
+	// per-kind prefix ("catalog.licenses_by_tenant."), Of is a prefix too
+	// and each kind's index indexes the same kind's entities.
+	Bucket, Of string
+	// Entries returns the entries the entity stored under key (its JSON,
+	// value) has in Bucket, as the module's write path makes them; an
+	// error says why the entity itself is not one the module would store
+	// (a key that is not its id, a value that does not decode).
+	Entries func(key string, value []byte) ([]IndexEntry, error)
+}
+
+// IndexEntry is one entry of an index: its key and value (nil: any value,
+// for data kept beside an entity rather than derived from it).
+type IndexEntry struct {
+	Key   string
+	Value []byte
+}
+
+// Indexer is a Module that declares its indexes (Index). The server
+// checks every state document against the indexes its modules declare.
+type Indexer interface {
+	Indexes() []Index
 }
 
 // DirectoryUser is one user of a tenant's directory.

@@ -35,6 +35,9 @@ type Entry struct {
 	// corrected document (a proxied real answer, say), one line each:
 	// "response body /result/name: want string, got number".
 	Violations []string `json:"violations,omitempty"`
+	// Closest is, for a request no operation answered (a 404 or 405), the
+	// route that came closest and how the request missed it.
+	Closest string `json:"closest,omitempty"`
 }
 
 // Journal keeps the last N requests in a ring.
@@ -49,12 +52,56 @@ type Journal struct {
 	// atomic load then.
 	watchers atomic.Pointer[[]*watcher]
 	// exchanges keeps the bodies of the latest requests recorded while
-	// someone watched (at most MaxExchanges), guarded by mu.
-	exchanges []Watched
+	// someone watched (at most MaxExchanges), or of every request kept
+	// when bodies are (KeepBodies: within bodyTotal bytes), oldest first,
+	// guarded by mu; exchangeBytes is what they hold.
+	exchanges     []Watched
+	exchangeBytes int
+	// keep: every request's bodies are kept (KeepBodies), each cut at
+	// bodyLimit bytes, all within bodyTotal.
+	keep      atomic.Bool
+	bodyLimit int
+	bodyTotal int
 }
 
 // New returns a journal that keeps size entries.
-func New(size int) *Journal { return &Journal{entries: make([]Entry, size)} }
+func New(size int) *Journal {
+	return &Journal{entries: make([]Entry, size), bodyLimit: MaxExchangeBody}
+}
+
+// Default bounds of KeepBodies.
+const (
+	// DefaultBodyLimit is how much of each request and response body a
+	// journal that keeps bodies keeps.
+	DefaultBodyLimit = MaxExchangeBody
+	// DefaultBodyTotal is how many bytes of bodies and headers it keeps in
+	// all; the oldest requests' go first.
+	DefaultBodyTotal = 64 << 20
+)
+
+// KeepBodies makes the journal keep the headers and bodies of every
+// request (not only while someone watches it), each body cut at perBody
+// bytes, all of them within total bytes (the oldest exchanges are dropped
+// first, and an exchange leaves with its entry). Call it before the first
+// request.
+func (j *Journal) KeepBodies(perBody, total int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.bodyLimit, j.bodyTotal = max(perBody, 1), max(total, 1)
+	j.keep.Store(true)
+}
+
+// Capturing reports whether the next request's headers and bodies are
+// wanted: bodies are kept, or someone watches.
+func (j *Journal) Capturing() bool { return j.keep.Load() || j.watchers.Load() != nil }
+
+// BodyLimit is how much of each body a captured exchange keeps.
+func (j *Journal) BodyLimit() int {
+	if j.keep.Load() {
+		return j.bodyLimit
+	}
+	return MaxExchangeBody
+}
 
 // Size is how many entries the journal keeps.
 func (j *Journal) Size() int { return len(j.entries) }
@@ -73,14 +120,12 @@ func (j *Journal) AddExchange(e Entry, x *Exchange) {
 	j.next = (j.next + 1) % len(j.entries)
 	j.full = j.full || j.next == 0
 	j.total++
-	if ws := j.watchers.Load(); ws != nil {
-		w := Watched{Seq: j.total, Entry: e, Exchange: x}
-		if x != nil {
-			if len(j.exchanges) >= MaxExchanges {
-				j.exchanges = append(j.exchanges[:0], j.exchanges[1:]...)
-			}
-			j.exchanges = append(j.exchanges, w)
-		}
+	w := Watched{Seq: j.total, Entry: e, Exchange: x}
+	ws := j.watchers.Load()
+	if x != nil && (ws != nil || j.keep.Load()) {
+		j.keepExchangeLocked(w)
+	}
+	if ws != nil {
 		for _, wt := range *ws {
 			select {
 			case wt.ch <- w:
@@ -90,6 +135,34 @@ func (j *Journal) AddExchange(e Entry, x *Exchange) {
 		}
 	}
 	j.mu.Unlock()
+}
+
+// keepExchangeLocked keeps w's exchange, dropping the oldest ones past
+// the bounds: MaxExchanges while only watched; the byte total, and the
+// entries that left the ring, when bodies are kept.
+func (j *Journal) keepExchangeLocked(w Watched) {
+	j.exchanges = append(j.exchanges, w)
+	j.exchangeBytes += w.Exchange.size()
+	kept := uint64(j.next)
+	if j.full {
+		kept = uint64(len(j.entries))
+	}
+	drop := 0
+	for drop < len(j.exchanges)-1 {
+		old := j.exchanges[drop]
+		over := !j.keep.Load() && len(j.exchanges)-drop > MaxExchanges ||
+			j.keep.Load() && j.exchangeBytes > j.bodyTotal ||
+			old.Seq+kept <= j.total // its entry left the ring
+		if !over {
+			break
+		}
+		j.exchangeBytes -= old.Exchange.size()
+		drop++
+	}
+	if drop > 0 {
+		clear(j.exchanges[:drop])
+		j.exchanges = append(j.exchanges[:0], j.exchanges[drop:]...)
+	}
 }
 
 // Entries returns the kept entries, oldest first.
@@ -116,7 +189,7 @@ func (j *Journal) Clear() {
 	defer j.mu.Unlock()
 	clear(j.entries)
 	j.next, j.full, j.total = 0, false, 0
-	j.exchanges = nil
+	j.exchanges, j.exchangeBytes = nil, 0
 }
 
 // MaxEntryText is how much of a request's path and of its query an entry
@@ -147,8 +220,9 @@ const (
 )
 
 // Exchange is what a request and its answer carried, captured only while
-// someone watches the journal (the dashboard's live log), so a fake with
-// no browser open records no body at all.
+// someone watches the journal (the dashboard's live log) or when the
+// journal keeps bodies (KeepBodies), so a fake that does neither records
+// no body at all.
 type Exchange struct {
 	RequestHeader http.Header
 	// RequestBody is the first MaxExchangeBody bytes of the body;
@@ -158,6 +232,22 @@ type Exchange struct {
 	ResponseHeader http.Header
 	ResponseBody   []byte
 	ResponseSize   int
+}
+
+// size is what an exchange holds, in bytes, for KeepBodies' total.
+func (x *Exchange) size() int {
+	if x == nil {
+		return 0
+	}
+	n := len(x.RequestBody) + len(x.ResponseBody)
+	for _, h := range []http.Header{x.RequestHeader, x.ResponseHeader} {
+		for k, vs := range h {
+			for _, v := range vs {
+				n += len(k) + len(v)
+			}
+		}
+	}
+	return n
 }
 
 // Watched is an entry with its place in the journal (Seq counts from 1
@@ -204,7 +294,9 @@ func (j *Journal) Watch(buf int) (entries <-chan Watched, dropped func() uint64,
 			}
 			if len(rest) == 0 {
 				j.watchers.Store(nil)
-				j.exchanges = nil
+				if !j.keep.Load() {
+					j.exchanges, j.exchangeBytes = nil, 0
+				}
 				return
 			}
 			j.watchers.Store(&rest)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"math"
@@ -28,9 +29,12 @@ type FixtureError struct {
 	Reason string
 }
 
-func (e *FixtureError) Error() string {
+func (e *FixtureError) Error() string { return "fixture " + e.Located() }
+
+// Located is the error without its "fixture " prefix:
+// FILE:LINE: FIELD: reason.
+func (e *FixtureError) Located() string {
 	var b strings.Builder
-	b.WriteString("fixture ")
 	b.WriteString(e.File)
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
@@ -54,22 +58,52 @@ const fixtureProgressEvery = 10000
 // once, so a wrong path (/dev/zero, a disk image) is a clear error, not a
 // fake that reads until it runs out of memory.
 func LoadFixture(path string, log *slog.Logger) (*State, error) {
+	data, err := ReadFixture(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseFixture(path, data, log)
+}
+
+// ReadFixture reads the fixture file at path, bounded by MaxBytes, and
+// refuses a device at once.
+func ReadFixture(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
 	defer f.Close()
+	return readFixture(f, path)
+}
+
+// ReadFixtureFS is ReadFixture for a file of fsys (an embed.FS, say).
+func ReadFixtureFS(fsys fs.FS, path string) ([]byte, error) {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("fixture: %w", err)
+	}
+	defer f.Close()
+	return readFixture(f, path)
+}
+
+func readFixture(f fs.File, name string) ([]byte, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0 {
-		return nil, &FixtureError{File: path, Reason: "a device, not a file"}
+		return nil, &FixtureError{File: name, Reason: "a device, not a file"}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("fixture: %w", err)
 	}
 	if len(data) > MaxBytes {
-		return nil, &FixtureError{File: path, Reason: fmt.Sprintf("the file is larger than %d MiB, the most a fixture may be", MaxBytes>>20)}
+		return nil, &FixtureError{File: name, Reason: fmt.Sprintf("the file is larger than %d MiB, the most a fixture may be", MaxBytes>>20)}
 	}
-	return parseFixture(path, data, log)
+	return data, nil
+}
+
+// ParseFixtureLogging is ParseFixture logging the progress of a large
+// fixture on log.
+func ParseFixtureLogging(name string, data []byte, log *slog.Logger) (*State, error) {
+	return parseFixture(name, data, log)
 }
 
 // ParseFixture parses data, a YAML or JSON document in the State format,
@@ -106,6 +140,9 @@ func parseFixture(name string, data []byte, log *slog.Logger) (*State, error) {
 	st := p.document(&doc)
 	if p.err != nil {
 		return nil, p.err
+	}
+	if p.seed {
+		return nil, ErrSeedDocument
 	}
 	if log != nil && p.entries >= fixtureProgressEvery {
 		log.Info("fixture parsed", "file", name, "entries", p.entries, "took", time.Since(p.started).Round(time.Millisecond))
@@ -171,6 +208,8 @@ type fixtureParser struct {
 	// contains an alias to itself is refused instead of recursing forever.
 	expanding map[*yaml.Node]bool
 	lastLog   time.Time
+	// seed: the document is a seed file (ErrSeedDocument).
+	seed bool
 }
 
 // fixtureNodeSlack is the node budget every fixture gets on top of ten
@@ -229,6 +268,14 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 		return nil
 	}
 	top := p.mapping(doc.Content[0], "")
+	for _, kv := range top {
+		// A seed file names its format, wherever in the document: it is
+		// package seed's to read, and so are its other keys.
+		if v := deref(kv[1]); kv[0].Value == "format" && v.Kind == yaml.ScalarNode && v.Value == SeedFormat {
+			p.seed = true
+			return nil
+		}
+	}
 	hasFormat := false
 	for _, kv := range top {
 		if p.err != nil {
@@ -239,7 +286,7 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 		case "format":
 			hasFormat = true
 			if v.Kind != yaml.ScalarNode || v.Value != Format {
-				p.fail(v, "format", "want %q, got %s", Format, describe(v))
+				p.fail(v, "format", "want %q (a state export) or %q (a seed file), got %s", Format, SeedFormat, describe(v))
 			}
 			st.Format = Format
 		case "tenant":
@@ -279,7 +326,7 @@ func (p *fixtureParser) document(doc *yaml.Node) *State {
 		}
 	}
 	if p.err == nil && !hasFormat {
-		p.fail(doc.Content[0], "format", "missing; want %q", Format)
+		p.fail(doc.Content[0], "format", "missing; want %q (a state export) or %q (a seed file)", Format, SeedFormat)
 	}
 	if p.err != nil {
 		return nil

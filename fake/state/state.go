@@ -1,8 +1,13 @@
 // Package state is the fake's state as a document: the whole store, or one
 // tenant's part of it, exported and imported in one transaction (GET and
-// PUT /_fake/state), and fixtures, the same document written by hand in
-// YAML or JSON (--fixture). Which entries are whose is each domain
-// module's store.Scope list.
+// PUT /_fake/state), and fixtures, the same document in YAML or JSON
+// (--fixture), made by an export (MarshalYAML renders one readably).
+// Which entries are whose is each domain module's store.Scope list; every
+// document is checked (Check) against what the modules declare (Schema):
+// buckets that exist and indexes that agree with their entities, so a
+// document written by hand without its index entries is refused rather
+// than loaded unseen. Entities written by hand belong in a seed file
+// (package fake/seed), which the handlers turn into state.
 package state
 
 import (
@@ -22,6 +27,15 @@ import (
 // Format names the layout of a State document. A document that names
 // another format is refused.
 const Format = "iblfake-state/1"
+
+// SeedFormat names the other document a fixture may be: a seed file
+// (package fake/seed), entities written by hand that the handlers turn
+// into state. ParseFixture answers ErrSeedDocument for one.
+const SeedFormat = "iblfake-seed/1"
+
+// ErrSeedDocument is ParseFixture's answer for a document whose format is
+// SeedFormat: a seed, for package fake/seed to parse.
+var ErrSeedDocument = errors.New("state: a seed document (format " + SeedFormat + ")")
 
 // MaxBytes bounds a state document (a PUT /_fake/state body, a fixture
 // file), well above the vendor routes' body limit since a prepared tenant
@@ -52,10 +66,13 @@ type State struct {
 }
 
 // Export exports the entries of tx that keep holds (nil: all of them) and
-// every sequence.
-func Export(tx store.Tx, keep map[string]map[string]bool) (*State, error) {
+// every sequence, but those of the buckets sch keeps private.
+func Export(tx store.Tx, sch *Schema, keep map[string]map[string]bool) (*State, error) {
 	st := &State{Format: Format, Buckets: map[string]map[string]json.RawMessage{}, Sequences: map[string]uint64{}}
 	for _, name := range tx.Buckets() {
+		if sch.private(name) {
+			continue
+		}
 		items := map[string]json.RawMessage{}
 		var bad error
 		tx.Scan(name, "", false, func(k string, v []byte) bool {
@@ -87,12 +104,18 @@ func Export(tx store.Tx, keep map[string]map[string]bool) (*State, error) {
 	return st, nil
 }
 
-// Import replaces the whole of b with st in one transaction, or, when
-// st.Tenant is set, that tenant's entries alone (which scopes decide). An
-// invalid document changes nothing and comes back as a 400 *api.Error.
-func Import(b store.Backend, st *State, scopes []store.Scope) error {
+// Import replaces the whole of b with st in one transaction (but the
+// buckets sch keeps private), or, when st.Tenant is set, that tenant's
+// entries alone (which sch's scopes decide). A document Check refuses, or
+// an otherwise invalid one, changes nothing and comes back as a 400
+// *api.Error.
+func Import(b store.Backend, st *State, sch *Schema) error {
 	if st.Format != "" && st.Format != Format {
 		return api.Field("format", fmt.Sprintf("%q is not %q.", st.Format, Format))
+	}
+	var scopes []store.Scope
+	if sch != nil {
+		scopes = sch.Scopes
 	}
 	type kv struct {
 		key string
@@ -145,9 +168,19 @@ func Import(b store.Backend, st *State, scopes []store.Scope) error {
 			return err
 		}
 	}
+	if p := Check(st, sch); p != nil {
+		field := "buckets"
+		if p.Sequence {
+			field = "sequences"
+		}
+		return api.Field(field, p.Error())
+	}
 	err := b.Update(func(tx store.Tx) error {
 		if st.Tenant == "" {
 			for _, bk := range tx.Buckets() {
+				if sch.private(bk) {
+					continue
+				}
 				if err := tx.DeleteBucket(bk); err != nil {
 					return err
 				}

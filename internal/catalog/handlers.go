@@ -28,7 +28,7 @@ var _ api.Module = (*Handlers)(nil)
 // GET ?platform_key= reads it.
 func (h *Handlers) AdminRoutes() []api.Route {
 	return []api.Route{
-		{Method: http.MethodGet, Path: "/groups", Handler: h.getDirectory},
+		{Method: http.MethodGet, Path: "/groups", Handler: h.getDirectory, Query: []string{"platform_key"}},
 		{Method: http.MethodPut, Path: "/groups", Handler: h.putDirectory},
 	}
 }

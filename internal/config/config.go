@@ -68,8 +68,11 @@ type Config struct {
 	LongTailFill bool
 	LogLevel     slog.Level
 	JournalSize  int
-	Seed         uint64
-	Version      bool
+	// JournalBodies keeps every request's headers and bodies in the
+	// journal (fake.WithJournalBodies).
+	JournalBodies bool
+	Seed          uint64
+	Version       bool
 	// Scenarios are files or built-in names to activate; DisableScenarios
 	// names default-on scenarios to turn off.
 	Scenarios        []string
@@ -83,8 +86,8 @@ type Config struct {
 	Limits serve.Limits
 	// HealthCheck asks the fake listening on Addr for its health and exits.
 	HealthCheck bool
-	// Fixtures are State files (YAML or JSON) loaded into an empty store at
-	// start-up; Demo builds the demo tenant (seeded by Seed).
+	// Fixtures are seed files or state exports (YAML or JSON) loaded into an
+	// empty store at start-up; Demo builds the demo tenant (seeded by Seed).
 	Fixtures []string
 	Demo     bool
 }
@@ -188,6 +191,9 @@ func options() []option {
 				c.JournalSize = int(n)
 				return err
 			})},
+		{name: "journal-bodies", env: "IBLFAKE_JOURNAL_BODIES", boolean: true,
+			usage: "keep every request's and answer's headers and bodies in the journal (GET /_fake/requests): 64 KiB of each body, 64 MiB in all",
+			apply: one(func(c *Config, v string) (err error) { c.JournalBodies, err = boolOf(v); return err })},
 		{name: "seed", env: "IBLFAKE_SEED", def: "0", usage: "`seed` for generated ids and the demo tenant's values; 0 for random",
 			apply: one(func(c *Config, v string) (err error) { c.Seed, err = uintOf(v); return err })},
 		{name: "scenario", env: "IBLFAKE_SCENARIOS", list: true, usage: "activate a scenario: a YAML/JSON `file` or a built-in name; repeatable (the variable: comma-separated)",
@@ -225,7 +231,7 @@ func options() []option {
 			usage: "on SIGTERM or SIGINT, how long requests in flight may finish before they are cut off; a Go `duration`, 0 to cut them at once",
 			apply: one(func(c *Config, v string) (err error) { c.Limits.ShutdownTimeout, err = durationOf(v); return err })},
 		option{name: "fixture", env: "IBLFAKE_FIXTURES", list: true,
-			usage: "load seed state from a YAML or JSON `file` in the GET /_fake/state format into an empty store; repeatable (the variable: comma-separated)",
+			usage: "start an empty store from a YAML or JSON `file`: a seed file (format: iblfake-seed/1, entities by name) or a state export (iblfake-state/1, GET /_fake/state); POST /_fake/reset returns to it. Repeatable (the variable: comma-separated)",
 			apply: func(c *Config, vs []string) error { c.Fixtures = splitList(vs...); return nil }},
 		option{name: "demo", env: "IBLFAKE_DEMO", boolean: true, usage: "build a realistic demo tenant (org \"demo\") into an empty store; --seed makes it reproducible",
 			apply: one(func(c *Config, v string) (err error) { c.Demo, err = boolOf(v); return err })},
@@ -451,6 +457,9 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.MaxDelayed > 0 {
 		opts = append(opts, fake.WithMaxDelayed(c.MaxDelayed))
+	}
+	if c.JournalBodies {
+		opts = append(opts, fake.WithJournalBodies())
 	}
 	if hosts := c.adminHosts(); len(hosts) > 0 {
 		opts = append(opts, fake.WithAdminHosts(hosts...))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/config"
 	"github.com/iblfake/iblfake/internal/serve"
@@ -99,6 +100,8 @@ func TestLoad(t *testing.T) {
 		{name: "LongTailFillEnv", env: map[string]string{"IBLFAKE_LONG_TAIL_FILL": "true"}, want: with(func(c *config.Config) { c.LongTailFill = true })},
 		{name: "LongTail501", args: []string{"--long-tail", "501"}, want: with(func(c *config.Config) { c.LongTail = fake.LongTailUnavailable })},
 		{name: "DemoFlag", args: []string{"--demo"}, want: with(func(c *config.Config) { c.Demo = true })},
+		{name: "JournalBodies", args: []string{"--journal-bodies"}, want: with(func(c *config.Config) { c.JournalBodies = true })},
+		{name: "EnvJournalBodies", env: map[string]string{"IBLFAKE_JOURNAL_BODIES": "true"}, want: with(func(c *config.Config) { c.JournalBodies = true })},
 		{name: "LimitsAtTheirMaxima", args: []string{"--journal-size", "1000000", "--max-body-bytes", "1073741824",
 			"--max-header-bytes", "67108864", "--max-connections", "1048576", "--seed", "18446744073709551615", "--read-timeout", "2562047h"},
 			want: with(func(c *config.Config) {
@@ -190,7 +193,7 @@ func TestLoadHelp(t *testing.T) {
 // TestOptions: a loaded configuration builds a server that enforces its
 // keys (a DM admin's too) and its CORS setting.
 func TestOptions(t *testing.T) {
-	cfg, err := config.Load([]string{"--api-key", "k1=acme", "--api-key", "root=*", "--cors-origins", "off"}, func(string) string { return "" })
+	cfg, err := config.Load([]string{"--api-key", "k1=acme", "--api-key", "root=*", "--cors-origins", "off", "--journal-bodies"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,6 +230,12 @@ func TestOptions(t *testing.T) {
 		}
 		if h := rec.Header().Get("Access-Control-Allow-Origin"); h != "" {
 			t.Errorf("got Access-Control-Allow-Origin %q with CORS off, want none", h)
+		}
+	}
+	// --journal-bodies: every request's bodies are kept.
+	for _, w := range srv.Journal().Find(journal.Match{}) {
+		if w.Exchange == nil {
+			t.Errorf("%s %s kept no bodies with --journal-bodies", w.Method, w.Path)
 		}
 	}
 }

@@ -23,7 +23,7 @@ var _ api.Module = (*Handlers)(nil)
 func (h *Handlers) AdminRoutes() []api.Route {
 	return []api.Route{
 		{Method: http.MethodPut, Path: "/credential-groups", Handler: h.PutDirectory},
-		{Method: http.MethodGet, Path: "/credential-groups", Handler: h.GetDirectory},
+		{Method: http.MethodGet, Path: "/credential-groups", Handler: h.GetDirectory, Query: []string{"org"}},
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
-	"github.com/iblfake/iblfake/scenarios"
 	"github.com/labstack/echo/v4"
 )
 
@@ -45,18 +44,9 @@ func (d *dashboard) uploadScenario(c echo.Context) error {
 	if len(name) > maxFilterLen {
 		return api.Field("file", "The file name is longer than 255 characters.")
 	}
-	sc, err := scenarios.Parse(name, api.RequestBody(c).Raw)
+	added, err := d.f.AddScenario(name, api.RequestBody(c).Raw, api.QueryBool(c, "activate"))
 	if err != nil {
 		return api.Detail(http.StatusBadRequest, err.Error())
 	}
-	eng := d.f.Scenarios()
-	if err := eng.Add(sc); err != nil {
-		return api.Detail(http.StatusBadRequest, err.Error())
-	}
-	if api.QueryBool(c, "activate") {
-		if err := eng.Activate(sc.Name); err != nil {
-			return api.Detail(http.StatusBadRequest, err.Error())
-		}
-	}
-	return api.JSON(c, http.StatusOK, map[string]any{"added": sc.Name, "scenarios": eng.List()})
+	return api.JSON(c, http.StatusOK, map[string]any{"added": added, "scenarios": d.f.Scenarios().List()})
 }

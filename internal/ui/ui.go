@@ -21,6 +21,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -36,9 +37,12 @@ type Fake interface {
 	Browsers() []api.Browser
 	// Clock is the fake's clock, which the dashboard shows.
 	Clock() *api.Clock
-	// Scenarios is the scenario engine: its list and counters, and the
-	// upload of a scenario file.
+	// Scenarios is the scenario engine: its list and counters.
 	Scenarios() *scenarios.Engine
+	// AddScenario adds a scenario file (file names it in errors) and
+	// activates it if asked, as POST /_fake/scenarios does, kept for the
+	// server's next start; it returns the scenario's name.
+	AddScenario(file string, raw []byte, activate bool) (string, error)
 	// Coverage counts the document's operations per tier.
 	Coverage() map[string]int
 	// Journal is the server's request journal: the live log reads its
@@ -82,21 +86,32 @@ var OpenPaths = []string{"/ui", ShellPath, "/ui/app.css", "/ui/app.js", "/ui/ico
 // server to mount behind its admin token like every other.
 func Routes(f Fake) []api.Route {
 	d := &dashboard{f: f}
-	get := func(path string, h func(*request) error) api.Route {
-		return api.Route{Method: http.MethodGet, Path: path, Handler: d.handle(h)}
+	get := func(path string, h func(*request) error, query ...string) api.Route {
+		return api.Route{Method: http.MethodGet, Path: path, Handler: d.handle(h), Query: query}
+	}
+	// A tenant's list takes its page and the filters of every kind.
+	list := []string{"page"}
+	for _, b := range f.Browsers() {
+		for _, k := range b.BrowseKinds() {
+			for _, fl := range k.Filters {
+				if !slices.Contains(list, fl.Name) {
+					list = append(list, fl.Name)
+				}
+			}
+		}
 	}
 	routes := d.staticRoutes()
 	return append(routes,
 		get(fragments+"/overview", d.overview),
-		get(fragments+"/tenants/:tenant", d.tenant),
-		get(fragments+"/tenants/:tenant/:kind", d.tenant),
+		get(fragments+"/tenants/:tenant", d.tenant, list...),
+		get(fragments+"/tenants/:tenant/:kind", d.tenant, list...),
 		get(fragments+"/tenants/:tenant/:kind/:id", d.entity),
 		get(fragments+"/requests", d.requests),
 		get(fragments+"/requests/:seq", d.requestDetail),
 		get(fragments+"/scenarios", d.scenarios),
 		get(fragments+"/state", d.state),
-		api.Route{Method: http.MethodGet, Path: "/ui/events", Handler: d.events},
-		api.Route{Method: http.MethodPost, Path: "/ui/scenarios", Handler: d.uploadScenario, MaxBody: maxScenarioBytes},
+		api.Route{Method: http.MethodGet, Path: "/ui/events", Handler: d.events, Query: []string{"after"}},
+		api.Route{Method: http.MethodPost, Path: "/ui/scenarios", Handler: d.uploadScenario, MaxBody: maxScenarioBytes, Query: []string{"file", "activate"}},
 	)
 }
 

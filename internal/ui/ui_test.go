@@ -507,20 +507,51 @@ func TestTheLiveLogStreamsEachRequest(t *testing.T) {
 	t.Error("requests kept their bodies after the stream closed")
 }
 
-// TestResettingATenantIsAnEmptyImport: the page's "Reset" of one tenant
-// sends that tenant's empty state document to PUT /_fake/state, which
-// deletes the tenant's entities and leaves every other tenant's.
-func TestResettingATenantIsAnEmptyImport(t *testing.T) {
+// TestResettingATenantGoesBackToItsSeed: the page's "Reset" of one tenant
+// (POST /_fake/reset?tenant=, what the script sends) returns a seeded
+// tenant to its start-up state (the demo, rebuilt) and empties one the
+// seed lacks, leaving every other tenant's; the state page offers both
+// resets of everything, to the seed and to empty.
+func TestResettingATenantGoesBackToItsSeed(t *testing.T) {
 	t.Parallel()
 	srv := demoServer(t)
+	before, err := srv.ExportTenantState("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	send(t, srv, http.MethodPost, "/api/credentials/orgs/acme/users/admin/issuers/", "Api-Token k", `{"name": "Acme"}`)
-	empty := `{"format": "iblfake-state/1", "tenant": "demo", "buckets": {}, "sequences": {}}`
-	if a := send(t, srv, http.MethodPut, "/_fake/state?tenant=demo", "Bearer "+adminToken, empty); a.status != 200 {
-		t.Fatalf("PUT an empty tenant = %d %s", a.status, a.body)
+	send(t, srv, http.MethodPost, "/api/credentials/orgs/demo/users/admin/issuers/", "Api-Token k", `{"name": "Made on the laptop"}`)
+	if a := send(t, srv, http.MethodPost, "/_fake/reset?tenant=demo", "Bearer "+adminToken, ""); a.status != 200 {
+		t.Fatalf("POST /_fake/reset?tenant=demo = %d %s", a.status, a.body)
+	}
+	after, err := srv.ExportTenantState("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after.Buckets, before.Buckets) {
+		t.Error("the demo tenant is not back to its start-up state")
 	}
 	page := fragment(t, srv, "/overview", 200)
-	if strings.Contains(page, `data-tenant="demo"`) || !strings.Contains(page, `data-tenant="acme"`) {
-		t.Error("the reset did not delete demo alone")
+	if !strings.Contains(page, `data-tenant="demo"`) || !strings.Contains(page, `data-tenant="acme"`) {
+		t.Error("the reset of demo touched another tenant")
+	}
+	steer := fragment(t, srv, "/state", 200)
+	for _, want := range []string{`data-call="POST /_fake/reset"`, `data-call="POST /_fake/reset?to=empty"`, `data-reset-tenant="acme"`} {
+		if !strings.Contains(steer, want) {
+			t.Errorf("the state page lacks %s", want)
+		}
+	}
+}
+
+// TestARequestDetailNamesTheClosestRoute: a request no operation answered
+// shows, in its detail, the route it came closest to.
+func TestARequestDetailNamesTheClosestRoute(t *testing.T) {
+	t.Parallel()
+	srv := demoServer(t, fake.WithJournalBodies())
+	send(t, srv, http.MethodGet, "/api/credentials/orgs/demo/users/admin/isuers/", "Api-Token k", "")
+	detail := fragment(t, srv, fmt.Sprintf("/requests/%d", srv.Journal().Total()), 200)
+	if !strings.Contains(detail, `data-testid="detail-closest"`) || !strings.Contains(detail, "/api/credentials/orgs/{org}/users/{user_id}/issuers/") {
+		t.Errorf("the detail does not name the closest route:\n%s", detail)
 	}
 }
 

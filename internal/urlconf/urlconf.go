@@ -102,6 +102,21 @@ type node struct {
 	static map[string]*node
 	param  *node
 	view   *View
+	// keys are static's keys, sorted (Nearest walks them in order).
+	keys []string
+}
+
+// sortKeys fills keys through the trie, once it is built.
+func (n *node) sortKeys() {
+	n.keys = make([]string, 0, len(n.static))
+	for k, c := range n.static {
+		n.keys = append(n.keys, k)
+		c.sortKeys()
+	}
+	sort.Strings(n.keys)
+	if n.param != nil {
+		n.param.sortKeys()
+	}
 }
 
 // New builds a resolver over ops. Two operations with one id, or one
@@ -132,6 +147,7 @@ func New(ops []Operation) (*Resolver, error) {
 		v.Ops[o.Method] = o
 	}
 	r.ops = sorted
+	r.root.sortKeys()
 	for _, v := range r.views {
 		methods := make([]string, 0, len(v.Ops))
 		v.Public = true

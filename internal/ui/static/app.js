@@ -227,7 +227,8 @@
     const url = '/_fake/state' + (tenant ? '?tenant=' + encodeURIComponent(tenant) : '');
     const body = await file.text();
     input.value = '';
-    const out = await act('PUT', url, { body }, 'Imported ' + file.name + '.');
+    const type = /\.ya?ml$/i.test(file.name) ? 'application/yaml' : 'application/json';
+    const out = await act('PUT', url, { body, type }, 'Imported ' + file.name + '.');
     if (out && out.keys !== undefined) notify('Imported ' + file.name + ': ' + out.keys + ' entries.', 'ok');
   }
 
@@ -250,8 +251,7 @@
   }
 
   function resetTenant(tenant) {
-    const body = JSON.stringify({ format: 'iblfake-state/1', tenant, buckets: {}, sequences: {} });
-    return act('PUT', '/_fake/state?tenant=' + encodeURIComponent(tenant), { body }, 'Every entity of ' + tenant + ' deleted.');
+    return act('POST', '/_fake/reset?tenant=' + encodeURIComponent(tenant), {}, tenant + ' is back to its start-up state.');
   }
 
   async function freezeNow() {
