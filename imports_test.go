@@ -30,6 +30,7 @@ var importRules = map[string][]string{
 	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf"},
 	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
 	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/synth", "internal/urlconf", "spec"},
+	"internal/reports":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
 	// The dashboard and the proxy see the journal, never the server.
 	"internal/ui": {"fake/api", "fake/store", "scenarios", "fake/journal"},
 	"proxy":       {"cassette", "fake/journal", "internal/admintoken", "internal/drf", "internal/urlconf", "internal/contract", "spec"},

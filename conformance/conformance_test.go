@@ -219,11 +219,24 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 			Stateful   bool              `json:"stateful"`
 			Operations map[string]string `json:"operations"`
 		} `json:"families"`
+		Singletons []struct {
+			ItemQuery  string            `json:"item_query"`
+			Operations map[string]string `json:"operations"`
+		} `json:"singletons"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]bool{}
+	// A list addressed by a query parameter: its PUT, PATCH and DELETE
+	// name an item, by a parameter the generated client cannot send.
+	for _, s := range rep.Singletons {
+		for id, verb := range s.Operations {
+			if s.ItemQuery != "" && (verb == "update" || verb == "partial_update" || verb == "destroy") {
+				out[id] = true
+			}
+		}
+	}
 	for _, f := range rep.Families {
 		for verb, id := range f.Operations {
 			if f.Stateful && verb != "list" && verb != "create" {

@@ -102,7 +102,7 @@ func TestEveryServedOperationIsInTheDocument(t *testing.T) {
 	}
 	defer s.Close()
 	seen := map[string]bool{}
-	for _, m := range s.modules[:2] { // the long tail offers every operation
+	for _, m := range s.modules[:len(s.modules)-1] { // the long tail (last) offers every operation
 		for _, op := range m.Operations() {
 			if s.urls.Operation(op.ID) == nil {
 				t.Errorf("%T serves %q, which is no operation of the document", m, op.ID)

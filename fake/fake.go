@@ -26,6 +26,7 @@ import (
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/demo"
 	"github.com/iblfake/iblfake/internal/longtail"
+	"github.com/iblfake/iblfake/internal/reports"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
 	"github.com/iblfake/iblfake/spec"
@@ -138,12 +139,13 @@ func New(opts ...Option) (*Server, error) {
 	}
 	creds, cat := credentials.New(s.deps), catalog.New(s.deps)
 	tail, err := longtail.New(s.deps, s.urls, longtail.Options{Seed: o.seed, Mode: o.longTail, Fill: o.longTailFill,
-		Names: namesOf(creds, cat)})
+		Names: namesOf(creds, cat), Users: cat.Users})
 	if err != nil {
 		return nil, err
 	}
-	s.modules = []api.Module{creds, cat, tail}
-	if err := s.claim(s.modules[:2], tail); err != nil {
+	reps := reports.New(s.deps, reports.Options{Seed: o.seed, Names: namesOf(creds, cat), Users: cat.Users})
+	s.modules = []api.Module{creds, cat, reps, tail}
+	if err := s.claim(s.modules[:len(s.modules)-1], tail); err != nil {
 		return nil, err
 	}
 	s.schema = &state.Schema{Private: []string{settingsBucket}}

@@ -16,6 +16,7 @@ import (
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/faketest"
 	"github.com/iblfake/iblfake/internal/longtail"
+	"github.com/iblfake/iblfake/internal/reports"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -29,6 +30,7 @@ func declaredIndexes() []api.Index {
 // moduleScopes are the modules' tenant scopes.
 func moduleScopes() []store.Scope {
 	sc := append(credentials.New(nil).TenantScopes(), catalog.New(nil).TenantScopes()...)
+	sc = append(sc, reports.New(nil, reports.Options{}).TenantScopes()...)
 	return append(sc, longTail().TenantScopes()...)
 }
 

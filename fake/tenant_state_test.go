@@ -31,6 +31,7 @@ func seedEveryBucket(t *testing.T, c *faketest.Client) {
 	c.Must(t, 201, "POST", faketest.Base("acme")+"provider-config/", faketest.Accredible())
 	c.Must(t, 201, "POST", faketest.Base("acme")+"external-mapping/", map[string]any{"credential_id": cred, "provider_name": "accredible"})
 	c.Must(t, 201, "POST", "/api/ai-mentor/orgs/acme/users/ada/disclaimers/", map[string]any{"content": "Be kind", "scope": "platform"})
+	c.Must(t, 200, "POST", "/api/reports/platforms/acme/new", map[string]any{"report_name": "my-chat-history"})
 }
 
 func exportOf(t *testing.T, c *faketest.Client, query string) state.State {

@@ -108,3 +108,18 @@ type IndexEntry struct {
 type Indexer interface {
 	Indexes() []Index
 }
+
+// DirectoryUser is one user of a tenant's directory.
+type DirectoryUser struct {
+	UserID   int64
+	Username string
+	Email    string
+	Name     string
+}
+
+// Directory is a module that keeps a tenant's users with their emails, so
+// that the long tail can reach a user named by email or username (a
+// notification's recipients). Users returns them in the directory's order.
+type Directory interface {
+	Users(tx store.Tx, tenant string) []DirectoryUser
+}

@@ -8,7 +8,10 @@ import (
 	"github.com/iblfake/iblfake/fake/store"
 )
 
-var _ api.Names = (*Handlers)(nil)
+var (
+	_ api.Names     = (*Handlers)(nil)
+	_ api.Directory = (*Handlers)(nil)
+)
 
 // Names are the platform's directory users and the courses and programs
 // its licenses and invitations name.
@@ -49,4 +52,19 @@ func add(out map[string][]string, kind, v string) {
 	if v != "" && len(out[kind]) < 500 {
 		out[kind] = append(out[kind], v)
 	}
+}
+
+// Users are the platform's users as its directory holds them (PUT
+// /_fake/groups), in the directory's order (api.Directory): the long tail
+// reaches a notification's recipients by them.
+func (h *Handlers) Users(tx store.Tx, tenant string) []api.DirectoryUser {
+	var out []api.DirectoryUser
+	tx.Scan(bktUsers, tenant+sep, false, func(_ string, v []byte) bool {
+		var u User
+		if json.Unmarshal(v, &u) == nil {
+			out = append(out, api.DirectoryUser{UserID: u.UserID, Username: u.Username, Email: u.Email, Name: u.Name})
+		}
+		return true
+	})
+	return out
 }

@@ -116,6 +116,7 @@ func (b *builder) issuers() ([]string, error) {
 		"School of Continuing Education, " + city + " University",
 		b.f.Company() + " Skills Academy",
 	}
+	b.school = names[0]
 	titles := []string{"Dean", "Director of Programs", "Head of Learning"}
 	var ids []string
 	b.at(b.daysAgo(210))

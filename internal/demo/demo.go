@@ -1,7 +1,9 @@
 // Package demo builds a realistic demo tenant in a running fake: issuers,
 // credentials tied to courses and programs, a few hundred learners with
 // assertions spread over the last months, licenses with assignments and
-// invitations in every state. Everything is created through the fake's own
+// invitations in every state, and the long tail's resources of the platform
+// (mentors, RBAC roles and groups, notification templates, notifications:
+// longtail.go). Everything is created through the fake's own
 // HTTP handler, so every domain rule applies, with the fake's clock moved to
 // each event's time so that dates are backdated. The values come from
 // gofakeit seeded with Options.Seed: the same seed and day give the same
@@ -51,6 +53,8 @@ type Stats struct {
 	Licenses, LicenseAssignments, GroupAssignments            int
 	Invitations                                               int
 	ProviderConfigs, ExternalMappings                         int
+	// The long tail's resources (longtail.go).
+	Mentors, RBACGroups, RBACRoles, Templates, Notifications int
 	// Skipped names parts not built because the fake answers 501 for
 	// their operations.
 	Skipped []string
@@ -77,6 +81,9 @@ type builder struct {
 	groups   []group
 	courses  []course
 	programs []program
+	// school is the name of the platform's school (its first issuer's),
+	// which the long tail's texts name.
+	school string
 }
 
 // Build creates the demo tenant through h, moving clock to each event's
@@ -114,6 +121,7 @@ func Build(h http.Handler, clock *api.Clock, o Options) (*Stats, error) {
 		{"providers", b.providers},
 		{"licenses", b.licenses},
 		{"invitations", b.invitations},
+		{"long tail", b.longTail},
 	}
 	for _, p := range phases {
 		err := p.run()
@@ -131,7 +139,9 @@ func Build(h http.Handler, clock *api.Clock, o Options) (*Stats, error) {
 	log.Info("demo tenant built", "org", Org, "issuers", s.Issuers, "credentials", s.Credentials, "users", s.Users,
 		"assertions", s.Assertions, "revoked", s.Revoked, "expired", s.Expired, "licenses", s.Licenses,
 		"license_assignments", s.LicenseAssignments, "invitations", s.Invitations,
-		"provider_configs", s.ProviderConfigs, "external_mappings", s.ExternalMappings, "requests", b.requests,
+		"provider_configs", s.ProviderConfigs, "external_mappings", s.ExternalMappings,
+		"mentors", s.Mentors, "rbac_groups", s.RBACGroups, "rbac_roles", s.RBACRoles, "templates", s.Templates,
+		"notifications", s.Notifications, "requests", b.requests,
 		"took", s.Took.Round(time.Millisecond))
 	return s, nil
 }

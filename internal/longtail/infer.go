@@ -30,6 +30,9 @@ type shape struct {
 	tenantFields []string
 	// list is how the family's list answers.
 	list listShape
+	// enumIDs are the ids of a family without a create whose id field is
+	// an enum: the items it holds from the start (enum_family.go).
+	enumIDs []string
 }
 
 // listShape is a list operation's envelope and vocabulary.
@@ -80,6 +83,13 @@ func inferShape(f *family) shape {
 		}
 	}
 	if sh.item == nil {
+		// A family whose only answer is its list (a user's notifications:
+		// list and destroy) keeps the list's items.
+		if ls := inferList(compile(f.ops[list]), nil); ls.items != nil && objectSchema(ls.items) {
+			sh.item = ls.items
+		}
+	}
+	if sh.item == nil {
 		sh.why = "no operation of the family answers an object"
 		return sh
 	}
@@ -122,6 +132,13 @@ func inferShape(f *family) shape {
 	}
 	if op := compile(f.ops[list]); op != nil {
 		sh.list = inferList(op, sh.item)
+	}
+	if f.ops[create] == nil {
+		for _, e := range idp.Enum {
+			if s, ok := e.(string); ok && s != "" {
+				sh.enumIDs = append(sh.enumIDs, s)
+			}
+		}
 	}
 	sh.ok = true
 	return sh

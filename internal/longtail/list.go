@@ -46,7 +46,7 @@ func (m *Module) listItems(c echo.Context, f *family) error {
 		return m.synthesize(c) // a list the model cannot fill
 	}
 	key := collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))
-	if m.fill {
+	if m.fill && len(sh.enumIDs) == 0 {
 		if err := m.fillOnce(c, f, key); err != nil {
 			return err
 		}

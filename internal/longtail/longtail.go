@@ -55,6 +55,9 @@ type Options struct {
 	// (users, courses, programs, credentials), which synthesized fields
 	// that name one take their values from; nil for none.
 	Names func(tx store.Tx, tenant string) map[string][]string
+	// Users are the tenant's users with their emails (the catalog's
+	// directory), whom a notification's sources name; nil for none.
+	Users func(tx store.Tx, tenant string) []api.DirectoryUser
 }
 
 // Module is the long tail over one server's store.
@@ -64,12 +67,15 @@ type Module struct {
 	mode  string
 	fill  bool
 	names func(tx store.Tx, tenant string) map[string][]string
+	users func(tx store.Tx, tenant string) []api.DirectoryUser
 	urls  *urlconf.Resolver
 	model *model
 	// mute are the operations that declare no 2xx answer to make.
 	mute  map[string]bool
 	cache *synthCache
 	views views
+	// hand are the operations answered by hand (notifications.go).
+	hand map[string]echo.HandlerFunc
 	// byKind are the families by what their items are called (kinds).
 	kindsOnce sync.Once
 	byKind    map[string]*family
@@ -85,8 +91,9 @@ func New(d *api.Deps, urls *urlconf.Resolver, o Options) (*Module, error) {
 	if o.Mode != Synthesize && o.Mode != Unavailable {
 		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", o.Mode, Synthesize, Unavailable)
 	}
-	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, urls: urls,
+	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, users: o.Users, urls: urls,
 		model: newModel(urls), mute: map[string]bool{}, cache: newSynthCache()}
+	m.hand = m.handwritten()
 	idx, err := spec.LongTailIndex()
 	if err != nil {
 		return nil, err
@@ -117,6 +124,8 @@ func (m *Module) tier(op *urlconf.Operation) string {
 	switch {
 	case m.mode == Unavailable || m.mute[op.ID]:
 		return TierUnavailable
+	case m.hand[op.ID] != nil:
+		return api.TierStateful
 	case m.model.roles[op.ID].verb != synthesized:
 		return TierInferred
 	}
@@ -136,6 +145,9 @@ func (m *Module) handle(c echo.Context) error {
 	if steered(preferOf(c, r)) {
 		return m.synthesize(c)
 	}
+	if h := m.hand[r.Operation]; h != nil {
+		return h(c)
+	}
 	if role.verb == synthesized {
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
 			if ok, err := m.refList(c, kind); ok || err != nil {
@@ -148,22 +160,12 @@ func (m *Module) handle(c echo.Context) error {
 		if !f.infer().ok {
 			return m.synthesize(c)
 		}
-		switch role.verb {
-		case list:
-			return m.listItems(c, f)
-		case create:
-			return m.create(c, f)
-		case retrieve:
-			return m.retrieve(c, f)
-		case update:
-			return m.change(c, f, false)
-		case partialUpdate:
-			return m.change(c, f, true)
-		case destroy:
-			return m.destroy(c, f)
-		}
+		return m.serveFamily(c, f, role.verb)
 	}
 	if role.one != nil && role.one.readSchema() == nil {
+		if f := role.one.queryFamily(); f != nil {
+			return m.serveFamily(c, f, queryListVerb(c.Request().Method))
+		}
 		return m.synthesize(c)
 	}
 	switch role.verb {
@@ -173,6 +175,28 @@ func (m *Module) handle(c echo.Context) error {
 		return m.writeSingleton(c, role.one)
 	case singletonClear:
 		return m.clearSingleton(c, role.one)
+	}
+	return m.synthesize(c)
+}
+
+// serveFamily answers a request that does v to f's state.
+func (m *Module) serveFamily(c echo.Context, f *family, v verb) error {
+	if err := m.materializeOnce(c, f, collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))); err != nil {
+		return err
+	}
+	switch v {
+	case list:
+		return m.listItems(c, f)
+	case create:
+		return m.create(c, f)
+	case retrieve:
+		return m.retrieve(c, f)
+	case update:
+		return m.change(c, f, false)
+	case partialUpdate:
+		return m.change(c, f, true)
+	case destroy:
+		return m.destroy(c, f)
 	}
 	return m.synthesize(c)
 }
@@ -188,7 +212,7 @@ func (m *Module) entity(c echo.Context, f *family) (map[string]any, bool) {
 	}
 	key := collectionKey(api.Tenant(c), collectionPath(f.collection, c.Param))
 	obj, err := api.Read(m.d.Store, func(tx store.Tx) (map[string]any, error) {
-		obj, _, err := findItem(tx, key, c.Param(f.param))
+		obj, _, err := findItem(tx, key, f.itemID(c))
 		return obj, err
 	})
 	return obj, err == nil && obj != nil

@@ -63,6 +63,9 @@ type family struct {
 	collection string // the collection's template
 	item       string // the item's template
 	param      string // the item's parameter
+	// byQuery: the item parameter is a query parameter of the collection's
+	// own path, which has no item path (query_family.go).
+	byQuery bool
 	// ops are the family's operations by verb.
 	ops map[verb]*urlconf.Operation
 
@@ -74,6 +77,11 @@ type family struct {
 type singleton struct {
 	template string
 	ops      map[verb]*urlconf.Operation
+	// writes are its POST, PUT, PATCH and DELETE as a family's create,
+	// update, partial update and destroy, should it be a list addressed
+	// by a query parameter (list).
+	writes map[verb]*urlconf.Operation
+	list   queryList
 
 	once sync.Once
 	// read is its GET's answer schema, when that is an object (a GET that
@@ -106,13 +114,14 @@ type model struct {
 	byCollection map[string]*family
 	byKind       map[string]*family // the first family of each kind
 	singletons   []*singleton
-	roles        map[string]opRole // by operation id
+	byTemplate   map[string]*singleton // the singletons by path template
+	roles        map[string]opRole     // by operation id
 }
 
 // newModel infers the document's families and singletons from its paths
 // and methods alone (cheap: no schema is compiled).
 func newModel(urls *urlconf.Resolver) *model {
-	m := &model{roles: map[string]opRole{}, byCollection: map[string]*family{}, byKind: map[string]*family{}}
+	m := &model{roles: map[string]opRole{}, byCollection: map[string]*family{}, byKind: map[string]*family{}, byTemplate: map[string]*singleton{}}
 	byCollection := m.byCollection
 	for _, op := range urls.Operations() {
 		parent, param, ok := itemParent(op.Template)
@@ -168,7 +177,12 @@ func newModel(urls *urlconf.Resolver) *model {
 		if v.Ops[http.MethodGet] == nil || v.Ops[http.MethodPut] == nil && v.Ops[http.MethodPatch] == nil {
 			continue
 		}
-		one := &singleton{template: op.Template, ops: map[verb]*urlconf.Operation{singletonRead: v.Ops[http.MethodGet]}}
+		one := &singleton{template: op.Template, ops: map[verb]*urlconf.Operation{singletonRead: v.Ops[http.MethodGet]}, writes: map[verb]*urlconf.Operation{}}
+		for method, vb := range map[string]verb{http.MethodPost: create, http.MethodPut: update, http.MethodPatch: partialUpdate, http.MethodDelete: destroy} {
+			if o := v.Ops[method]; o != nil && o.LongTail {
+				one.writes[vb] = o
+			}
+		}
 		for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodPost} {
 			if o := v.Ops[method]; o != nil {
 				m.roles[o.ID] = opRole{verb: singletonWrite, one: one}
@@ -180,6 +194,7 @@ func newModel(urls *urlconf.Resolver) *model {
 		}
 		m.roles[v.Ops[http.MethodGet].ID] = opRole{verb: singletonRead, one: one}
 		m.singletons = append(m.singletons, one)
+		m.byTemplate[one.template] = one
 	}
 	return m
 }

@@ -172,5 +172,11 @@ func (m *Module) familyOfPath(path string) *family {
 	if !m.urls.Resolve(path, &match) {
 		return nil
 	}
-	return m.model.byCollection[match.View.Template]
+	if f := m.model.byCollection[match.View.Template]; f != nil {
+		return f
+	}
+	if one := m.model.byTemplate[match.View.Template]; one != nil {
+		return one.queryFamily()
+	}
+	return nil
 }

@@ -35,8 +35,11 @@ type FamilyReport struct {
 type SingletonReport struct {
 	Path       string            `json:"path"`
 	Operations map[string]string `json:"operations"`
-	// Stateful: its GET answers an object, which writes set.
-	Stateful bool `json:"stateful"`
+	// Stateful: its GET answers an object, which writes set; or it is a
+	// list whose items its writes address by the query parameter
+	// ItemQuery (query_family.go).
+	Stateful  bool   `json:"stateful"`
+	ItemQuery string `json:"item_query,omitempty"`
 }
 
 // Report is the whole model: every family (each inferred, which compiles
@@ -64,9 +67,16 @@ func (m *Module) Report() (families []FamilyReport, singletons []SingletonReport
 	}
 	for _, one := range m.model.singletons {
 		r := SingletonReport{Path: one.template, Operations: map[string]string{}, Stateful: one.readSchema() != nil}
+		f := one.queryFamily()
 		for id, role := range m.model.roles {
 			if role.one == one {
 				r.Operations[id] = role.verb.String()
+			}
+		}
+		if !r.Stateful && f != nil {
+			r.Stateful, r.ItemQuery = true, f.param
+			for v, op := range f.ops {
+				r.Operations[op.ID] = v.String()
 			}
 		}
 		singletons = append(singletons, r)

@@ -41,7 +41,7 @@ func (m *Module) newItemOp(c echo.Context, f *family, v verb) *itemOp {
 	parent := f.collection
 	o.key = collectionKey(api.Tenant(c), collectionPath(parent, c.Param))
 	if v != create {
-		o.id = c.Param(f.param)
+		o.id = f.itemID(c)
 	}
 	return o
 }

@@ -48,8 +48,16 @@ func (m *Module) synthesize(c echo.Context) error {
 		}
 	}
 	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c), Pick: m.picker(c)}
+	schema, prop, val := byParameter(media.Schema, r.Operation, c.QueryParams())
+	value := func() any {
+		v := synth.Value(schema, opts)
+		if obj, ok := v.(map[string]any); ok && prop != "" {
+			obj[prop] = val
+		}
+		return v
+	}
 	if r.Method != http.MethodGet || p.dynamic {
-		return api.JSON(c, status, synth.Value(media.Schema, opts))
+		return api.JSON(c, status, value())
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).
@@ -57,7 +65,7 @@ func (m *Module) synthesize(c echo.Context) error {
 	if body, ok := m.cache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
-	body, err := api.Encode(synth.Value(media.Schema, opts))
+	body, err := api.Encode(value())
 	if err != nil {
 		return err
 	}
