@@ -203,9 +203,6 @@ func (m *Module) AdminRoutes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Path: "/resources", Handler: m.report}}
 }
 
-// MediaRoutes: the long tail serves no files.
-func (m *Module) MediaRoutes() []api.Route { return nil }
-
 // TenantScopes: every key of the long tail's buckets starts with its
 // tenant.
 func (m *Module) TenantScopes() []store.Scope {

@@ -110,7 +110,7 @@ func (m *Module) answerSingleton(c echo.Context, key string, obj map[string]any)
 }
 
 func (m *Module) singletonOpts(c echo.Context, key string) synth.Options {
-	return synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "singleton"), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}
+	return m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), key, "singleton"))
 }
 
 // presentNames are the names obj has.

@@ -48,7 +48,7 @@ func (m *Module) newItemOp(c echo.Context, f *family, v verb) *itemOp {
 
 // opts are the synthesized values' options for the item id.
 func (o *itemOp) opts(id string) synth.Options {
-	return synth.Options{Seed: synth.Key(o.m.baseSeed(prefer{}), o.key, "item", id), Now: o.m.d.Clock.Now(), Tenant: api.Tenant(o.c)}
+	return o.m.synthOpts(o.c, synth.Key(o.m.baseSeed(prefer{}), o.key, "item", id))
 }
 
 // answer writes obj as the operation's answer.

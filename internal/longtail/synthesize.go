@@ -39,17 +39,8 @@ func (m *Module) synthesize(c echo.Context) error {
 		}
 		return c.NoContent(status)
 	}
-	if status >= 200 && status < 300 && !p.dynamic {
-		if v, ok := validExample(media, p.example); ok {
-			return api.JSON(c, status, v)
-		}
-		if p.example != "" {
-			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
-		}
-	}
-	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c), Pick: m.picker(c)}
 	if r.Method != http.MethodGet || p.dynamic {
-		return api.JSON(c, status, synth.Value(media.Schema, opts))
+		return api.JSON(c, status, m.answer(c, req, media, status, p))
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).
@@ -57,12 +48,36 @@ func (m *Module) synthesize(c echo.Context) error {
 	if body, ok := m.cache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
-	body, err := api.Encode(synth.Value(media.Schema, opts))
+	body, err := api.Encode(m.answer(c, req, media, status, p))
 	if err != nil {
 		return err
 	}
 	m.cache.put(key, body)
 	return api.JSONBytes(c, status, body)
+}
+
+// answer is the value a synthesized operation answers: a valid declared
+// example (the one Prefer names, as declared; else the first, its URLs,
+// tenant fields and pages made the fake's, synth.Localize), else a value
+// made from the schema.
+func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaType, status int, p prefer) any {
+	opts := m.synthOpts(c, m.synthSeed(c, req.Operation, p))
+	if status >= 200 && status < 300 && !p.dynamic {
+		if v, ok := validExample(media, p.example); ok {
+			if p.example != "" {
+				return v // asked for by name: as the vendor declares it
+			}
+			if lv := synth.Localize(roundTrip(v), opts); validAnswer(media, lv) {
+				return lv
+			}
+			return v
+		}
+		if p.example != "" {
+			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
+		}
+	}
+	opts.Pick = m.picker(c)
+	return synth.Value(media.Schema, opts)
 }
 
 // drfStatusText is DRF's wording for a status the document declares no
@@ -183,10 +198,7 @@ func jsonMedia(resp *openapi3.Response) *openapi3.MediaType {
 // empty), if it validates against the media's schema: an invalid example
 // falls through to synthesis.
 func validExample(media *openapi3.MediaType, name string) (any, bool) {
-	valid := func(v any) bool {
-		return media.Schema == nil || media.Schema.Value == nil ||
-			media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse(), openapi3.WithStringFormatValidators(answerFormats)) == nil
-	}
+	valid := func(v any) bool { return validAnswer(media, v) }
 	for _, n := range slices.Sorted(mapKeys(media.Examples)) {
 		ex := media.Examples[n]
 		if ex == nil || ex.Value == nil || (name != "" && n != name) {
@@ -200,6 +212,12 @@ func validExample(media *openapi3.MediaType, name string) (any, bool) {
 		return media.Example, true
 	}
 	return nil, false
+}
+
+// validAnswer reports whether v is a valid answer of media's schema.
+func validAnswer(media *openapi3.MediaType, v any) bool {
+	return media.Schema == nil || media.Schema.Value == nil ||
+		media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse(), openapi3.WithStringFormatValidators(answerFormats)) == nil
 }
 
 // roundTrip gives v the types kin-openapi validates (what a client would

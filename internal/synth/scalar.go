@@ -24,7 +24,7 @@ func (g *gen) str(s *openapi3.Schema, seed uint64, name string) any {
 	}
 	if !fixed {
 		g.seed(seed)
-		v, fixed = g.formatted(s.Format, name)
+		v, fixed = g.formatted(s.Format, name, seed)
 		// A URL that must also end as a pattern says (a file's extension):
 		// the pattern's string as its last segment.
 		if fixed && s.Pattern != "" && (s.Format == "uri" || s.Format == "url") {
@@ -36,7 +36,7 @@ func (g *gen) str(s *openapi3.Schema, seed uint64, name string) any {
 		}
 	}
 	if !fixed && v == "" {
-		v = g.byName(name)
+		v = g.byName(name, seed)
 	}
 	return fitLength(v, s, fixed)
 }
@@ -46,7 +46,7 @@ var strictFormats = map[string]bool{"date-time": true, "date": true, "time": tru
 
 // formatted makes a string of a known format; fixed says the value must
 // not be padded or cut (it would no longer be of its format).
-func (g *gen) formatted(format, name string) (string, bool) {
+func (g *gen) formatted(format, name string, seed uint64) (string, bool) {
 	f := g.faker
 	switch format {
 	case "date-time":
@@ -58,7 +58,7 @@ func (g *gen) formatted(format, name string) (string, bool) {
 	case "email":
 		return strings.ToLower(f.Email()), true
 	case "uri", "url", "uri-reference":
-		return "https://" + strings.ToLower(f.DomainName()) + "/" + strings.ToLower(f.Word()), true
+		return g.url(name, seed), true
 	case "uuid":
 		return f.UUID(), true
 	case "ipv4":
@@ -94,7 +94,7 @@ func (g *gen) instant(name string) time.Time {
 }
 
 // byName makes a string that fits what the property is called.
-func (g *gen) byName(name string) string {
+func (g *gen) byName(name string, seed uint64) string {
 	f := g.faker
 	n := strings.ToLower(name)
 	has := func(parts ...string) bool {
@@ -125,9 +125,9 @@ func (g *gen) byName(name string) string {
 	case has("uuid", "guid"):
 		return f.UUID()
 	case has("url", "uri", "link", "href", "website", "homepage"):
-		return "https://" + strings.ToLower(f.DomainName()) + "/" + strings.ToLower(f.Word())
+		return g.url(name, seed)
 	case has("image", "avatar", "logo", "icon", "thumbnail", "picture", "photo", "banner"):
-		return "https://" + strings.ToLower(f.DomainName()) + "/media/" + strings.ToLower(f.Word()) + ".png"
+		return g.url(name, seed)
 	case has("phone", "mobile"):
 		return f.Phone()
 	case has("city"):

@@ -37,6 +37,14 @@ type Options struct {
 	// org (platform_key, org, platform_org), so answers stay in the tenant
 	// the request addressed.
 	Tenant string
+	// Base, when set, is the fake's own origin (scheme and host, as the
+	// request reached it): URL fields point at files the fake makes up
+	// there (urls.go, package media), so a client that shows or follows
+	// one stays on the fake.
+	Base string
+	// Path is the operation's path template: what the answer is about
+	// (a logo's "file" is an image).
+	Path string
 	// Request makes a request body instead of an answer: readOnly
 	// properties left out, writeOnly ones included.
 	Request bool
@@ -177,6 +185,7 @@ func (g *gen) object(s *openapi3.Schema, seed uint64, depth int) any {
 		}
 		out[name] = g.value(p, Mix(seed, name), name, depth+1)
 	}
+	g.settlePage(out, s)
 	return out
 }
 
