@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -35,7 +36,8 @@ func walkJSON(v any, at, key string, f func(at, key string, v any)) {
 // URL is on the fake's own host, and the fake serves it without a key
 // (an image as a PNG, a download as an attachment, a page; each with
 // nosniff); every page counts what it holds, and a link to another page is
-// null or the fake's own.
+// null or the fake's own; every platform or org field, however deep,
+// names the request's tenant.
 func TestAnswersStayOnTheFake(t *testing.T) {
 	t.Parallel()
 	c := faketest.NewClient(t, fake.WithSeed(5))
@@ -59,9 +61,17 @@ func TestAnswersStayOnTheFake(t *testing.T) {
 		if r.Status != 200 || r.Body == nil {
 			continue
 		}
+		tenant := tenantOf(e.Path, path)
+
 		walkJSON(r.Body, "", "", func(at, key string, v any) {
 			switch x := v.(type) {
 			case string:
+				switch key {
+				case "platform_key", "platform_org", "org", "platform":
+					if x != tenant {
+						fail("GET %s (%s): %s = %q, not the request's tenant", path, e.ID, at, x)
+					}
+				}
 				if !strings.HasPrefix(x, "http://") && !strings.HasPrefix(x, "https://") || strings.Contains(key, "scope") {
 					return
 				}
@@ -111,6 +121,37 @@ func TestAnswersStayOnTheFake(t *testing.T) {
 	t.Logf("%d URLs on the fake (%d kinds fetched), %d pages", urls, len(fetched), pages)
 }
 
+// tenantOf is the tenant of a request for path (of template tpl) as the
+// tenant rule reads it: a query's platform_org, the path's tenant
+// parameter, a query's platform_key, key or org, else the default.
+func tenantOf(tpl, path string) string {
+	u, _ := url.Parse(path)
+	if v := u.Query().Get("platform_org"); v != "" {
+		return v
+	}
+	segs := strings.Split(u.Path, "/")
+	for i, seg := range strings.Split(tpl, "/") {
+		switch seg {
+		case "{org}", "{platform_key}", "{platform_org}", "{key}":
+			return segs[i]
+		}
+	}
+	if v := firstSet(u.Query(), "platform_key", "key", "org"); v != "" {
+		return v
+	}
+	return fake.DefaultTenant
+}
+
+// firstSet is the first of q's parameters names that is set.
+func firstSet(q url.Values, names ...string) string {
+	for _, n := range names {
+		if v := q.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // checkMadeFile fetches a made-up file's URL without a key: 200, nosniff,
 // and what its extension says.
 func checkMadeFile(t *testing.T, c *faketest.Client, u string) {
@@ -143,4 +184,52 @@ func checkMadeFile(t *testing.T, c *faketest.Client, u string) {
 			t.Errorf("GET %s: %s %.80q", u, ct, data)
 		}
 	}
+}
+
+// TestADetailDescribesWhatItsPathNames: a synthesized answer about an
+// entity its path names carries that entity's id in its own fields: a
+// mentor's settings name the mentor of the path (mentor, mentor_unique_id),
+// the mentor's detail has the path's id as its unique_id, and the user
+// segment is the answer's user.
+func TestADetailDescribesWhatItsPathNames(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t)
+	const id = "0b5c1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+	base := "/api/ai-mentor/orgs/acme/users/alice/mentors/" + id + "/"
+	settings := c.Must(t, 200, "GET", base+"settings/", nil).Obj(t)
+	faketest.Equal(t, "settings' mentor", settings["mentor"], any(id))
+	faketest.Equal(t, "settings' mentor_unique_id", settings["mentor_unique_id"], any(id))
+	detail := c.Must(t, 200, "GET", base, nil).Obj(t)
+	faketest.Equal(t, "detail's unique_id", detail["unique_id"], any(id))
+	public := c.Must(t, 200, "GET", base+"public-settings/", nil).Obj(t)
+	faketest.Equal(t, "public settings' mentor_unique_id", public["mentor_unique_id"], any(id))
+	// Another mentor, another answer about it.
+	other := c.Must(t, 200, "GET", strings.Replace(base, id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", 1)+"settings/", nil).Obj(t)
+	faketest.Equal(t, "another mentor's settings", other["mentor_unique_id"], any("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"))
+}
+
+// TestNestedTenantFieldsNameTheTenant: an item the long tail keeps, listed
+// through a schema that nests another entity the item was not written
+// with (a periodic agent's mentor, written as its id, listed as an
+// object), names the request's tenant in the nested platform fields, and
+// reads the same in the list and alone.
+func TestNestedTenantFieldsNameTheTenant(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t)
+	coll := "/api/ai-mentor/orgs/acme/users/alice/periodic-agents/"
+	made := c.Must(t, 201, "POST", coll, map[string]any{"title": "Daily digest", "mentor": "0b5c1f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+		"task": map[string]any{"name": "digest", "crontab": map[string]any{"minute": "0", "hour": "8"}}}).Obj(t)
+	page, _ := c.Must(t, 200, "GET", coll, nil).Obj(t)["results"].([]any)
+	if len(page) != 1 {
+		t.Fatalf("list: %v", page)
+	}
+	mentor, ok := page[0].(map[string]any)["mentor"].(map[string]any)
+	if !ok {
+		t.Fatalf("listed item = %v", page[0])
+	}
+	cc, _ := mentor["call_configuration"].(map[string]any)
+	faketest.Equal(t, "the listed mentor's platform", mentor["platform"], any("acme"))
+	faketest.Equal(t, "its call configuration's platform_key", cc["platform_key"], any("acme"))
+	detail := c.Must(t, 200, "GET", fmt.Sprintf("%s%v/", coll, made["id"]), nil).Obj(t)
+	faketest.JSONEq(t, detail["mentor"], mustJSON(mentor))
 }

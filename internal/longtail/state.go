@@ -3,7 +3,6 @@ package longtail
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
@@ -66,29 +65,7 @@ func (o *itemOp) answer(obj map[string]any) error {
 // that name its tenant.
 func (o *itemOp) fill(obj map[string]any, s *openapi3.SchemaRef) {
 	ps := props(s)
-	for i, name := range o.c.ParamNames() {
-		if i >= len(o.c.ParamValues()) || name == o.f.param {
-			continue
-		}
-		val := o.c.ParamValues()[i]
-		if v, ok := typed(ps[name], val); ok {
-			obj[name] = v
-		}
-		// The vendor's user segment holds a username or a numeric id
-		// whatever it is called ({user_id} is "admin" in its own
-		// examples): the item's user field is that user, not another.
-		if userParams[name] {
-			field := "username"
-			if _, err := strconv.ParseInt(val, 10, 64); err == nil {
-				field = "user_id"
-			}
-			if field != name {
-				if v, ok := typed(ps[field], val); ok {
-					obj[field] = v
-				}
-			}
-		}
-	}
+	echoPath(o.c, obj, ps, o.f.item, o.f.param)
 	for _, n := range o.sh.tenantFields {
 		if p := ps[n]; p != nil && p.Value != nil && p.Value.Type.Is("string") {
 			obj[n] = api.Tenant(o.c)

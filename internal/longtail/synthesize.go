@@ -59,15 +59,20 @@ func (m *Module) synthesize(c echo.Context) error {
 // answer is the value a synthesized operation answers: a valid declared
 // example (the one Prefer names, as declared; else the first, its URLs,
 // tenant fields and pages made the fake's, synth.Localize), else a value
-// made from the schema.
+// made from the schema; in either, what the path names (path.go).
 func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaType, status int, p prefer) any {
 	opts := m.synthOpts(c, m.synthSeed(c, req.Operation, p))
+	ps := props(media.Schema)
 	if status >= 200 && status < 300 && !p.dynamic {
 		if v, ok := validExample(media, p.example); ok {
 			if p.example != "" {
 				return v // asked for by name: as the vendor declares it
 			}
-			if lv := synth.Localize(roundTrip(v), opts); validAnswer(media, lv) {
+			lv := synth.Localize(roundTrip(v), opts)
+			if obj, ok := lv.(map[string]any); ok {
+				echoPath(c, obj, ps, req.Route.Path, "")
+			}
+			if validAnswer(media, lv) {
 				return lv
 			}
 			return v
@@ -77,7 +82,11 @@ func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaT
 		}
 	}
 	opts.Pick = m.picker(c)
-	return synth.Value(media.Schema, opts)
+	v := synth.Value(media.Schema, opts)
+	if obj, ok := v.(map[string]any); ok && status < 300 {
+		echoPath(c, obj, ps, req.Route.Path, "")
+	}
+	return v
 }
 
 // drfStatusText is DRF's wording for a status the document declares no

@@ -116,6 +116,12 @@ func (g *gen) value(ref *openapi3.SchemaRef, seed uint64, name string, depth int
 	}
 	g.budget--
 	s := ref.Value
+	// A field naming the platform an answer is about is the request's
+	// tenant at any depth, over a declared example ("main") or another
+	// entity's id: a UI looks its tenant up by it.
+	if g.opts.Tenant != "" && !g.opts.Request && tenantFields[name] && s.VisitJSON(g.opts.Tenant, g.direction()) == nil {
+		return g.opts.Tenant
+	}
 	if ex := s.Example; ex != nil && s.VisitJSON(ex, g.direction()) == nil {
 		return ex // a declared example, used only when it is valid
 	}

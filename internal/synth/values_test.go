@@ -102,3 +102,39 @@ func walkAll(v any, f func(at string, key string, v any)) {
 // noLink reports whether a page's link says there is no such page (null,
 // or "" where the schema does not allow null).
 func noLink(v any) bool { return v == nil || v == "" }
+
+// TestTenantFieldsAtAnyDepth: in every synthesized answer of the document,
+// a string field naming a platform or org (platform_key, platform_org,
+// org, platform, tenant) names the request's tenant, however deep it is.
+func TestTenantFieldsAtAnyDepth(t *testing.T) {
+	fields, nested, bad := 0, 0, 0
+	eachAnswer(t, func(e spec.IndexEntry, code string, v any) {
+		walkAll(v, func(at, key string, w any) {
+			s, ok := w.(string)
+			if !ok || !tenantField(key) {
+				return
+			}
+			fields++
+			if strings.Count(at, "/") > 1 {
+				nested++
+			}
+			if s != "acme" {
+				if bad++; bad <= 10 {
+					t.Errorf("%s %s: %s = %q, not the tenant", e.ID, code, at, s)
+				}
+			}
+		})
+	})
+	if bad > 0 {
+		t.Errorf("%d of %d tenant fields name another tenant", bad, fields)
+	}
+	t.Logf("%d tenant fields (%d nested) name the tenant", fields, nested)
+}
+
+func tenantField(key string) bool {
+	switch key {
+	case "platform_key", "platform_org", "org", "platform", "tenant":
+		return true
+	}
+	return false
+}
