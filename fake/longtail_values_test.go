@@ -233,3 +233,44 @@ func TestNestedTenantFieldsNameTheTenant(t *testing.T) {
 	detail := c.Must(t, 200, "GET", fmt.Sprintf("%s%v/", coll, made["id"]), nil).Obj(t)
 	faketest.JSONEq(t, detail["mentor"], mustJSON(mentor))
 }
+
+// TestDisplayNamesAreTheTenantsOwn: a synthesized answer's display names
+// are the tenant's where it has things of that kind: a course_name one of
+// the names its credentials give their courses, a group_name one of the
+// RBAC groups it created; a tenant without any keeps made-up ones, never
+// another tenant's.
+func TestDisplayNamesAreTheTenantsOwn(t *testing.T) {
+	t.Parallel()
+	c := faketest.NewClient(t)
+	issuer := c.CreateIssuer(t, "acme", "Acme School of Nursing")
+	c.CreateCredential(t, "acme", issuer, "Patient Safety Certificate", map[string]any{
+		"courses": []any{map[string]any{"course_id": "course-v1:acme+NUR101+2026", "name": "Patient Safety Basics"}}})
+	c.Must(t, 201, "POST", "/api/core/rbac/groups/", map[string]any{"name": "Nursing Faculty", "unique_id": "nursing-faculty", "platform_key": "acme"})
+	course := func(org string) any {
+		r := c.Must(t, 200, "GET", "/api/ai-analytics/perlearner/orgs/"+org+"/users/alice/last-access", nil).Obj(t)
+		return r["data"].(map[string]any)["course_last_accessed"].(map[string]any)["course_name"]
+	}
+	faketest.Equal(t, "acme's course_name", course("acme"), any("Patient Safety Basics"))
+	if got := course("globex"); got == "Patient Safety Basics" {
+		t.Errorf("globex's course_name is acme's: %v", got)
+	}
+	groups := func(org string) []string {
+		var out []string
+		for _, it := range c.Must(t, 200, "GET", "/api/catalog/suggestions/course/manage/group/?platform_key="+org, nil).Obj(t)["results"].([]any) {
+			out = append(out, it.(map[string]any)["group_name"].(string))
+		}
+		return out
+	}
+	acme := groups("acme")
+	if len(acme) == 0 {
+		t.Fatal("no suggestions to read a group_name from")
+	}
+	for _, g := range acme {
+		faketest.Equal(t, "acme's group_name", g, "Nursing Faculty")
+	}
+	for _, g := range groups("globex") {
+		if g == "Nursing Faculty" {
+			t.Errorf("globex's group_name is acme's")
+		}
+	}
+}
