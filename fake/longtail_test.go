@@ -70,9 +70,16 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 		want := 0
 		fmt.Sscan(e.OK, &want)
 		switch {
-		case items[e.ID] && r.Status == 404:
-			// An item of a resource no create made: DRF's 404.
+		case items[e.ID] && r.Status == 404,
+			e.Method == "GET" && strings.HasSuffix(e.Path, "}/file/") && r.Status == 404:
+			// An item of a resource no create made (or its file): DRF's 404.
 			faketest.JSONEq(t, r.Body, `{"detail": "Not found."}`)
+		case e.Method == "GET" && r.Status == 302:
+			// A read the vendor's UI shows as an image (a logo) leads to
+			// the image on the fake (longtail, uploads.go).
+			if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, c.Srv.URL+"/media/") {
+				t.Errorf("%s %s (%s): 302 to %q, not the fake's media", e.Method, path, e.ID, loc)
+			}
 		case e.OK == "" && r.Status != 501:
 			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize)", e.Method, path, e.ID, r.Status)
 		case e.OK != "" && r.Status != want:

@@ -73,6 +73,9 @@ type Module struct {
 	// byKind are the families by what their items are called (kinds).
 	kindsOnce sync.Once
 	byKind    map[string]*family
+	// fileViews are the GETs that answer an upload (uploads.go), by path
+	// template: *fileView, nil for none.
+	fileViews sync.Map
 }
 
 var _ api.Module = (*Module)(nil)
@@ -135,6 +138,11 @@ func (m *Module) handle(c echo.Context) error {
 	role := m.model.roles[r.Operation]
 	if steered(preferOf(c, r)) {
 		return m.synthesize(c)
+	}
+	if r.Route.Method == http.MethodGet {
+		if fv := m.fileViewOf(r.Route.Path); fv != nil {
+			return m.serveFileView(c, fv)
+		}
 	}
 	if role.verb == synthesized {
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
@@ -207,7 +215,7 @@ func (m *Module) AdminRoutes() []api.Route {
 // tenant.
 func (m *Module) TenantScopes() []store.Scope {
 	var out []store.Scope
-	for _, b := range []string{Records, IDs, Revisions, Singletons, Filled, legacyRecords} {
+	for _, b := range []string{Records, IDs, Revisions, Singletons, Filled, Files, LatestFiles, legacyRecords} {
 		out = append(out, store.Scope{Bucket: b, KeyTenant: true})
 	}
 	return out

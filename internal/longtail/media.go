@@ -13,10 +13,11 @@ import (
 // its answers' URL fields point at (package media), public as Django's
 // MEDIA files are.
 
-// MediaRoutes serve the made-up files.
+// MediaRoutes serve the made-up files and the uploads (uploads.go).
 func (m *Module) MediaRoutes() []api.Route {
 	return []api.Route{
 		{Method: http.MethodGet, Path: media.MadeRoute, Handler: serveMade},
+		{Method: http.MethodGet, Path: UploadRoute, Handler: m.serveUpload},
 	}
 }
 

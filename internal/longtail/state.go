@@ -115,8 +115,13 @@ func (m *Module) create(c echo.Context, f *family) error {
 				o.id = m.stringID()
 			}
 		}
+		urls, err := m.putUploads(tx, c)
+		if err != nil {
+			return err
+		}
 		obj = synthBase(schema, o.opts(o.id))()
 		overlay(obj, body, requestSchema(api.RequestOf(c).Route.Operation))
+		showUploads(obj, schema, urls, body)
 		o.fill(obj, schema)
 		now := m.d.Clock.Now()
 		stamp(obj, o.sh.created, schema, now)
@@ -161,6 +166,10 @@ func (m *Module) change(c echo.Context, f *family, partial bool) error {
 		if old == nil {
 			return api.NotFound()
 		}
+		urls, err := m.putUploads(tx, c)
+		if err != nil {
+			return err
+		}
 		obj = clone(old)
 		if !partial {
 			for name, p := range props(req) {
@@ -170,6 +179,7 @@ func (m *Module) change(c echo.Context, f *family, partial bool) error {
 			}
 		}
 		overlay(obj, body, req)
+		showUploads(obj, o.sh.item, urls, body)
 		o.fill(obj, o.sh.item)
 		stamp(obj, o.sh.updated, o.sh.item, m.d.Clock.Now())
 		_, err = putItem(tx, o.key, o.id, place, obj)

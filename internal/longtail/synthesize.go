@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
@@ -40,7 +41,25 @@ func (m *Module) synthesize(c echo.Context) error {
 		return c.NoContent(status)
 	}
 	if r.Method != http.MethodGet || p.dynamic {
-		return api.JSON(c, status, m.answer(c, req, media, status, p))
+		var urls map[string]string
+		if len(api.RequestBody(c).Uploads) > 0 {
+			err := m.d.Store.Update(func(tx store.Tx) (err error) {
+				urls, err = m.putUploads(tx, c)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		v := m.answer(c, req, media, status, p)
+		if len(urls) > 0 {
+			// A copy: the answer may be the document's own example.
+			if obj, ok := roundTrip(v).(map[string]any); ok {
+				showUploads(obj, media.Schema, urls, api.RequestBody(c).Object())
+				v = obj
+			}
+		}
+		return api.JSON(c, status, v)
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).

@@ -160,3 +160,48 @@ func inline(contentType string) bool {
 	}
 	return false
 }
+
+// uploadWords are the last words of a field's name that say it holds a
+// file; uploadImages those that say the file is an image.
+var (
+	uploadWords  = set("file image logo icon avatar photo picture thumbnail banner favicon attachment document audio video recording")
+	uploadImages = set("image logo icon avatar photo picture thumbnail banner favicon")
+)
+
+// UploadField reports whether a multipart file part is taken for the
+// request field name, a string of the given format, in an operation of
+// path: a URI string named for a file or an image (file, image,
+// profile_image, source_file). drf-spectacular writes a serializer's
+// ImageField and FileField as `type: string, format: uri` when request and
+// answer share a component, so the document says URL where the service
+// reads a file. image says the file must be an image: the name says so, or
+// it is a bare "file" of an operation about one (a logo's, a favicon's).
+func UploadField(name, format, path string) (ok, image bool) {
+	if format != "uri" {
+		return false, false
+	}
+	ws := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' })
+	if len(ws) == 0 || !uploadWords[ws[len(ws)-1]] {
+		return false, false
+	}
+	head := ws[len(ws)-1]
+	if uploadImages[head] {
+		return true, true
+	}
+	if head == "file" {
+		for _, w := range strings.FieldsFunc(strings.ToLower(path), func(r rune) bool { return r == '/' || r == '-' || r == '_' }) {
+			if uploadImages[w] {
+				return true, true
+			}
+		}
+	}
+	return true, false
+}
+
+func set(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		out[w] = true
+	}
+	return out
+}
