@@ -28,9 +28,6 @@ func (c *class) any(ws map[string]bool) bool {
 	return false
 }
 
-// is reports whether the name's head is one of ws.
-func (c *class) is(ws map[string]bool) bool { return ws[c.head] }
-
 // has reports whether the name has the word w.
 func (c *class) has(w string) bool { return c.set[w] }
 

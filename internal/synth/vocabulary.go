@@ -59,9 +59,6 @@ var (
 		"is assigned a license", "joins a group"}
 )
 
-// personKinds are the kinds whose names are people's.
-var personKinds = words("person")
-
 // kindWords maps a word of a name, a schema or a path to the kind of thing
 // it is about.
 var kindWords = map[string]string{
