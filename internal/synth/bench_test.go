@@ -20,6 +20,7 @@ func BenchmarkValue(b *testing.B) {
 		b.Fatal(err)
 	}
 	var schemas []*openapi3.SchemaRef
+	var paths []string
 	for _, e := range idx {
 		op, err := spec.LongTailOperation(e.Method, e.Path)
 		if err != nil {
@@ -33,6 +34,7 @@ func BenchmarkValue(b *testing.B) {
 			for mt, media := range resp.Value.Content {
 				if media.Schema != nil && strings.Contains(mt, "json") {
 					schemas = append(schemas, media.Schema)
+					paths = append(paths, e.Path)
 				}
 			}
 			break
@@ -43,7 +45,7 @@ func BenchmarkValue(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for j, s := range schemas {
-			synth.Value(s, synth.Options{Seed: uint64(j), Now: now, Tenant: "acme"})
+			synth.Value(s, synth.Options{Seed: uint64(j), Now: now, Tenant: "acme", Base: "http://127.0.0.1:8080", Path: paths[j]})
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(schemas)), "µs/answer")

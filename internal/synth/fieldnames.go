@@ -46,15 +46,22 @@ func (c *class) before() string {
 var weakHeads = words("data value info str string text_value raw field")
 
 // classes caches classOf: property names come from the document, a
-// bounded set.
-var classes sync.Map // string -> *class
+// bounded set. A map under a lock, not a sync.Map: a string key made an
+// interface allocates, on every property of every answer.
+var classes = struct {
+	sync.RWMutex
+	m map[string]*class
+}{m: map[string]*class{}}
 
 // classOf reads name.
 func classOf(name string) *class {
-	if c, ok := classes.Load(name); ok {
-		return c.(*class)
+	classes.RLock()
+	c, ok := classes.m[name]
+	classes.RUnlock()
+	if ok {
+		return c
 	}
-	c := &class{words: splitWords(name), set: map[string]bool{}}
+	c = &class{words: splitWords(name), set: map[string]bool{}}
 	for _, w := range c.words {
 		c.set[w] = true
 	}
@@ -63,7 +70,9 @@ func classOf(name string) *class {
 			break
 		}
 	}
-	classes.Store(name, c)
+	classes.Lock()
+	classes.m[name] = c
+	classes.Unlock()
 	return c
 }
 

@@ -101,7 +101,7 @@ func (g *gen) topic() string   { return topics[(g.topicSeed>>8)%uint64(len(topic
 // title and slug agree.
 func (g *gen) nameOf(kind string) string {
 	f := g.faker
-	g.seed(Mix(g.topicSeed, "name:"+kind))
+	g.seed(Mix(Mix(g.topicSeed, "name"), kind))
 	switch kind {
 	case "mentor":
 		return g.subject() + " " + g.pick(mentorRoles)
@@ -261,7 +261,26 @@ func (g *gen) message(head, kind string) string {
 // fillForm puts a subject (%[1]s), a topic as a sentence says it (%[2]s)
 // and as a title does (%[3]s) into a form; a form may use any of them.
 func fillForm(form, subject, topic string) string {
-	return strings.NewReplacer("%[1]s", inText(subject), "%[2]s", inText(topic), "%[3]s", topic).Replace(form)
+	var b strings.Builder
+	for {
+		i := strings.Index(form, "%[")
+		if i < 0 || i+4 >= len(form) {
+			b.WriteString(form)
+			return b.String()
+		}
+		b.WriteString(form[:i])
+		switch form[i : i+5] {
+		case "%[1]s":
+			b.WriteString(inText(subject))
+		case "%[2]s":
+			b.WriteString(inText(topic))
+		case "%[3]s":
+			b.WriteString(topic)
+		default:
+			b.WriteString(form[i : i+5])
+		}
+		form = form[i+5:]
+	}
 }
 
 // properWords keep their capitals inside a sentence.
