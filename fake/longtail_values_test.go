@@ -189,8 +189,8 @@ func checkMadeFile(t *testing.T, c *faketest.Client, u string) {
 // TestADetailDescribesWhatItsPathNames: a synthesized answer about an
 // entity its path names carries that entity's id in its own fields: a
 // mentor's settings name the mentor of the path (mentor, mentor_unique_id),
-// the mentor's detail has the path's id as its unique_id, and the user
-// segment is the answer's user.
+// the mentor's detail has the path's id as its unique_id, a report's
+// detail (wrapped in data) its report_name.
 func TestADetailDescribesWhatItsPathNames(t *testing.T) {
 	t.Parallel()
 	c := faketest.NewClient(t)
@@ -203,6 +203,13 @@ func TestADetailDescribesWhatItsPathNames(t *testing.T) {
 	faketest.Equal(t, "detail's unique_id", detail["unique_id"], any(id))
 	public := c.Must(t, 200, "GET", base+"public-settings/", nil).Obj(t)
 	faketest.Equal(t, "public settings' mentor_unique_id", public["mentor_unique_id"], any(id))
+	// A detail wrapped in data: a report's names the report, and its URL
+	// is a download on the fake.
+	report := c.Must(t, 200, "GET", "/api/reports/platforms/acme/learner-activity", nil).Obj(t)["data"].(map[string]any)
+	faketest.Equal(t, "report_name", report["report_name"], any("learner-activity"))
+	if u, _ := report["status"].(map[string]any)["url"].(string); !strings.HasPrefix(u, c.Srv.URL+"/media/iblfake/file/") || !strings.HasSuffix(u, ".csv") {
+		t.Errorf("the report's url %q is no download on the fake", u)
+	}
 	// Another mentor, another answer about it.
 	other := c.Must(t, 200, "GET", strings.Replace(base, id, "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", 1)+"settings/", nil).Obj(t)
 	faketest.Equal(t, "another mentor's settings", other["mentor_unique_id"], any("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"))

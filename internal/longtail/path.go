@@ -10,19 +10,25 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// An answer describes what its path asks for (FIDELITY.md, "long
-// tail"): a path parameter's value is the answer's field of the same
+// An answer describes what its path asks for (FIDELITY.md, "long-tail
+// values"): a path parameter's value is the answer's field of the same
 // name, its "<name>_id" and "<name>_unique_id" fields (a mentor's
 // settings at .../mentors/{mentor}/settings/ name that mentor), and, for
 // the parameter the path ends with, the answer's own id field (as a
 // resource's item answers its id); the user a path's user segment names
 // is its user field. Each only where the value is one the field allows (a
-// UUID field takes no slug), at the answer's top level.
+// UUID field takes no slug), at the answer's top level or in the object
+// it wraps its detail in ({"data": {...}}: a report's).
 
 // echoPath writes what the request's path says into obj, an answer of
 // the object schema whose properties are ps. item is the parameter that
 // is the answer's own id, if the caller sets that itself ("" otherwise).
 func echoPath(c echo.Context, obj map[string]any, ps openapi3.Schemas, template, item string) {
+	for _, w := range []string{"data", "result"} {
+		if inner, ok := obj[w].(map[string]any); ok && ps[w] != nil && len(ps) <= 3 {
+			echoPath(c, inner, props(ps[w]), template, item)
+		}
+	}
 	names, values := c.ParamNames(), c.ParamValues()
 	last := lastParam(template)
 	for i, name := range names {

@@ -49,6 +49,10 @@ func (g *gen) urlKind(name string) (kind, ext string) {
 			return media.File, "csv"
 		}
 		return media.File, "txt"
+	case g.kind == "report":
+		return media.File, "csv" // a report's url is its download
+	case g.kind == "document":
+		return media.File, "txt"
 	}
 	return media.Page, ""
 }
