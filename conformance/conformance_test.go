@@ -205,8 +205,9 @@ func run(t *testing.T, cmd *exec.Cmd) []byte {
 }
 
 // itemOperations are the long tail's operations on one item of a resource
-// (its retrieve, update, partial update and destroy), by the fake's
-// inference report: a request for an item no create made is DRF's 404.
+// (its retrieve, update, partial update and destroy, and its file/ read),
+// by the fake's inference report: a request for an item no create made is
+// DRF's 404.
 func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 	t.Helper()
 	resp, err := srv.Client.Get(srv.URL + "/_fake/resources")
@@ -218,6 +219,7 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 		Families []struct {
 			Stateful   bool              `json:"stateful"`
 			Operations map[string]string `json:"operations"`
+			File       string            `json:"file"`
 		} `json:"families"`
 		Singletons []struct {
 			ItemQuery  string            `json:"item_query"`
@@ -238,6 +240,9 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 		}
 	}
 	for _, f := range rep.Families {
+		if f.Stateful && f.File != "" {
+			out[f.File] = true // an item's file/: 404 for an item no create made
+		}
 		for verb, id := range f.Operations {
 			if f.Stateful && verb != "list" && verb != "create" {
 				out[id] = true

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/internal/drf"
+	"github.com/iblfake/iblfake/internal/media"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
@@ -122,7 +126,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 			}
 			value, own = v, true
 		case isForm(b.MediaType) && r.formJSON:
-			v, err := formValueOf(b, mediaSchema(rb, b.MediaType))
+			v, err := formValueOf(b, mediaSchema(rb, b.MediaType), r, fields)
 			if err != nil {
 				return nil, err
 			}
@@ -215,11 +219,14 @@ func pathParams(c echo.Context) map[string]string {
 	return out
 }
 
-// formValueOf parses a form body (urlencoded or multipart, without files)
-// into the JSON object its schema describes, converting each field to its
-// declared type, so the form is validated and bound as the JSON the
-// handler reads (kin-openapi cannot decode a form against an allOf schema).
-func formValueOf(b *api.Body, schema *openapi3.Schema) (map[string]any, error) {
+// formValueOf parses a form body (urlencoded or multipart) into the JSON
+// object its schema describes, converting each field to its declared type,
+// so the form is validated and bound as the JSON the handler reads
+// (kin-openapi cannot decode a form against an allOf schema). A file part
+// is taken for a long-tail field the document types as a URI string but
+// names for a file (uploads below); the other file parts are ignored, as
+// DRF ignores fields its serializer does not declare.
+func formValueOf(b *api.Body, schema *openapi3.Schema, r *route, fields map[string]any) (map[string]any, error) {
 	probe, _ := http.NewRequest(http.MethodPost, "/", bytes.NewReader(b.Raw))
 	probe.Header.Set(echo.HeaderContentType, b.MediaType)
 	if b.MediaType == "multipart/form-data" {
@@ -246,7 +253,66 @@ func formValueOf(b *api.Body, schema *openapi3.Schema) (map[string]any, error) {
 		}
 		obj[k] = formValue(ps, vs)
 	}
+	if probe.MultipartForm != nil && r.longTail {
+		uploads(b, probe.MultipartForm.File, props, r.template, obj, fields)
+	}
 	return obj, nil
+}
+
+// uploads takes the file parts of a multipart body sent for fields the
+// document types `string, format: uri` and names for a file or an image
+// (media.UploadField): the vendor's serializers have an ImageField or a
+// FileField there (logo/create's file, public-image-assets' image), which
+// drf-spectacular renders as a URI string, and the vendor's own UI sends a
+// file (FIDELITY.md, "long-tail uploads"). Each is checked as DRF's field
+// checks it (an image must be one; a name, size and content), its errors
+// on the field; one that passes is kept in the body's Uploads, its value
+// in the body api.UploadStandIn until the long tail stores it.
+func uploads(b *api.Body, files map[string][]*multipart.FileHeader, props openapi3.Schemas, path string, obj, fields map[string]any) {
+	for _, k := range slices.Sorted(maps.Keys(files)) {
+		p := props[k]
+		if p == nil || p.Value == nil || len(files[k]) == 0 || !p.Value.Type.Is("string") {
+			continue
+		}
+		ok, image := media.UploadField(k, p.Value.Format, path)
+		if !ok {
+			continue
+		}
+		obj[k] = api.UploadStandIn // the file stands for the field's value
+		fh := files[k][0]
+		data, err := readUpload(fh)
+		maxName := 0
+		if p.Value.MaxLength != nil {
+			maxName = int(*p.Value.MaxLength)
+		}
+		ct, msg := "", ""
+		if err != nil {
+			msg = err.Error()
+		} else {
+			ct, msg = media.Check(fh.Filename, data, image, maxName)
+		}
+		if msg != "" {
+			api.AddFieldError(fields, []string{k}, msg)
+			continue
+		}
+		if b.Uploads == nil {
+			b.Uploads = map[string]*api.Upload{}
+		}
+		b.Uploads[k] = &api.Upload{Filename: media.CleanFilename(fh.Filename, ct), ContentType: ct, Data: data}
+	}
+}
+
+// readUpload reads a file part, refusing more than media.MaxImageBytes.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size > media.MaxImageBytes {
+		return nil, errors.New(media.TooLarge(fh.Size))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, media.MaxImageBytes+1))
 }
 
 // multipartError words a multipart parse failure as Django's

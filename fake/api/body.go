@@ -29,11 +29,28 @@ type Body struct {
 	// broken stream). It is the request's answer once authentication has
 	// passed, as Django reads the body only when the view asks for it.
 	Err error
+	// Uploads are the file parts the validator took for fields the
+	// document types as URI strings (media.UploadField), by field; the
+	// field's value in the body is UploadStandIn until the handler stores
+	// the file and puts its URL there.
+	Uploads map[string]*Upload
 
 	value  any   // the body as JSON, forms converted (SetValue) or parsed
 	parsed bool  // value (or parseErr) is known
 	perr   error // why the body is not JSON
 }
+
+// Upload is a file part of a multipart body, checked (media.Check).
+type Upload struct {
+	Filename    string // cleaned (media.CleanFilename)
+	ContentType string // as sniffed
+	Data        []byte
+}
+
+// UploadStandIn is the value of an uploaded field in the body between the
+// validator, which checks the file, and the handler, which stores it and
+// answers its URL instead.
+const UploadStandIn = "https://upload.iblfake.invalid/pending"
 
 // ReadBody reads r's body whole, refusing more than limit bytes (from
 // Content-Length before reading, else once the limit is read). The error,

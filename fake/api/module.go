@@ -72,7 +72,8 @@ type Route struct {
 // of the tenant's own, and its lists of such entities (a catalog's
 // courses) list them. Names returns, per kind, the tenant's values:
 // "username", "user_id" (numeric, as text), "email", "course" (course
-// keys), "program" (program ids and keys), "credential" (entity ids).
+// keys), "program" (program ids and keys), "credential" (entity ids), and
+// the display names "course_name", "program_name", "credential_name".
 type Names interface {
 	Names(tx store.Tx, tenant string) map[string][]string
 }

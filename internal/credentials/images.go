@@ -1,31 +1,26 @@
 package credentials
 
 import (
-	"bytes"
 	"encoding/base64"
-	"fmt"
-	"image"
-	_ "image/gif" // decoders image.DecodeConfig checks uploads with
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/media"
 	"github.com/labstack/echo/v4"
 )
 
-// MaxImageBytes is the largest image upload accepted. The real limit is not
-// documented; a larger file is a 400 on "image".
-const MaxImageBytes = 5 << 20
+// MaxImageBytes is the largest image upload accepted (media.MaxImageBytes:
+// the long tail's uploads share it). The real limit is not documented; a
+// larger file is a 400 on "image".
+const MaxImageBytes = media.MaxImageBytes
 
 // ImagePath is the route (Echo syntax) the fake serves uploaded images at,
 // like Django's MEDIA_URL + upload_to ("uploaded_images/").
@@ -33,11 +28,11 @@ const ImagePath = "/media/uploaded_images/:id/:name"
 
 // DRF's FileField and ImageField messages.
 const (
-	msgNoFile       = "No file was submitted."
-	msgNotAFile     = "The submitted data was not a file. Check the encoding type on the form."
-	msgNoFilename   = "No filename could be determined."
-	msgEmptyFile    = "The submitted file is empty."
-	msgInvalidImage = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+	msgNoFile       = media.MsgNoFile
+	msgNotAFile     = media.MsgNotAFile
+	msgNoFilename   = media.MsgNoFilename
+	msgEmptyFile    = media.MsgEmptyFile
+	msgInvalidImage = media.MsgInvalidImage
 )
 
 const (
@@ -68,40 +63,6 @@ func imageView(c echo.Context, im *Image) ImageView {
 	u := url.URL{Scheme: c.Scheme(), Host: c.Request().Host,
 		Path: "/media/uploaded_images/" + strconv.FormatUint(im.ID, 10) + "/" + im.Filename}
 	return ImageView{ID: im.ID, Name: im.Name, Image: u.String()}
-}
-
-// sniffImage returns the media type of an image the fake accepts: PNG,
-// JPEG and GIF are decoded (as Pillow would open them); WebP and BMP are
-// recognised by their signature. Anything else is not an image.
-func sniffImage(data []byte) (string, bool) {
-	if _, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
-		return "image/" + format, true
-	}
-	switch ct := http.DetectContentType(data); ct {
-	case "image/webp", "image/bmp":
-		return ct, true
-	}
-	return "", false
-}
-
-// cleanFilename keeps the base name of an uploaded file with only URL-safe
-// characters, as Django's storage does with get_valid_name.
-func cleanFilename(name, contentType string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('_')
-		}
-	}
-	out := strings.Trim(b.String(), ".")
-	if out == "" {
-		out = "image." + strings.TrimPrefix(contentType, "image/")
-	}
-	return out
 }
 
 // uploadedFile reads the "image" part of the request. Only a multipart body
@@ -145,7 +106,7 @@ func uploadedFile(c echo.Context) (data []byte, filename string, name *string, e
 
 func readPart(fh *multipart.FileHeader) ([]byte, error) {
 	if fh.Size > MaxImageBytes {
-		return nil, api.Field("image", tooLarge(fh.Size))
+		return nil, api.Field("image", media.TooLarge(fh.Size))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -157,13 +118,9 @@ func readPart(fh *multipart.FileHeader) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > MaxImageBytes {
-		return nil, api.Field("image", tooLarge(int64(len(data))))
+		return nil, api.Field("image", media.TooLarge(int64(len(data))))
 	}
 	return data, nil
-}
-
-func tooLarge(size int64) string {
-	return fmt.Sprintf("Ensure this file is at most %d bytes (it is %d bytes).", MaxImageBytes, size)
 }
 
 // uploadImage stores a multipart "image" file with an optional "name" and
@@ -179,14 +136,14 @@ func (h *Handlers) uploadImage(c echo.Context) error {
 	case len(data) == 0:
 		return api.Field("image", msgEmptyFile)
 	}
-	ct, ok := sniffImage(data)
+	ct, ok := media.SniffImage(data)
 	if !ok {
 		return api.Field("image", msgInvalidImage)
 	}
 	if name != nil && len([]rune(*name)) > 254 {
 		return api.Field("name", "Ensure this field has no more than 254 characters.")
 	}
-	im := &Image{Tenant: api.Tenant(c), Name: name, Filename: cleanFilename(filename, ct),
+	im := &Image{Tenant: api.Tenant(c), Name: name, Filename: media.CleanFilename(filename, ct),
 		ContentType: ct, Size: len(data), CreatedAt: h.d.Clock.Now()}
 	err = h.d.Store.Update(func(tx store.Tx) error {
 		id, err := tx.NextSequence(bktImages)
@@ -265,7 +222,8 @@ func (h *Handlers) ServeImage(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	// An upload is checked to be an image, but a polyglot (a GIF that is
-	// also HTML) passes; nosniff stops a browser from running it as a page.
-	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
-	return c.Blob(http.StatusOK, im.ContentType, data)
+	// also HTML) passes; media.Serve sends nosniff, which stops a browser
+	// from running it as a page.
+	media.Serve(c.Response(), im.ContentType, im.Filename, data, "")
+	return nil
 }

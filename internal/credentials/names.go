@@ -11,7 +11,8 @@ var _ api.Names = (*Handlers)(nil)
 
 // Names are the tenant's users (the directory's, and every assertion's
 // recipient), the courses and programs its credentials name, and its
-// credentials.
+// credentials; and their display names where a credential gives them
+// (course_name, program_name, credential_name).
 func (h *Handlers) Names(tx store.Tx, tenant string) map[string][]string {
 	out := map[string][]string{}
 	if d, err := getDirectory(tx, tenant); err == nil {
@@ -44,11 +45,20 @@ func (h *Handlers) Names(tx store.Tx, tenant string) map[string][]string {
 			continue
 		}
 		out["credential"] = append(out["credential"], cr.EntityID)
+		if cr.Name != "" {
+			out["credential_name"] = append(out["credential_name"], cr.Name)
+		}
 		for _, r := range cr.Courses {
 			out["course"] = append(out["course"], r.ID)
+			if r.Name != nil && *r.Name != "" {
+				out["course_name"] = append(out["course_name"], *r.Name)
+			}
 		}
 		for _, r := range cr.Programs {
 			out["program"] = append(out["program"], r.ID)
+			if r.Name != nil && *r.Name != "" {
+				out["program_name"] = append(out["program_name"], *r.Name)
+			}
 		}
 	}
 	return out

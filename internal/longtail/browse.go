@@ -155,7 +155,7 @@ func (m *Module) itemRow(key string, raw []byte) (api.BrowseRow, *family, bool) 
 	}
 	sh := f.infer()
 	id := idString(obj[sh.idField])
-	view := render(obj, sh.item, synthBase(sh.item, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), parts[0]+store.KeySep+parts[1], "item", id)}))
+	view := render(obj, sh.item, synthBase(sh.item, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), parts[0]+store.KeySep+parts[1], "item", id), Tenant: parts[0]}))
 	created := ""
 	if len(sh.created) > 0 {
 		created, _ = obj[sh.created[0]].(string)

@@ -64,12 +64,12 @@ func (m *Module) listItems(c echo.Context, f *family) error {
 	}
 	rendered := make([]any, 0, end-start)
 	for _, it := range sel.slice(start, end) {
-		rendered = append(rendered, m.listItem(it, sh, key))
+		rendered = append(rendered, m.listItem(c, it, sh, key))
 	}
 	if sh.list.field == "" {
 		return api.JSON(c, code, rendered)
 	}
-	env, ok := synth.Value(media.Schema, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "envelope"), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}).(map[string]any)
+	env, ok := synth.Value(media.Schema, m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), key, "envelope"))).(map[string]any)
 	if !ok {
 		env = map[string]any{}
 	}
@@ -79,20 +79,22 @@ func (m *Module) listItems(c echo.Context, f *family) error {
 }
 
 // listItem renders an item as the list's item schema wants it, once per
-// item and schema.
-func (m *Module) listItem(it *item, sh *shape, key string) map[string]any {
+// item, schema and origin (the fields it lacks are synthesized with URLs
+// on the fake's host as the request reached it).
+func (m *Module) listItem(c echo.Context, it *item, sh *shape, key string) map[string]any {
 	s := sh.list.items
+	k := answerKey{s.Value, origin(c)}
 	it.mu.Lock()
 	defer it.mu.Unlock()
-	if a, ok := it.answers[s.Value]; ok {
+	if a, ok := it.answers[k]; ok {
 		return a
 	}
-	a := render(it.obj, s, synthBase(s, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "item", it.id), Now: m.d.Clock.Now()}))
+	a := render(it.obj, s, synthBase(s, m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), key, "item", it.id))))
 	withID(a, s, sh.idField, it.id)
 	if it.answers == nil {
-		it.answers = map[*openapi3.Schema]map[string]any{}
+		it.answers = map[answerKey]map[string]any{}
 	}
-	it.answers[s.Value] = a
+	it.answers[k] = a
 	return a
 }
 

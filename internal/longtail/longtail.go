@@ -79,6 +79,9 @@ type Module struct {
 	// byKind are the families by what their items are called (kinds).
 	kindsOnce sync.Once
 	byKind    map[string]*family
+	// fileViews are the GETs that answer an upload (uploads.go), by path
+	// template: *fileView, nil for none.
+	fileViews sync.Map
 }
 
 var _ api.Module = (*Module)(nil)
@@ -147,6 +150,11 @@ func (m *Module) handle(c echo.Context) error {
 	}
 	if h := m.hand[r.Operation]; h != nil {
 		return h(c)
+	}
+	if r.Route.Method == http.MethodGet {
+		if fv := m.fileViewOf(r.Route.Path); fv != nil {
+			return m.serveFileView(c, fv)
+		}
 	}
 	if role.verb == synthesized {
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
@@ -227,14 +235,11 @@ func (m *Module) AdminRoutes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Path: "/resources", Handler: m.report}}
 }
 
-// MediaRoutes: the long tail serves no files.
-func (m *Module) MediaRoutes() []api.Route { return nil }
-
 // TenantScopes: every key of the long tail's buckets starts with its
 // tenant.
 func (m *Module) TenantScopes() []store.Scope {
 	var out []store.Scope
-	for _, b := range []string{Records, IDs, Revisions, Singletons, Filled, legacyRecords} {
+	for _, b := range []string{Records, IDs, Revisions, Singletons, Filled, Files, LatestFiles, legacyRecords} {
 		out = append(out, store.Scope{Bucket: b, KeyTenant: true})
 	}
 	return out

@@ -48,9 +48,17 @@ type item struct {
 	id    string
 	raw   []byte         // as stored, to tell a changed item from a kept one
 	obj   map[string]any // read-only
-	// answers are the item rendered for a schema, made on first use.
+	// answers are the item rendered for a schema and origin, made on
+	// first use.
 	mu      sync.Mutex
-	answers map[*openapi3.Schema]map[string]any
+	answers map[answerKey]map[string]any
+}
+
+// answerKey is what an item's rendering depends on besides the item: the
+// schema, and the origin its made-up URLs are on.
+type answerKey struct {
+	schema *openapi3.Schema
+	origin string
 }
 
 // view is one collection as a revision of it holds it: its items in

@@ -74,7 +74,7 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 	}
 	var items []map[string]any
 	for _, k := range keys {
-		it := m.refItem(ls.items, kind, k, tenant)
+		it := m.refItem(c, ls.items, kind, k)
 		if searched(it, words) {
 			items = append(items, it)
 		}
@@ -90,7 +90,7 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 	if ls.field == "" {
 		return true, api.JSON(c, code, out)
 	}
-	env, ok := synth.Value(media.Schema, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), tenant, "refs", kind), Now: m.d.Clock.Now(), Tenant: tenant}).(map[string]any)
+	env, ok := synth.Value(media.Schema, m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), tenant, "refs", kind))).(map[string]any)
 	if !ok {
 		env = map[string]any{}
 	}
@@ -102,8 +102,8 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 // refItem is one entity as an item of schema s: made from the schema,
 // seeded by the entity's key, with the key and a name derived from it in
 // the fields that hold them.
-func (m *Module) refItem(s *openapi3.SchemaRef, kind, key, tenant string) map[string]any {
-	obj := synthBase(s, synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), tenant, kind, key), Now: m.d.Clock.Now(), Tenant: tenant})()
+func (m *Module) refItem(c echo.Context, s *openapi3.SchemaRef, kind, key string) map[string]any {
+	obj := synthBase(s, m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), api.Tenant(c), kind, key)))()
 	ps := props(s)
 	for _, f := range refFields[kind] {
 		if p := ps[f]; p != nil && p.Value != nil && p.Value.Type.Is("string") && fits(p, key) {

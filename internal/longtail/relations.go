@@ -1,6 +1,7 @@
 package longtail
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/labstack/echo/v4"
 )
@@ -35,11 +37,32 @@ var fieldKinds = map[string]string{
 
 // picker is a request's synth.Options.Pick: the tenant's names, read once
 // per request, the first time a field asks.
-func (m *Module) picker(c echo.Context) func(string, *openapi3.Schema, uint64) (any, bool) {
-	var once sync.Once
+func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
+	var once, displayOnce sync.Once
 	var names map[string][]string
+	var display map[string][]string
 	tenant := api.Tenant(c)
-	return func(field string, s *openapi3.Schema, seed uint64) (any, bool) {
+	return func(f synth.Field) (any, bool) {
+		field, s, seed := f.Name, f.Schema, f.Seed
+		if f.Display {
+			if !s.Type.Is("string") || f.Kind == "" {
+				return nil, false
+			}
+			key := f.Kind
+			if displayKinds[key] == "" {
+				fam := m.kinds()[key]
+				if fam == nil {
+					return nil, false
+				}
+				key = "family:" + fam.collection
+			}
+			displayOnce.Do(func() { display = m.displayNamesOf(tenant) })
+			vs := display[key]
+			if len(vs) == 0 {
+				return nil, false
+			}
+			return vs[seed%uint64(len(vs))], true
+		}
 		kind := fieldKinds[field]
 		if kind == "" {
 			kind = m.familyKind(field)
@@ -74,9 +97,10 @@ func (m *Module) picker(c echo.Context) func(string, *openapi3.Schema, uint64) (
 }
 
 // familyKind is the family a field names ("mentor", "mentor_id" and
-// "mentor_unique_id" name the mentors), or "".
+// "mentor_unique_id" name the mentors), or "". A "mentor_name" holds a
+// mentor's name, not its id: displayNamesOf.
 func (m *Module) familyKind(field string) string {
-	f := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(field, "_unique_id"), "_id"), "_name")
+	f := strings.TrimSuffix(strings.TrimSuffix(field, "_unique_id"), "_id")
 	if fam := m.kinds()[f]; fam != nil {
 		return "family:" + fam.collection
 	}
@@ -164,6 +188,69 @@ func (m *Module) namesOf(tenant string) map[string][]string {
 }
 
 const maxFamilyNames = 500
+
+// displayKinds are the kinds of the other modules' entities whose
+// display names api.Names gives (a course's name, not its key), and the
+// Names kind that holds them.
+var displayKinds = map[string]string{"course": "course_name", "program": "program_name", "credential": "credential_name"}
+
+// maxDisplayNames bounds the names read of one family's items: enough to
+// vary, few enough to read on a request.
+const maxDisplayNames = 50
+
+// displayNamesOf reads the display names of a tenant's things: its
+// courses', programs' and credentials' names the other modules know (by
+// kind), and the name, title or display_name of its long-tail items (by
+// "family:" and the family's collection), so a field synth says names a
+// group names one of the tenant's RBAC groups; each list sorted and
+// without repeats.
+func (m *Module) displayNamesOf(tenant string) map[string][]string {
+	out, _ := api.Read(m.d.Store, func(tx store.Tx) (map[string][]string, error) {
+		out := map[string][]string{}
+		if m.names != nil {
+			all := m.names(tx, tenant)
+			for kind, k := range displayKinds {
+				out[kind] = append(out[kind], all[k]...)
+			}
+		}
+		tx.Scan(IDs, tenant+store.KeySep, false, func(k string, place []byte) bool {
+			parts := strings.Split(k, store.KeySep)
+			if len(parts) != 3 {
+				return true
+			}
+			f := m.familyOfPath(parts[1])
+			if f == nil {
+				return true
+			}
+			kind := "family:" + f.collection
+			if len(out[kind]) >= maxDisplayNames {
+				return true
+			}
+			var rec struct {
+				Name        any `json:"name"`
+				Title       any `json:"title"`
+				DisplayName any `json:"display_name"`
+			}
+			raw := tx.Get(Records, tenant+store.KeySep+parts[1]+store.KeySep+string(place))
+			if raw == nil || json.Unmarshal(raw, &rec) != nil {
+				return true
+			}
+			for _, v := range []any{rec.DisplayName, rec.Name, rec.Title} {
+				if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
+					out[kind] = append(out[kind], s)
+					break
+				}
+			}
+			return true
+		})
+		for k, vs := range out {
+			slices.Sort(vs)
+			out[k] = slices.Compact(vs)
+		}
+		return out, nil
+	})
+	return out
+}
 
 // familyOfPath is the family a concrete collection path is one of, or
 // nil.

@@ -8,6 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
@@ -28,7 +29,7 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := map[string]map[string][]string{
-		"acme": {"username": {"ada", "bob"}, "user_id": {"7", "8"}, "course": {"course-v1:acme+DS1+2026"}},
+		"acme": {"username": {"ada", "bob"}, "user_id": {"7", "8"}, "course": {"course-v1:acme+DS1+2026"}, "course_name": {"Data Science 1"}},
 	}
 	d := &api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}
 	m, err := New(d, urls, Options{Names: func(_ store.Tx, tenant string) map[string][]string { return names[tenant] }})
@@ -37,7 +38,7 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 	}
 	// One mentor item of acme's, as a create would store it.
 	if err := d.Store.Update(func(tx store.Tx) error {
-		_, err := putItem(tx, collectionKey("acme", "/api/ai-mentor/orgs/acme/users/alice/"), "data-science", "", map[string]any{"name": "data-science"})
+		_, err := putItem(tx, collectionKey("acme", "/api/ai-mentor/orgs/acme/users/alice/"), "data-science", "", map[string]any{"name": "data-science", "display_name": "Data Science Tutor"})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -45,7 +46,12 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 	pick := func(tenant, field string, s *openapi3.Schema, seed uint64) (any, bool) {
 		c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 		api.RequestOf(c).Tenant = tenant
-		return m.picker(c)(field, s, seed)
+		return m.picker(c)(synth.Field{Name: field, Schema: s, Seed: seed})
+	}
+	display := func(field, kind string, seed uint64) (any, bool) {
+		c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
+		api.RequestOf(c).Tenant = "acme"
+		return m.picker(c)(synth.Field{Name: field, Schema: openapi3.NewStringSchema(), Seed: seed, Kind: kind, Display: true})
 	}
 	str, integer := openapi3.NewStringSchema(), openapi3.NewIntegerSchema()
 	for seed := range uint64(4) {
@@ -61,6 +67,21 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 		if v, ok := pick("acme", "mentor", str, seed); !ok || v != "data-science" {
 			t.Errorf("mentor (a long-tail family): %v %v", v, ok)
 		}
+	}
+	// Display names: a mentor's is its display name, not its id; a
+	// course's the name its credentials give it; a kind the tenant has
+	// none of keeps its made-up name.
+	if v, ok := display("mentor_name", "mentor", 3); !ok || v != "Data Science Tutor" {
+		t.Errorf("mentor_name: %v %v", v, ok)
+	}
+	if v, ok := display("course_name", "course", 3); !ok || v != "Data Science 1" {
+		t.Errorf("course_name: %v %v", v, ok)
+	}
+	if v, ok := display("name", "skill", 3); ok {
+		t.Errorf("a skill's name from nothing: %v", v)
+	}
+	if v, ok := pick("acme", "mentor_name", str, 1); ok {
+		t.Errorf("mentor_name as an id: %v", v)
 	}
 	if v, ok := pick("acme", "description", str, 1); ok {
 		t.Errorf("description named an entity: %v", v)

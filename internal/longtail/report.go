@@ -29,6 +29,9 @@ type FamilyReport struct {
 	Created    []string          `json:"created,omitempty"`
 	Updated    []string          `json:"updated,omitempty"`
 	Tenant     []string          `json:"tenant_fields,omitempty"`
+	// File is the operation that reads an item's file (GET <item>/file/,
+	// uploads.go): like a retrieve, 404 for an item the tenant lacks.
+	File string `json:"file,omitempty"`
 }
 
 // SingletonReport is one singleton.
@@ -62,6 +65,9 @@ func (m *Module) Report() (families []FamilyReport, singletons []SingletonReport
 		}
 		for v, op := range f.ops {
 			r.Operations[v.String()] = op.ID
+		}
+		if v := m.urls.View(f.item + "file/"); v != nil && v.Ops[http.MethodGet] != nil && m.fileViewOf(f.item+"file/") != nil {
+			r.File = v.Ops[http.MethodGet].ID
 		}
 		families = append(families, r)
 	}

@@ -53,6 +53,10 @@ func (m *Module) writeSingleton(c echo.Context, one *singleton) error {
 	getSchema := one.readSchema()
 	var obj map[string]any
 	err := m.d.Store.Update(func(tx store.Tx) error {
+		urls, err := m.putUploads(tx, c)
+		if err != nil {
+			return err
+		}
 		if raw := tx.Get(Singletons, key); raw != nil {
 			if err := json.Unmarshal(raw, &obj); err != nil {
 				return err
@@ -68,6 +72,7 @@ func (m *Module) writeSingleton(c echo.Context, one *singleton) error {
 			}
 		}
 		overlay(obj, body, reqSchema)
+		showUploads(obj, getSchema, urls, body)
 		for _, n := range tenantNames {
 			if p := props(getSchema)[n]; p != nil && p.Value != nil && p.Value.Type.Is("string") {
 				obj[n] = api.Tenant(c)
@@ -110,7 +115,7 @@ func (m *Module) answerSingleton(c echo.Context, key string, obj map[string]any)
 }
 
 func (m *Module) singletonOpts(c echo.Context, key string) synth.Options {
-	return synth.Options{Seed: synth.Key(m.baseSeed(prefer{}), key, "singleton"), Now: m.d.Clock.Now(), Tenant: api.Tenant(c)}
+	return m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), key, "singleton"))
 }
 
 // presentNames are the names obj has.

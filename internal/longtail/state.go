@@ -3,7 +3,6 @@ package longtail
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
@@ -48,7 +47,7 @@ func (m *Module) newItemOp(c echo.Context, f *family, v verb) *itemOp {
 
 // opts are the synthesized values' options for the item id.
 func (o *itemOp) opts(id string) synth.Options {
-	return synth.Options{Seed: synth.Key(o.m.baseSeed(prefer{}), o.key, "item", id), Now: o.m.d.Clock.Now(), Tenant: api.Tenant(o.c)}
+	return o.m.synthOpts(o.c, synth.Key(o.m.baseSeed(prefer{}), o.key, "item", id))
 }
 
 // answer writes obj as the operation's answer.
@@ -66,29 +65,7 @@ func (o *itemOp) answer(obj map[string]any) error {
 // that name its tenant.
 func (o *itemOp) fill(obj map[string]any, s *openapi3.SchemaRef) {
 	ps := props(s)
-	for i, name := range o.c.ParamNames() {
-		if i >= len(o.c.ParamValues()) || name == o.f.param {
-			continue
-		}
-		val := o.c.ParamValues()[i]
-		if v, ok := typed(ps[name], val); ok {
-			obj[name] = v
-		}
-		// The vendor's user segment holds a username or a numeric id
-		// whatever it is called ({user_id} is "admin" in its own
-		// examples): the item's user field is that user, not another.
-		if userParams[name] {
-			field := "username"
-			if _, err := strconv.ParseInt(val, 10, 64); err == nil {
-				field = "user_id"
-			}
-			if field != name {
-				if v, ok := typed(ps[field], val); ok {
-					obj[field] = v
-				}
-			}
-		}
-	}
+	echoPath(o.c, obj, ps, o.f.item, o.f.param)
 	for _, n := range o.sh.tenantFields {
 		if p := ps[n]; p != nil && p.Value != nil && p.Value.Type.Is("string") {
 			obj[n] = api.Tenant(o.c)
@@ -138,8 +115,13 @@ func (m *Module) create(c echo.Context, f *family) error {
 				o.id = m.stringID()
 			}
 		}
+		urls, err := m.putUploads(tx, c)
+		if err != nil {
+			return err
+		}
 		obj = synthBase(schema, o.opts(o.id))()
 		overlay(obj, body, requestSchema(api.RequestOf(c).Route.Operation))
+		showUploads(obj, schema, urls, body)
 		o.fill(obj, schema)
 		now := m.d.Clock.Now()
 		stamp(obj, o.sh.created, schema, now)
@@ -184,6 +166,10 @@ func (m *Module) change(c echo.Context, f *family, partial bool) error {
 		if old == nil {
 			return api.NotFound()
 		}
+		urls, err := m.putUploads(tx, c)
+		if err != nil {
+			return err
+		}
 		obj = clone(old)
 		if !partial {
 			for name, p := range props(req) {
@@ -193,6 +179,7 @@ func (m *Module) change(c echo.Context, f *family, partial bool) error {
 			}
 		}
 		overlay(obj, body, req)
+		showUploads(obj, o.sh.item, urls, body)
 		o.fill(obj, o.sh.item)
 		stamp(obj, o.sh.updated, o.sh.item, m.d.Clock.Now())
 		_, err = putItem(tx, o.key, o.id, place, obj)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
@@ -39,25 +40,26 @@ func (m *Module) synthesize(c echo.Context) error {
 		}
 		return c.NoContent(status)
 	}
-	if status >= 200 && status < 300 && !p.dynamic {
-		if v, ok := validExample(media, p.example); ok {
-			return api.JSON(c, status, v)
-		}
-		if p.example != "" {
-			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
-		}
-	}
-	opts := synth.Options{Seed: m.synthSeed(c, req.Operation, p), Now: m.d.Clock.Now(), Tenant: api.Tenant(c), Pick: m.picker(c)}
-	schema, prop, val := byParameter(media.Schema, r.Operation, c.QueryParams())
-	value := func() any {
-		v := synth.Value(schema, opts)
-		if obj, ok := v.(map[string]any); ok && prop != "" {
-			obj[prop] = val
-		}
-		return v
-	}
 	if r.Method != http.MethodGet || p.dynamic {
-		return api.JSON(c, status, value())
+		var urls map[string]string
+		if len(api.RequestBody(c).Uploads) > 0 {
+			err := m.d.Store.Update(func(tx store.Tx) (err error) {
+				urls, err = m.putUploads(tx, c)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		v := m.answer(c, req, media, status, p)
+		if len(urls) > 0 {
+			// A copy: the answer may be the document's own example.
+			if obj, ok := roundTrip(v).(map[string]any); ok {
+				showUploads(obj, media.Schema, urls, api.RequestBody(c).Object())
+				v = obj
+			}
+		}
+		return api.JSON(c, status, v)
 	}
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).
@@ -65,12 +67,52 @@ func (m *Module) synthesize(c echo.Context) error {
 	if body, ok := m.cache.get(key); ok {
 		return api.JSONBytes(c, status, body)
 	}
-	body, err := api.Encode(value())
+	body, err := api.Encode(m.answer(c, req, media, status, p))
 	if err != nil {
 		return err
 	}
 	m.cache.put(key, body)
 	return api.JSONBytes(c, status, body)
+}
+
+// answer is the value a synthesized operation answers: a valid declared
+// example (the one Prefer names, as declared; else the first, its URLs,
+// tenant fields and pages made the fake's, synth.Localize), else a value
+// made from the schema; in either, what the path names (path.go).
+func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaType, status int, p prefer) any {
+	opts := m.synthOpts(c, m.synthSeed(c, req.Operation, p))
+	ps := props(media.Schema)
+	if status >= 200 && status < 300 && !p.dynamic {
+		if v, ok := validExample(media, p.example); ok {
+			if p.example != "" {
+				return v // asked for by name: as the vendor declares it
+			}
+			lv := synth.Localize(roundTrip(v), opts)
+			if obj, ok := lv.(map[string]any); ok {
+				echoPath(c, obj, ps, req.Route.Path, "")
+			}
+			if validAnswer(media, lv) {
+				return lv
+			}
+			return v
+		}
+		if p.example != "" {
+			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
+		}
+	}
+	opts.Pick = m.picker(c)
+	// An answer whose shape a query parameter chooses (by_parameter.go).
+	schema, prop, val := byParameter(media.Schema, req.Route.Operation, c.QueryParams())
+	v := synth.Value(schema, opts)
+	if obj, ok := v.(map[string]any); ok {
+		if prop != "" {
+			obj[prop] = val
+		}
+		if status < 300 {
+			echoPath(c, obj, props(schema), req.Route.Path, "")
+		}
+	}
+	return v
 }
 
 // drfStatusText is DRF's wording for a status the document declares no
@@ -191,10 +233,7 @@ func jsonMedia(resp *openapi3.Response) *openapi3.MediaType {
 // empty), if it validates against the media's schema: an invalid example
 // falls through to synthesis.
 func validExample(media *openapi3.MediaType, name string) (any, bool) {
-	valid := func(v any) bool {
-		return media.Schema == nil || media.Schema.Value == nil ||
-			media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse(), openapi3.WithStringFormatValidators(answerFormats)) == nil
-	}
+	valid := func(v any) bool { return validAnswer(media, v) }
 	for _, n := range slices.Sorted(mapKeys(media.Examples)) {
 		ex := media.Examples[n]
 		if ex == nil || ex.Value == nil || (name != "" && n != name) {
@@ -208,6 +247,12 @@ func validExample(media *openapi3.MediaType, name string) (any, bool) {
 		return media.Example, true
 	}
 	return nil, false
+}
+
+// validAnswer reports whether v is a valid answer of media's schema.
+func validAnswer(media *openapi3.MediaType, v any) bool {
+	return media.Schema == nil || media.Schema.Value == nil ||
+		media.Schema.Value.VisitJSON(roundTrip(v), openapi3.VisitAsResponse(), openapi3.WithStringFormatValidators(answerFormats)) == nil
 }
 
 // roundTrip gives v the types kin-openapi validates (what a client would

@@ -24,7 +24,7 @@ func (g *gen) str(s *openapi3.Schema, seed uint64, name string) any {
 	}
 	if !fixed {
 		g.seed(seed)
-		v, fixed = g.formatted(s.Format, name)
+		v, fixed = g.formatted(s.Format, name, seed)
 		// A URL that must also end as a pattern says (a file's extension):
 		// the pattern's string as its last segment.
 		if fixed && s.Pattern != "" && (s.Format == "uri" || s.Format == "url") {
@@ -36,7 +36,7 @@ func (g *gen) str(s *openapi3.Schema, seed uint64, name string) any {
 		}
 	}
 	if !fixed && v == "" {
-		v = g.byName(name)
+		v = g.byName(name, seed)
 	}
 	return fitLength(v, s, fixed)
 }
@@ -46,7 +46,7 @@ var strictFormats = map[string]bool{"date-time": true, "date": true, "time": tru
 
 // formatted makes a string of a known format; fixed says the value must
 // not be padded or cut (it would no longer be of its format).
-func (g *gen) formatted(format, name string) (string, bool) {
+func (g *gen) formatted(format, name string, seed uint64) (string, bool) {
 	f := g.faker
 	switch format {
 	case "date-time":
@@ -58,7 +58,7 @@ func (g *gen) formatted(format, name string) (string, bool) {
 	case "email":
 		return strings.ToLower(f.Email()), true
 	case "uri", "url", "uri-reference":
-		return "https://" + strings.ToLower(f.DomainName()) + "/" + strings.ToLower(f.Word()), true
+		return g.url(name, seed), true
 	case "uuid":
 		return f.UUID(), true
 	case "ipv4":
@@ -91,85 +91,6 @@ func (g *gen) instant(name string) time.Time {
 		}
 	}
 	return now.Add(-span)
-}
-
-// byName makes a string that fits what the property is called.
-func (g *gen) byName(name string) string {
-	f := g.faker
-	n := strings.ToLower(name)
-	has := func(parts ...string) bool {
-		for _, p := range parts {
-			if strings.Contains(n, p) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case g.opts.Tenant != "" && (n == "platform_key" || n == "org" || n == "platform_org" || n == "platform" || n == "key" || n == "tenant"):
-		return g.opts.Tenant
-	case has("email"):
-		return strings.ToLower(f.Email())
-	case n == "username" || n == "user" || has("user_name", "login", "handle"):
-		return strings.ToLower(f.Username())
-	case has("first_name", "firstname", "given_name"):
-		return f.FirstName()
-	case has("last_name", "lastname", "family_name", "surname"):
-		return f.LastName()
-	case has("full_name", "display_name", "fullname") || n == "name" && g.rng.IntN(2) == 0:
-		return f.Name()
-	case has("course_id", "course_key"):
-		return fmt.Sprintf("course-v1:%s+%s+%d", orgWord(g), strings.ToUpper(f.LetterN(3))+fmt.Sprint(100+g.rng.IntN(900)), 2024+g.rng.IntN(3))
-	case has("program_key", "program_id"):
-		return orgWord(g) + "+" + strings.ToLower(f.Word())
-	case has("uuid", "guid"):
-		return f.UUID()
-	case has("url", "uri", "link", "href", "website", "homepage"):
-		return "https://" + strings.ToLower(f.DomainName()) + "/" + strings.ToLower(f.Word())
-	case has("image", "avatar", "logo", "icon", "thumbnail", "picture", "photo", "banner"):
-		return "https://" + strings.ToLower(f.DomainName()) + "/media/" + strings.ToLower(f.Word()) + ".png"
-	case has("phone", "mobile"):
-		return f.Phone()
-	case has("city"):
-		return f.City()
-	case has("country"):
-		return f.Country()
-	case has("state", "region") && !has("status"):
-		return f.State()
-	case has("address", "street"):
-		return f.Street()
-	case has("zip", "postal"):
-		return f.Zip()
-	case has("company", "organization", "organisation", "institution", "school"):
-		return f.Company()
-	case has("color", "colour"):
-		return f.HexColor()
-	case has("language", "locale", "lang"):
-		return f.RandomString([]string{"en", "es", "fr", "de", "pt", "ar"})
-	case has("timezone", "time_zone"):
-		return f.RandomString([]string{"UTC", "America/New_York", "Europe/Paris", "Asia/Tokyo"})
-	case has("currency"):
-		return f.CurrencyShort()
-	case has("slug"):
-		return strings.ToLower(f.Word() + "-" + f.Word())
-	case has("token", "secret", "hash", "key"):
-		return f.LetterN(32)
-	case has("date", "_at", "_on", "created", "updated", "modified", "timestamp", "time"):
-		return g.instant(name).Format("2006-01-02T15:04:05.000000Z")
-	case has("description", "bio", "summary", "message", "text", "content", "comment", "note", "body", "prompt", "instruction"):
-		return strings.TrimSuffix(f.Sentence(10), ".")
-	case has("title", "subject", "heading", "label"):
-		return strings.TrimSuffix(f.Sentence(4), ".")
-	case has("status", "state"):
-		return f.RandomString([]string{"active", "pending", "completed"})
-	case has("type", "kind", "category"):
-		return strings.ToLower(f.Word())
-	case n == "name" || has("name"):
-		return capitalize(f.Word()) + " " + capitalize(f.Word())
-	case has("id"):
-		return f.LetterN(22)
-	}
-	return strings.ToLower(f.Word())
 }
 
 // orgWord is an org-like key: the tenant when there is one.

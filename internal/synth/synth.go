@@ -37,14 +37,36 @@ type Options struct {
 	// org (platform_key, org, platform_org), so answers stay in the tenant
 	// the request addressed.
 	Tenant string
+	// Base, when set, is the fake's own origin (scheme and host, as the
+	// request reached it): URL fields point at files the fake makes up
+	// there (urls.go, package media), so a client that shows or follows
+	// one stays on the fake.
+	Base string
+	// Path is the operation's path template: what the answer is about
+	// (a logo's "file" is an image).
+	Path string
 	// Request makes a request body instead of an answer: readOnly
 	// properties left out, writeOnly ones included.
 	Request bool
 	// Pick, when set, is asked first for the value of every string or
-	// integer property by its name: a value it gives (and the schema
-	// allows) is used, so a field that names another entity (a user, a
-	// course) names one of the tenant's own.
-	Pick func(name string, s *openapi3.Schema, seed uint64) (any, bool)
+	// integer property: a value it gives (and the schema allows) is used,
+	// so a field that names another entity (a user, a course) names one of
+	// the tenant's own, and a name one of the tenant's names.
+	Pick func(f Field) (any, bool)
+}
+
+// Field is a property Options.Pick is asked for.
+type Field struct {
+	Name   string
+	Schema *openapi3.Schema
+	Seed   uint64
+	// Kind is the kind of thing the field names or is about (a
+	// course_name a course's, a name inside a mentor a mentor's; context.go),
+	// "" when nothing says.
+	Kind string
+	// Display says the field holds the display name of a thing of Kind
+	// (name, title, display_name, course_name).
+	Display bool
 }
 
 // Value returns a value of schema s drawn from opts: an answer (readOnly
@@ -87,6 +109,10 @@ type gen struct {
 	pcg    *rand.PCG
 	rng    *rand.Rand
 	faker  *gofakeit.Faker
+	// kind is the kind of thing the node is inside (context.go), and
+	// topicSeed that thing's seed, which picks its subject.
+	kind      string
+	topicSeed uint64
 }
 
 func newGen(opts Options) *gen {
@@ -94,7 +120,8 @@ func newGen(opts Options) *gen {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now().UTC()
 	}
-	return &gen{opts: opts, budget: Budget, pcg: pcg, rng: rand.New(pcg), faker: gofakeit.NewFaker(pcg, false)}
+	return &gen{opts: opts, budget: Budget, pcg: pcg, rng: rand.New(pcg), faker: gofakeit.NewFaker(pcg, false),
+		kind: pathKind(opts.Path), topicSeed: opts.Seed}
 }
 
 // seed points the random source at one node.
@@ -108,6 +135,12 @@ func (g *gen) value(ref *openapi3.SchemaRef, seed uint64, name string, depth int
 	}
 	g.budget--
 	s := ref.Value
+	// A field naming the platform an answer is about is the request's
+	// tenant at any depth, over a declared example ("main") or another
+	// entity's id: a UI looks its tenant up by it.
+	if g.opts.Tenant != "" && !g.opts.Request && tenantFields[name] && s.VisitJSON(g.opts.Tenant, g.direction()) == nil {
+		return g.opts.Tenant
+	}
 	if ex := s.Example; ex != nil && s.VisitJSON(ex, g.direction()) == nil {
 		return ex // a declared example, used only when it is valid
 	}
@@ -121,13 +154,23 @@ func (g *gen) value(ref *openapi3.SchemaRef, seed uint64, name string, depth int
 		return g.enum(s, seed)
 	}
 	if g.opts.Pick != nil && name != "" && (s.Type.Is("string") || s.Type.Is("integer")) {
-		if v, ok := g.opts.Pick(name, s, seed); ok && s.VisitJSON(v, g.direction()) == nil {
+		c := classOf(name)
+		f := Field{Name: name, Schema: s, Seed: seed, Kind: g.kindFor(c),
+			Display: (c.head == "name" || c.head == "title") && (c.before() == "" || c.before() == "display" || kindWords[c.before()] != "")}
+		if v, ok := g.opts.Pick(f); ok && s.VisitJSON(v, g.direction()) == nil {
 			return v
 		}
 	}
 	switch {
 	case s.Type.Is("object") || (s.Type == nil && len(s.Properties) > 0):
-		return g.object(s, seed, depth)
+		kind, topic := g.kind, g.topicSeed
+		if k := objectKind(ref, name); k != "" {
+			g.kind = k
+		}
+		g.topicSeed = seed
+		out := g.object(s, seed, depth)
+		g.kind, g.topicSeed = kind, topic
+		return out
 	case s.Type.Is("array"):
 		return g.array(s, seed, name, depth)
 	case s.Type.Is("string"):
@@ -177,6 +220,7 @@ func (g *gen) object(s *openapi3.Schema, seed uint64, depth int) any {
 		}
 		out[name] = g.value(p, Mix(seed, name), name, depth+1)
 	}
+	g.settlePage(out, s)
 	return out
 }
 
