@@ -133,7 +133,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	creds, cat := credentials.New(s.deps), catalog.New(s.deps)
 	tail, err := longtail.New(s.deps, s.urls, longtail.Options{Seed: o.seed, Mode: o.longTail, Fill: o.longTailFill,
-		Names: namesOf(creds, cat)})
+		Names: namesOf(creds, cat), Titles: titlesOf(creds)})
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +231,23 @@ func (s *Server) forget() {
 		if f, ok := m.(interface{ Forget() }); ok {
 			f.Forget()
 		}
+	}
+}
+
+// titlesOf joins what the modules know of what a tenant's entities are
+// called (api.Titles), for the long tail's lists of them; the first
+// module to name a key wins.
+func titlesOf(modules ...api.Titles) func(tx store.Tx, tenant string) map[string]string {
+	return func(tx store.Tx, tenant string) map[string]string {
+		out := map[string]string{}
+		for _, m := range modules {
+			for k, v := range m.Titles(tx, tenant) {
+				if _, ok := out[k]; !ok {
+					out[k] = v
+				}
+			}
+		}
+		return out
 	}
 }
 

@@ -71,3 +71,12 @@ type Route struct {
 type Names interface {
 	Names(tx store.Tx, tenant string) map[string][]string
 }
+
+// Titles is a module that knows what a tenant's entities are called, so
+// that the long tail's lists of them (a catalog's courses, the search
+// service's pickers) show their names, not their keys. Titles returns
+// display names by key: a course key ("course-v1:demo+DS204+2026_T1") or
+// a program id or key ("program-v1:demo+DSCERT+2026", "demo+DSCERT").
+type Titles interface {
+	Titles(tx store.Tx, tenant string) map[string]string
+}
