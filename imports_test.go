@@ -27,6 +27,7 @@ var importRules = map[string][]string{
 	// never the server.
 	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey"},
 	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey"},
+	"internal/lms":         {"fake/api", "fake/store", "scenarios", "internal/drf"},
 	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey", "internal/synth", "internal/urlconf", "spec"},
 	// The dashboard and the proxy see the journal, never the server.
 	"internal/ui": {"fake/api", "fake/store", "scenarios", "fake/journal"},

@@ -25,6 +25,7 @@ import (
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/demo"
+	"github.com/iblfake/iblfake/internal/lms"
 	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/internal/urlconf"
 	"github.com/iblfake/iblfake/scenarios"
@@ -141,6 +142,10 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.claim(s.modules[:2], tail); err != nil {
 		return nil, err
 	}
+	if o.lms {
+		s.modules = append(s.modules, lms.New(s.deps, lms.Options{Keys: o.keys, AllOrgs: DMAdmin,
+			Tenants: s.knownTenants, User: directoryOf(creds, cat)}))
+	}
 	for _, m := range s.modules {
 		s.scopes = append(s.scopes, m.TenantScopes()...)
 		for _, r := range m.MediaRoutes() {
@@ -249,6 +254,35 @@ func titlesOf(modules ...api.Titles) func(tx store.Tx, tenant string) map[string
 		}
 		return out
 	}
+}
+
+// directoryOf joins the modules' directories (api.Directory): a user the
+// first holds is that one's.
+func directoryOf(modules ...api.Directory) func(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	return func(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+		for _, m := range modules {
+			if u, ok := m.User(tx, tenant, username); ok {
+				return u, true
+			}
+		}
+		return api.DirectoryUser{}, false
+	}
+}
+
+// knownTenants are the tenants the server knows: every tenant a module
+// holds state of (api.Browser) and the default tenant.
+func (s *Server) knownTenants() ([]string, error) {
+	out := []string{s.opts.defaultTenant}
+	for _, m := range s.modules {
+		if b, ok := m.(api.Browser); ok {
+			ts, err := b.BrowseTenants()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ts...)
+		}
+	}
+	return out, nil
 }
 
 // namesOf joins what the modules know of a tenant's entities by name

@@ -70,7 +70,8 @@ func runHarness(t *testing.T, mode string) *results {
 	defer cancel()
 	installDeps(ctx, t, npm)
 
-	opts := []fake.Option{fake.WithDemo(), fake.WithSeed(demoSeed), fake.WithJournalSize(100_000)}
+	// The app's lmsUrl is the fake too (WithLMS): it boots from the fake alone.
+	opts := []fake.Option{fake.WithDemo(), fake.WithSeed(demoSeed), fake.WithJournalSize(100_000), fake.WithLMS()}
 	if mode == "flows" {
 		// The flows boot the app as a tenant's user does: the token comes
 		// from the fake's LMS, bound to the demo tenant.
@@ -84,7 +85,7 @@ func runHarness(t *testing.T, mode string) *results {
 	}
 	cmd := exec.CommandContext(ctx, node, "--import", "./expose.mjs", "run.mjs", mode)
 	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_PLAN="+plan, "IBLFAKE_RESULTS="+out,
-		"IBLFAKE_FRONTEND_KEY="+frontendKey, "NO_COLOR=1")
+		"IBLFAKE_FRONTEND_KEY="+frontendKey, "IBLFAKE_LMS=1", "NO_COLOR=1")
 	start := time.Now()
 	output := run(t, cmd)
 	if m := regexp.MustCompile(`(?m)^frontend: .*$`).Find(output); m != nil {

@@ -80,3 +80,23 @@ type Names interface {
 type Titles interface {
 	Titles(tx store.Tx, tenant string) map[string]string
 }
+
+// DirectoryUser is a tenant's user as a module's directory knows it.
+type DirectoryUser struct {
+	UserID   int64
+	Username string
+	Email    string
+	Name     string
+	// Admin: the user administers the tenant (the credentials
+	// directory's platform_admin).
+	Admin bool
+}
+
+// Directory is a module that keeps a tenant's users (the directories
+// PUT /_fake/groups and PUT /_fake/credential-groups set), so that the
+// LMS stand-in (internal/lms) can say who a user is on each tenant. User
+// looks a tenant's user up by username; ok is false for a user the
+// directory does not hold.
+type Directory interface {
+	User(tx store.Tx, tenant, username string) (u DirectoryUser, ok bool)
+}

@@ -50,3 +50,15 @@ func add(out map[string][]string, kind, v string) {
 		out[kind] = append(out[kind], v)
 	}
 }
+
+var _ api.Directory = (*Handlers)(nil)
+
+// User is the platform's directory user with that username
+// (PUT /_fake/groups); the catalog's directory knows no roles.
+func (h *Handlers) User(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	u, err := findUser(tx, tenant, "", username)
+	if err != nil || u == nil || username == "" {
+		return api.DirectoryUser{}, false
+	}
+	return api.DirectoryUser{UserID: u.UserID, Username: u.Username, Email: u.Email, Name: u.Name}, true
+}

@@ -90,3 +90,27 @@ func (h *Handlers) Titles(tx store.Tx, tenant string) map[string]string {
 	}
 	return out
 }
+
+var _ api.Directory = (*Handlers)(nil)
+
+// User is the tenant's credentials directory user with that username
+// (PUT /_fake/credential-groups), platform_admin its Admin.
+func (h *Handlers) User(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	d, err := getDirectory(tx, tenant)
+	if err != nil {
+		return api.DirectoryUser{}, false
+	}
+	for _, u := range d.Users {
+		if u.Username == username {
+			out := api.DirectoryUser{UserID: u.UserID, Username: u.Username, Admin: u.PlatformAdmin}
+			if u.Email != nil {
+				out.Email = *u.Email
+			}
+			if u.Name != nil {
+				out.Name = *u.Name
+			}
+			return out, true
+		}
+	}
+	return api.DirectoryUser{}, false
+}

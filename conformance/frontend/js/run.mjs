@@ -35,7 +35,9 @@ guardFetch();
 const storage = memoryStorage({
   dm_token: TOKEN,
   axd_token: TOKEN,
-  edx_jwt_token: process.env.IBLFAKE_EDX_JWT || 'edx-jwt-of-the-demo-admin',
+  // The LMS token: the key too, which the fake's LMS takes once keys are
+  // bound (a token of 30 characters or fewer goes as "Bearer").
+  edx_jwt_token: TOKEN,
   tenant: 'demo',
   current_tenant: JSON.stringify({ key: 'demo', org: 'demo', is_admin: true }),
   userData: JSON.stringify({ user_id: 1, user_nicename: 'admin', user_email: 'admin@demo.example.com' }),
