@@ -205,8 +205,9 @@ func run(t *testing.T, cmd *exec.Cmd) []byte {
 }
 
 // itemOperations are the long tail's operations on one item of a resource
-// (its retrieve, update, partial update and destroy), by the fake's
-// inference report: a request for an item no create made is DRF's 404.
+// (its retrieve, update, partial update and destroy, and the actions on
+// it), by the fake's inference report: a request for an item no create
+// made is DRF's 404.
 func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 	t.Helper()
 	resp, err := srv.Client.Get(srv.URL + "/_fake/resources")
@@ -218,6 +219,7 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 		Families []struct {
 			Stateful   bool              `json:"stateful"`
 			Operations map[string]string `json:"operations"`
+			Actions    map[string]string `json:"actions"`
 		} `json:"families"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
@@ -229,6 +231,9 @@ func itemOperations(t *testing.T, srv *fake.TestServer) map[string]bool {
 			if f.Stateful && verb != "list" && verb != "create" {
 				out[id] = true
 			}
+		}
+		for id := range f.Actions {
+			out[id] = f.Stateful
 		}
 	}
 	return out

@@ -426,7 +426,8 @@ func answerReadOnly(t *testing.T, e spec.IndexEntry) map[string]bool {
 }
 
 // itemVerbs are the long tail's operations on an item of a resource (its
-// retrieve, update, partial update and destroy), by the inference report.
+// retrieve, update, partial update and destroy, and the actions on it),
+// by the inference report.
 func itemVerbs(t *testing.T, c *faketest.Client) map[string]bool {
 	t.Helper()
 	var rep struct {
@@ -444,6 +445,9 @@ func itemVerbs(t *testing.T, c *faketest.Client) map[string]bool {
 			if verb != "list" && verb != "create" {
 				out[id] = true
 			}
+		}
+		for id := range f.Actions {
+			out[id] = true
 		}
 	}
 	if len(out) < 50 {

@@ -122,7 +122,7 @@ func (m *Module) tier(op *urlconf.Operation) string {
 	switch {
 	case m.mode == Unavailable || m.mute[op.ID]:
 		return TierUnavailable
-	case m.model.roles[op.ID].verb != synthesized:
+	case m.model.roles[op.ID].verb != synthesized, itemActions[op.ID] != action{}:
 		return TierInferred
 	}
 	return TierSynthesized
@@ -140,6 +140,9 @@ func (m *Module) handle(c echo.Context) error {
 	role := m.model.roles[r.Operation]
 	if steered(preferOf(c, r)) {
 		return m.synthesize(c)
+	}
+	if a, ok := itemActions[r.Operation]; ok {
+		return m.itemAction(c, a)
 	}
 	if role.verb == synthesized {
 		if catalogSearchOps[r.Operation] {

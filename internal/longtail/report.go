@@ -15,7 +15,10 @@ type FamilyReport struct {
 	Collection string            `json:"collection"`
 	Item       string            `json:"item"`
 	Operations map[string]string `json:"operations"` // verb -> operationId
-	Stateful   bool              `json:"stateful"`
+	// Actions are the operations on an item's sub-path that write the
+	// item (actions.go), by operationId -> the field they set.
+	Actions  map[string]string `json:"actions,omitempty"`
+	Stateful bool              `json:"stateful"`
 	// Undecided says why the family is answered synthesized.
 	Undecided  string            `json:"undecided,omitempty"`
 	IDField    string            `json:"id_field,omitempty"`
@@ -59,6 +62,14 @@ func (m *Module) Report() (families []FamilyReport, singletons []SingletonReport
 		}
 		for v, op := range f.ops {
 			r.Operations[v.String()] = op.ID
+		}
+		for id, a := range itemActions {
+			if a.collection == f.collection {
+				if r.Actions == nil {
+					r.Actions = map[string]string{}
+				}
+				r.Actions[id] = a.field
+			}
 		}
 		families = append(families, r)
 	}
