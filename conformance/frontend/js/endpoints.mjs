@@ -104,8 +104,8 @@ export const ENDPOINTS = {
     },
     getFinancialStats: {
       args: (c) => ({ metric: 'weekly_costs', date_filter: 'all_time', platform_key: c.org }),
-      consumer: 'web-containers useFinancial (cost cards)',
-      reads: [number('value'), number('percentage_change')],
+      consumer: 'web-containers useFinancial (cost cards: the value shown as it comes)',
+      reads: [present('value'), present('percentage_change')],
     },
     getDetailedFinancialStats: {
       args: (c) => ({ metrics: 'total_costs,sessions', group_by: 'username', date_filter: F30, platform_key: c.org, page: 1, limit: 10 }),
