@@ -128,7 +128,10 @@ export const ENDPOINTS = {
       reads: [array('messages'), present('messages[].human'), present('messages[].ai')],
     },
     // web-containers useTimeTracking: handleTimeUpdate's own body.
-    timeTracking: { args: (c) => ({ timestamp: new Date().toISOString(), url: 'http://localhost:3000/analytics', org: c.org, count: 30 }) },
+    timeTracking: {
+      consumer: 'web-containers useTimeTracking (awaits success, reads nothing of the answer)',
+      args: (c) => ({ timestamp: new Date().toISOString(), url: 'http://localhost:3000/analytics', org: c.org, count: 30 }),
+    },
     // web-containers useTranscripts: metric=headline.
     getTranscriptsConversationHeadline: {
       args: (c) => ({ platform_key: c.org, metric: 'headline' }),
@@ -152,7 +155,7 @@ export const ENDPOINTS = {
       reads: [array('results'), (d, c) => (d?.results?.some?.((it) => it?.platform?.key === c.org) ? [] : [`no results[].platform.key is the tenant ${c.org}`])],
     },
     updateUserOnboardingStatus: {},
-    updateUserTrialStatus: {},
+    updateUserTrialStatus: { consumer: 'web-utils SubscriptionFlow (awaits success, reads nothing of the answer)' },
   },
 
   authApiSlice: {
@@ -167,7 +170,7 @@ export const ENDPOINTS = {
       consumer: 'web-utils SubscriptionFlow (redirects to url)',
       reads: [string('url')],
     },
-    renewSubscription: {},
+    renewSubscription: { consumer: 'web-utils SubscriptionFlow (awaits success, reads nothing of the answer)' },
   },
 
   careerApiSlice: {
@@ -179,11 +182,14 @@ export const ENDPOINTS = {
       harvest: (d, c) => { c.education = first(d)?.id ?? d?.id; },
     },
     createUserEducation: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)',
       args: (c) => ({ org: c.org, username: c.user, education: { degree: 'BSc', field_of_study: 'Statistics', institution_id: c.institution ?? 1, start_date: '2020-09-01', end_date: null, grade: '3.8', is_current: false } }),
       harvest: (d, c) => { c.createdEducation = d?.id; },
     },
-    updateUserEducation: { args: (c) => ({ org: c.org, username: c.user, education_id: c.createdEducation ?? c.education ?? 1, education: { id: c.createdEducation ?? c.education ?? 1, degree: 'MSc', field_of_study: 'Statistics', institution_id: c.institution ?? 1, start_date: '2020-09-01', end_date: null, grade: '3.9', is_current: false } }) },
-    deleteUserEducation: { args: (c) => ({ org: c.org, username: c.user, education_id: c.createdEducation ?? c.education ?? 1 }) },
+    updateUserEducation: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, education_id: c.createdEducation ?? c.education ?? 1, education: { id: c.createdEducation ?? c.education ?? 1, degree: 'MSc', field_of_study: 'Statistics', institution_id: c.institution ?? 1, start_date: '2020-09-01', end_date: null, grade: '3.9', is_current: false } }) },
+    deleteUserEducation: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, education_id: c.createdEducation ?? c.education ?? 1 }) },
     getUserExperience: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers ExperienceTab',
@@ -191,31 +197,37 @@ export const ENDPOINTS = {
       harvest: (d, c) => { c.experience = first(d)?.id ?? d?.id; },
     },
     createUserExperience: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)',
       args: (c) => ({ org: c.org, username: c.user, experience: { title: 'Analyst', company_id: c.company ?? 1, employment_type: 'full_time', start_date: '2021-01-01', end_date: null, is_current: true, description: 'Data work' } }),
       harvest: (d, c) => { c.createdExperience = d?.id; },
     },
-    updateUserExperience: { args: (c) => ({ org: c.org, username: c.user, experience_id: c.createdExperience ?? c.experience ?? 1, experience: { title: 'Senior Analyst', company_id: c.company ?? 1, start_date: '2021-01-01', is_current: true } }) },
-    deleteUserExperience: { args: (c) => ({ org: c.org, username: c.user, experience_id: c.createdExperience ?? c.experience ?? 1 }) },
+    updateUserExperience: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, experience_id: c.createdExperience ?? c.experience ?? 1, experience: { title: 'Senior Analyst', company_id: c.company ?? 1, start_date: '2021-01-01', is_current: true } }) },
+    deleteUserExperience: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, experience_id: c.createdExperience ?? c.experience ?? 1 }) },
     getUserInstitutions: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers EducationDialog (institution picker)',
       reads: [array('')],
       harvest: (d, c) => { c.institution = first(d)?.id ?? d?.id; },
     },
-    createUserInstitution: { args: (c) => ({ org: c.org, username: c.user, institution: { name: 'Acme University', institution_type: 'university' } }) },
+    createUserInstitution: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, institution: { name: 'Acme University', institution_type: 'university' } }) },
     getUserCompanies: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers ExperienceDialog (company picker)',
       reads: [array('')],
       harvest: (d, c) => { c.company = first(d)?.id ?? d?.id; },
     },
-    createUserCompany: { args: (c) => ({ org: c.org, username: c.user, company: { name: 'Acme Corp', industry: 'Education' } }) },
+    createUserCompany: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, company: { name: 'Acme Corp', industry: 'Education' } }) },
     getUserResume: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers ResumeTab',
       reads: [object('')],
     },
-    createUserResume: { args: (c) => ({ org: c.org, username: c.user, resume: form({ resume: file('resume.pdf', 'application/pdf') }) }) },
+    createUserResume: {
+      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, resume: form({ resume: file('resume.pdf', 'application/pdf') }) }) },
   },
 
   catalogApiSlice: {
@@ -250,9 +262,11 @@ export const ENDPOINTS = {
     // web-containers CoursesTab / ProgramsTab: the bulk invitations the
     // pickers send.
     createCatalogInvitationCourseBulk: {
+      consumer: 'web-containers CoursesTab (awaits success, reads nothing of the answer)',
       with: (c) => ({ requestBody: { platform_key: c.org, invitation_data: [{ course_id: c.course, email: `cbulk.${c.run}@example.com` }] } }),
     },
     createCatalogInvitationProgramBulk: {
+      consumer: 'web-containers ProgramsTab (awaits success, reads nothing of the answer)',
       with: (c) => ({ requestBody: { platform_key: c.org, invitation_data: [{ program_key: c.program, email: `pbulk.${c.run}@example.com` }] } }),
     },
     // web-containers CoursesTab: the course invitations table.
@@ -344,7 +358,7 @@ export const ENDPOINTS = {
     getPlatformMembership: { args: (c) => ({ platform_key: c.org }) },
     updatePlatformMembership: { args: (c) => ({ platform_key: c.org, allow_self_linking: true }) },
     // web-utils TenantProvider: joining a tenant the user visits.
-    joinTenant: { args: (c) => ({ platform_key: c.org }) },
+    joinTenant: { args: (c) => ({ platform_key: c.org }), consumer: 'web-utils TenantProvider (awaits success, reads nothing of the answer)' },
     getPlatformImageAssetsList: { args: (c) => ({ platform_key: c.org }), harvest: (d, c) => { c.asset = first(d)?.id; } },
     createPlatformImageAsset: {
       args: (c) => ({ platform_key: c.org, request: form({ image: file('banner.png'), category: 'banner', name: 'Harness banner' }) }),
@@ -536,7 +550,7 @@ export const ENDPOINTS = {
       consumer: 'web-containers NotificationDropdown, NotificationsList',
       reads: [array('results'), present('results[].id'), string('results[].status'), string('results[].created_at')],
     },
-    markAllAsRead: { with: () => ({ requestBody: { notification_ids: [] } }) },
+    markAllAsRead: { with: () => ({ requestBody: { notification_ids: [] } }), consumer: 'web-containers NotificationDropdown (awaits success, reads nothing of the answer)' },
     getNotificationContext: {},
     // web-containers SendNotificationDialog: previewResponse.status !== 'success' fails the send.
     createNotificationPreview: {
@@ -567,8 +581,14 @@ export const ENDPOINTS = {
       consumer: 'web-containers AlertsTab, EditAlertDialog',
       reads: [string('message_body')],
     },
-    updateTemplate: { args: (c) => ({ platformKey: c.org, notificationType: c.templateType ?? 'CUSTOM_NOTIFICATION', template: { message_title: 'Harness title', email_html_template: '<p>Harness</p>' } }) },
-    toggleTemplate: { args: (c) => ({ platformKey: c.org, notificationType: c.templateType ?? 'CUSTOM_NOTIFICATION', allow_notification: false }) },
+    updateTemplate: {
+      consumer: 'web-containers EditAlertDialog (awaits success, reads nothing of the answer)',
+      args: (c) => ({ platformKey: c.org, notificationType: c.templateType ?? 'CUSTOM_NOTIFICATION', template: { message_title: 'Harness title', email_html_template: '<p>Harness</p>' } }),
+    },
+    toggleTemplate: {
+      consumer: 'web-containers AlertsTab (awaits success, reads nothing of the answer)',
+      args: (c) => ({ platformKey: c.org, notificationType: c.templateType ?? 'CUSTOM_NOTIFICATION', allow_notification: false }),
+    },
   },
 
   perLearnerApiSlice: {
@@ -599,6 +619,7 @@ export const ENDPOINTS = {
       reads: [array('results'), string('results[].email'), boolean('results[].active'), present('results[].id'), number('count')],
     },
     inviteUser: {
+      consumer: 'web-containers UsersTab (awaits success, reads nothing of the answer)',
       args: (c) => ({ requestBody: { email: `invite.${c.run}@example.com`, platform_key: c.org, redirect_to: 'http://localhost:3000/', source: c.user } }),
     },
   },
@@ -664,8 +685,8 @@ export const ENDPOINTS = {
       harvest: (d, c) => { c.session = d?.session_id ?? c.session; },
     },
     // web-utils useAdvancedChat: getSessionChats (data.results, guarded).
-    getSessionId: { with: (c) => ({ sessionId: c.session, share: true }), phase: 4 },
-    editSession: { with: (c) => ({ sessionId: c.session }) },
+    getSessionId: { with: (c) => ({ sessionId: c.session, share: true }), phase: 4, consumer: 'web-utils useAdvancedChat (getSessionChats, every read guarded)' },
+    editSession: { with: (c) => ({ sessionId: c.session }), consumer: 'web-utils useAdvancedChat (awaits success, reads nothing of the answer)' },
   },
 
   skillsApiSlice: {
@@ -676,8 +697,13 @@ export const ENDPOINTS = {
   },
 
   stripeApiSlice: {
-    getStripeContext: { args: (c) => ({ platform_key: c.org }) },
-    getStripePricingPageSession: { args: (c) => ({ platform_key: c.org, params: {} }) },
+    // web-utils SubscriptionFlow: getTopUpURL returns stripeContext.payment_link_url (an empty answer throws).
+    getStripeContext: { args: (c) => ({ platform_key: c.org }), consumer: 'web-utils SubscriptionFlow (getTopUpURL)', reads: [string('payment_link_url')] },
+    getStripePricingPageSession: {
+      args: (c) => ({ platform_key: c.org, params: { source_platform_key: c.org } }),
+      consumer: 'web-utils SubscriptionFlow (pricing page)',
+      reads: [string('payment_link_url')],
+    },
     createStripeCheckoutSession: { args: (c) => ({ org: c.org, username: c.user, tenant: c.org, price_id: 'price_harness', success_url: 'http://localhost:3000/', cancel_url: 'http://localhost:3000/' }) },
   },
 
@@ -699,7 +725,8 @@ export const ENDPOINTS = {
   },
 
   toolsApiSlice: {
-    getTools: { with: (c) => ({ mentor: c.mentor }), phase: 2 },
+    // web-utils useMentorTools: hasTool(tools, ...) runs tools.some((tool) => tool.slug === slug).
+    getTools: { with: (c) => ({ mentor: c.mentor }), phase: 2, consumer: 'web-utils useMentorTools', reads: [array(''), string('[].slug')] },
   },
 
   trainingDocumentsApiSlice: {
