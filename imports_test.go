@@ -18,6 +18,7 @@ var importRules = map[string][]string{
 	"cassette":            nil,
 	"internal/admintoken": nil,
 	"internal/drf":        nil,
+	"internal/edxkey":     nil,
 	"internal/media":      nil,
 	"internal/synth":      {"internal/media"},
 	"internal/urlconf":    {"spec"},
@@ -28,9 +29,10 @@ var importRules = map[string][]string{
 	"fake/seed": {"fake/api", "fake/store", "fake/state", "scenarios"},
 	// Modules: the contract, the store and the small rule packages,
 	// never the server.
-	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/media"},
-	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
-	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/media", "internal/synth", "internal/urlconf", "spec"},
+	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey", "internal/media"},
+	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey"},
+	"internal/lms":         {"fake/api", "fake/store", "scenarios", "internal/drf"},
+	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey", "internal/media", "internal/synth", "internal/urlconf", "spec"},
 	"internal/reports":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
 	// The dashboard and the proxy see the journal, never the server.
 	"internal/ui": {"fake/api", "fake/store", "scenarios", "fake/journal"},

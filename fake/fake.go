@@ -25,6 +25,7 @@ import (
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
 	"github.com/iblfake/iblfake/internal/demo"
+	"github.com/iblfake/iblfake/internal/lms"
 	"github.com/iblfake/iblfake/internal/longtail"
 	"github.com/iblfake/iblfake/internal/reports"
 	"github.com/iblfake/iblfake/internal/urlconf"
@@ -139,7 +140,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	creds, cat := credentials.New(s.deps), catalog.New(s.deps)
 	tail, err := longtail.New(s.deps, s.urls, longtail.Options{Seed: o.seed, Mode: o.longTail, Fill: o.longTailFill,
-		Names: namesOf(creds, cat), Users: cat.Users})
+		Names: namesOf(creds, cat), Titles: titlesOf(creds), Users: cat.Users})
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +150,10 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.schema = &state.Schema{Private: []string{settingsBucket}}
+	if o.lms {
+		s.modules = append(s.modules, lms.New(s.deps, lms.Options{Keys: o.keys, AllOrgs: DMAdmin,
+			Tenants: s.knownTenants, User: directoryOf(creds, cat)}))
+	}
 	for _, m := range s.modules {
 		s.scopes = append(s.scopes, m.TenantScopes()...)
 		if ix, ok := m.(api.Indexer); ok {
@@ -236,6 +241,52 @@ func (s *Server) forget() {
 			f.Forget()
 		}
 	}
+}
+
+// titlesOf joins what the modules know of what a tenant's entities are
+// called (api.Titles), for the long tail's lists of them; the first
+// module to name a key wins.
+func titlesOf(modules ...api.Titles) func(tx store.Tx, tenant string) map[string]string {
+	return func(tx store.Tx, tenant string) map[string]string {
+		out := map[string]string{}
+		for _, m := range modules {
+			for k, v := range m.Titles(tx, tenant) {
+				if _, ok := out[k]; !ok {
+					out[k] = v
+				}
+			}
+		}
+		return out
+	}
+}
+
+// directoryOf joins the modules' directories (api.Directory): a user the
+// first holds is that one's.
+func directoryOf(modules ...api.Directory) func(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	return func(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+		for _, m := range modules {
+			if u, ok := m.User(tx, tenant, username); ok {
+				return u, true
+			}
+		}
+		return api.DirectoryUser{}, false
+	}
+}
+
+// knownTenants are the tenants the server knows: every tenant a module
+// holds state of (api.Browser) and the default tenant.
+func (s *Server) knownTenants() ([]string, error) {
+	out := []string{s.opts.defaultTenant}
+	for _, m := range s.modules {
+		if b, ok := m.(api.Browser); ok {
+			ts, err := b.BrowseTenants()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ts...)
+		}
+	}
+	return out, nil
 }
 
 // namesOf joins what the modules know of a tenant's entities by name

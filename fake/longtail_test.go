@@ -442,7 +442,8 @@ func answerReadOnly(t *testing.T, e spec.IndexEntry) map[string]bool {
 }
 
 // itemVerbs are the long tail's operations on an item of a resource (its
-// retrieve, update, partial update and destroy), by the inference report.
+// retrieve, update, partial update and destroy, and the actions on it),
+// by the inference report.
 func itemVerbs(t *testing.T, c *faketest.Client) map[string]bool {
 	t.Helper()
 	var rep struct {

@@ -40,6 +40,7 @@ type options struct {
 	longTail         string     // WithLongTail
 	defaultTenant    string     // WithDefaultTenant ("" until New settles it)
 	longTailFill     bool       // WithLongTailFill
+	lms              bool       // WithLMS
 	spec             *spec.Spec // withSpec: a document already loaded
 }
 
@@ -166,6 +167,19 @@ const (
 // empty, as the real service's do.
 func WithLongTailFill() Option {
 	return func(o *options) error { o.longTailFill = true; return nil }
+}
+
+// WithLMS serves the LMS (Open edX) endpoints the vendor's frontend app
+// boots with, beside the data manager's API (package internal/lms): the
+// token exchange (/api/ibl/manager/consolidated-token/proxy/), the user's
+// tenants (/api/ibl/users/manage/platform/), the user's profile
+// (/api/ibl/users/manage/metadata/) and the login page's context
+// (/api/mfe_context), so the app's lmsUrl can be the fake too. They
+// follow the fake's key rules: while no key is bound any token works and
+// every tenant the fake knows is the user's; once keys are bound, the
+// token is a bound key and its tenants are the key's.
+func WithLMS() Option {
+	return func(o *options) error { o.lms = true; return nil }
 }
 
 // WithLongTail sets how the operations no module models are answered:

@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -39,9 +40,9 @@ type route struct {
 	// listParams are the query parameters the operation declares as
 	// arrays; every other one given twice is read as its last value.
 	listParams map[string]bool
-	// blankDefaults are the query parameters whose declared default is
-	// "": sent empty, they are absent (the vendor's client sends them so).
-	blankDefaults map[string]bool
+	// blankAbsent are the query parameters that, sent empty, are absent
+	// (blankAbsent: the vendor's own clients send them so).
+	blankAbsent map[string]bool
 	// routePlan says when kin-openapi's parameter checks can be skipped
 	// (validate_fast.go).
 	routePlan
@@ -131,10 +132,10 @@ func (s *Server) route(op *urlconf.Operation) (*route, error) {
 		op: op, id: op.ID, method: op.Method, template: op.Template,
 		public: op.Auth != spec.AuthRequired, authOptional: op.Auth == spec.AuthOptional,
 		kin: kin, tier: claim.Tier, dmAdminOnly: claim.DMAdminOnly, entity: claim.Entity,
-		formJSON:      !hasBinaryProperty(kin.Operation),
-		listParams:    listParams(kin.PathItem, kin.Operation),
-		blankDefaults: blankDefaults(kin.PathItem, kin.Operation),
-		longTail:      s.routes.long[op.Index],
+		formJSON:    !hasBinaryProperty(kin.Operation),
+		listParams:  listParams(kin.PathItem, kin.Operation),
+		blankAbsent: blankAbsent(op.Template, kin.PathItem, kin.Operation),
+		longTail:    s.routes.long[op.Index],
 	}
 	r.tenantScoped, r.tenantField = tenantScope(kin.PathItem, kin.Operation, r.tier == longtail.TierInferred)
 	r.handler = s.vendorHandler(r, claim.Handle)
@@ -264,7 +265,7 @@ func (s *Server) readRequest(c echo.Context, r *route) error {
 		if len(vs) > 1 && (r == nil || !r.listParams[name]) {
 			c.QueryParams()[name] = vs[len(vs)-1:]
 		}
-		if r != nil && r.blankDefaults[name] && len(vs) == 1 && vs[0] == "" {
+		if r != nil && r.blankAbsent[name] && len(vs) == 1 && vs[0] == "" {
 			delete(c.QueryParams(), name)
 		}
 	}
@@ -292,18 +293,30 @@ func hasBinaryProperty(op *openapi3.Operation) bool {
 	return false
 }
 
-// blankDefaults returns the query parameters of an operation whose
-// declared default is the empty string. The generated TypeScript client
-// sends such a parameter empty when the caller leaves it out
-// (catalogSearchProgramsCreate's query = ”), while the document also
-// gives it minLength 1: the real service must take the client's request,
-// so an empty value is read as no value.
-func blankDefaults(item *openapi3.PathItem, op *openapi3.Operation) map[string]bool {
+// blankAbsent returns the query parameters of an operation (of path
+// template) that an empty value leaves out, as if not sent, where the
+// document gives them minLength 1 and so would refuse the empty value
+// ("This field may not be blank."); the real service must take what the
+// vendor's own clients send:
+//
+//   - a parameter whose declared default is the empty string: the
+//     generated TypeScript client sends it empty when the caller leaves
+//     it out (catalogSearchProgramsCreate's query = "");
+//   - the search service's free-text query (an optional "query" of an
+//     operation under /api/search/): the vendor's pickers send the search
+//     box's text, "" before anything is typed (@iblai/web-containers
+//     CoursesTab and ProgramsTab, through @iblai/data-layer's
+//     getPersonnalizedSearch, the query argument the box's text or the
+//     empty string; FIDELITY.md, "The vendor's frontend").
+func blankAbsent(template string, item *openapi3.PathItem, op *openapi3.Operation) map[string]bool {
 	out := map[string]bool{}
+	searchBox := strings.HasPrefix(template, "/api/search/")
 	for _, ps := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, p := range ps {
-			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil &&
-				p.Value.Schema.Value != nil && p.Value.Schema.Value.Default == "" {
+			if p.Value == nil || p.Value.In != openapi3.ParameterInQuery || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+				continue
+			}
+			if p.Value.Schema.Value.Default == "" || searchBox && p.Value.Name == "query" && !p.Value.Required {
 				out[p.Value.Name] = true
 			}
 		}

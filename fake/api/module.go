@@ -110,17 +110,38 @@ type Indexer interface {
 	Indexes() []Index
 }
 
-// DirectoryUser is one user of a tenant's directory.
+// Titles is a module that knows what a tenant's entities are called, so
+// that the long tail's lists of them (a catalog's courses, the search
+// service's pickers) show their names, not their keys. Titles returns
+// display names by key: a course key ("course-v1:demo+DS204+2026_T1") or
+// a program id or key ("program-v1:demo+DSCERT+2026", "demo+DSCERT").
+type Titles interface {
+	Titles(tx store.Tx, tenant string) map[string]string
+}
+
+// DirectoryUser is a tenant's user as a module's directory knows it.
 type DirectoryUser struct {
 	UserID   int64
 	Username string
 	Email    string
 	Name     string
+	// Admin: the user administers the tenant (the credentials
+	// directory's platform_admin).
+	Admin bool
 }
 
-// Directory is a module that keeps a tenant's users with their emails, so
+// Roster is a module that keeps a tenant's users with their emails, so
 // that the long tail can reach a user named by email or username (a
 // notification's recipients). Users returns them in the directory's order.
-type Directory interface {
+type Roster interface {
 	Users(tx store.Tx, tenant string) []DirectoryUser
+}
+
+// Directory is a module that keeps a tenant's users (the directories
+// PUT /_fake/groups and PUT /_fake/credential-groups set), so that the
+// LMS stand-in (internal/lms) can say who a user is on each tenant. User
+// looks a tenant's user up by username; ok is false for a user the
+// directory does not hold.
+type Directory interface {
+	User(tx store.Tx, tenant, username string) (u DirectoryUser, ok bool)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/drf"
+	"github.com/iblfake/iblfake/internal/edxkey"
 	"github.com/labstack/echo/v4"
 )
 
@@ -203,7 +204,7 @@ func invitationMatches(c echo.Context, iv *Invitation) bool {
 			return false
 		}
 		if hasQuery(c, "program_id") {
-			key, _ := programKeyOf(c.QueryParam("program_id"))
+			key, _ := edxkey.ProgramKey(c.QueryParam("program_id"))
 			if key != iv.ProgramKey {
 				return false
 			}

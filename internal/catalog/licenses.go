@@ -8,6 +8,7 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/drf"
+	"github.com/iblfake/iblfake/internal/edxkey"
 	"github.com/labstack/echo/v4"
 )
 
@@ -175,7 +176,7 @@ func programMatches(l *License, v string) bool {
 	if l.ProgramID == v || l.ProgramKey == v {
 		return true
 	}
-	key, ok := programKeyOf(v)
+	key, ok := edxkey.ProgramKey(v)
 	return ok && l.ProgramID == "" && key == l.ProgramKey
 }
 
@@ -307,7 +308,7 @@ func (h *Handlers) createLicense(kind string) echo.HandlerFunc {
 			l.Source = "api" // ProgramLicenseCreateDetail.source default
 			switch {
 			case w.ProgramID.Has():
-				key, ok := programKeyOf(w.ProgramID.V)
+				key, ok := edxkey.ProgramKey(w.ProgramID.V)
 				if !ok {
 					return api.Field("program_id", "Enter a program id like program-v1:ORG+PROGRAM+RUN.")
 				}

@@ -179,17 +179,6 @@ func programOrg(key string) (string, bool) {
 	return org, true
 }
 
-// programKeyOf derives the program key ORG+PROGRAM from a program id
-// program-v1:ORG+PROGRAM+RUN (or accepts a key as it is).
-func programKeyOf(id string) (string, bool) {
-	rest, _ := strings.CutPrefix(id, "program-v1:")
-	parts := strings.Split(rest, "+")
-	if len(parts) < 2 || parts[0] == "" || parts[1] == "" || strings.ContainsAny(rest, " /") {
-		return "", false
-	}
-	return parts[0] + "+" + parts[1], true
-}
-
 // programName is the display name the fake gives a program: its key's
 // program part (the fake has no program catalog).
 func programName(key string) string {

@@ -10,6 +10,7 @@ import (
 
 var (
 	_ api.Names     = (*Handlers)(nil)
+	_ api.Roster    = (*Handlers)(nil)
 	_ api.Directory = (*Handlers)(nil)
 )
 
@@ -55,7 +56,7 @@ func add(out map[string][]string, kind, v string) {
 }
 
 // Users are the platform's users as its directory holds them (PUT
-// /_fake/groups), in the directory's order (api.Directory): the long tail
+// /_fake/groups), in the directory's order (api.Roster): the long tail
 // reaches a notification's recipients by them.
 func (h *Handlers) Users(tx store.Tx, tenant string) []api.DirectoryUser {
 	var out []api.DirectoryUser
@@ -67,4 +68,14 @@ func (h *Handlers) Users(tx store.Tx, tenant string) []api.DirectoryUser {
 		return true
 	})
 	return out
+}
+
+// User is the platform's directory user with that username
+// (PUT /_fake/groups); the catalog's directory knows no roles.
+func (h *Handlers) User(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	u, err := findUser(tx, tenant, "", username)
+	if err != nil || u == nil || username == "" {
+		return api.DirectoryUser{}, false
+	}
+	return api.DirectoryUser{UserID: u.UserID, Username: u.Username, Email: u.Email, Name: u.Name}, true
 }

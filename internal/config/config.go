@@ -66,8 +66,11 @@ type Config struct {
 	// LongTailFill fills each long-tail collection with a few synthesized
 	// items the first time a tenant lists it.
 	LongTailFill bool
-	LogLevel     slog.Level
-	JournalSize  int
+	// LMS serves the LMS endpoints the vendor's frontend app boots with
+	// (fake.WithLMS).
+	LMS         bool
+	LogLevel    slog.Level
+	JournalSize int
 	// JournalBodies keeps every request's headers and bodies in the
 	// journal (fake.WithJournalBodies).
 	JournalBodies bool
@@ -180,6 +183,9 @@ func options() []option {
 				c.LongTail = v
 				return nil
 			})},
+		{name: "lms", env: "IBLFAKE_LMS", boolean: true,
+			usage: "also serve the LMS endpoints the vendor's frontend app boots with (token exchange, the user's tenants, profile, login context), so its lmsUrl can be this fake",
+			apply: one(func(c *Config, v string) (err error) { c.LMS, err = boolOf(v); return err })},
 		{name: "long-tail-fill", env: "IBLFAKE_LONG_TAIL_FILL", boolean: true,
 			usage: "fill each long-tail collection with a few deterministic synthesized items the first time a tenant lists it (they are then ordinary records); off, collections start empty as the real service's do",
 			apply: one(func(c *Config, v string) (err error) { c.LongTailFill, err = boolOf(v); return err })},
@@ -472,6 +478,9 @@ func (c *Config) Options(logger *slog.Logger) []fake.Option {
 	}
 	if c.LongTailFill {
 		opts = append(opts, fake.WithLongTailFill())
+	}
+	if c.LMS {
+		opts = append(opts, fake.WithLMS())
 	}
 	if c.MaxBodyBytes > 0 {
 		opts = append(opts, fake.WithMaxBodyBytes(c.MaxBodyBytes))

@@ -97,6 +97,8 @@ func TestLoad(t *testing.T) {
 			want: with(func(c *config.Config) { c.AdminCORSOrigins = []string{"https://dash.test", "https://b.test"} })},
 		{name: "MaxDelayed", env: map[string]string{"IBLFAKE_MAX_DELAYED": "8"}, want: with(func(c *config.Config) { c.MaxDelayed = 8 })},
 		{name: "LongTailFill", args: []string{"--long-tail-fill"}, want: with(func(c *config.Config) { c.LongTailFill = true })},
+		{name: "LMS", args: []string{"--lms"}, want: with(func(c *config.Config) { c.LMS = true })},
+		{name: "LMSEnv", env: map[string]string{"IBLFAKE_LMS": "1"}, want: with(func(c *config.Config) { c.LMS = true })},
 		{name: "LongTailFillEnv", env: map[string]string{"IBLFAKE_LONG_TAIL_FILL": "true"}, want: with(func(c *config.Config) { c.LongTailFill = true })},
 		{name: "LongTail501", args: []string{"--long-tail", "501"}, want: with(func(c *config.Config) { c.LongTail = fake.LongTailUnavailable })},
 		{name: "DemoFlag", args: []string{"--demo"}, want: with(func(c *config.Config) { c.Demo = true })},

@@ -5,9 +5,13 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/edxkey"
 )
 
-var _ api.Names = (*Handlers)(nil)
+var (
+	_ api.Names  = (*Handlers)(nil)
+	_ api.Titles = (*Handlers)(nil)
+)
 
 // Names are the tenant's users (the directory's, and every assertion's
 // recipient), the courses and programs its credentials name, and its
@@ -66,3 +70,57 @@ func (h *Handlers) Names(tx store.Tx, tenant string) map[string][]string {
 
 // maxNames bounds each kind's names: a synthesized field needs a few.
 const maxNames = 500
+
+// Titles are the names the tenant's credentials give the courses and
+// programs they are tied to (a credential names each as {id, name}), by
+// course key and by program id and program key. Where two credentials
+// name a course differently, the first credential (in the order they
+// were created) wins.
+func (h *Handlers) Titles(tx store.Tx, tenant string) map[string]string {
+	out := map[string]string{}
+	add := func(key string, name *string) {
+		if key != "" && name != nil && *name != "" && out[key] == "" && len(out) < 2*maxNames {
+			out[key] = *name
+		}
+	}
+	for _, id := range ids(tx, bktCredsByTenant, tenant, false) {
+		cr, err := getCredential(tx, tenant, id)
+		if err != nil || cr == nil {
+			continue
+		}
+		for _, r := range cr.Courses {
+			add(r.ID, r.Name)
+		}
+		for _, r := range cr.Programs {
+			add(r.ID, r.Name)
+			if key, ok := edxkey.ProgramKey(r.ID); ok {
+				add(key, r.Name)
+			}
+		}
+	}
+	return out
+}
+
+var _ api.Directory = (*Handlers)(nil)
+
+// User is the tenant's credentials directory user with that username
+// (PUT /_fake/credential-groups), platform_admin its Admin.
+func (h *Handlers) User(tx store.Tx, tenant, username string) (api.DirectoryUser, bool) {
+	d, err := getDirectory(tx, tenant)
+	if err != nil {
+		return api.DirectoryUser{}, false
+	}
+	for _, u := range d.Users {
+		if u.Username == username {
+			out := api.DirectoryUser{UserID: u.UserID, Username: u.Username, Admin: u.PlatformAdmin}
+			if u.Email != nil {
+				out.Email = *u.Email
+			}
+			if u.Name != nil {
+				out.Name = *u.Name
+			}
+			return out, true
+		}
+	}
+	return api.DirectoryUser{}, false
+}

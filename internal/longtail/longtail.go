@@ -58,18 +58,23 @@ type Options struct {
 	// Users are the tenant's users with their emails (the catalog's
 	// directory), whom a notification's sources name; nil for none.
 	Users func(tx store.Tx, tenant string) []api.DirectoryUser
+	// Titles are what the other modules know the tenant's courses and
+	// programs are called, by key (api.Titles): the names lists of them
+	// show; nil for none.
+	Titles func(tx store.Tx, tenant string) map[string]string
 }
 
 // Module is the long tail over one server's store.
 type Module struct {
-	d     *api.Deps
-	seed  uint64
-	mode  string
-	fill  bool
-	names func(tx store.Tx, tenant string) map[string][]string
-	users func(tx store.Tx, tenant string) []api.DirectoryUser
-	urls  *urlconf.Resolver
-	model *model
+	d      *api.Deps
+	seed   uint64
+	mode   string
+	fill   bool
+	names  func(tx store.Tx, tenant string) map[string][]string
+	titles func(tx store.Tx, tenant string) map[string]string
+	users  func(tx store.Tx, tenant string) []api.DirectoryUser
+	urls   *urlconf.Resolver
+	model  *model
 	// mute are the operations that declare no 2xx answer to make.
 	mute  map[string]bool
 	cache *synthCache
@@ -94,7 +99,7 @@ func New(d *api.Deps, urls *urlconf.Resolver, o Options) (*Module, error) {
 	if o.Mode != Synthesize && o.Mode != Unavailable {
 		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", o.Mode, Synthesize, Unavailable)
 	}
-	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, users: o.Users, urls: urls,
+	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, titles: o.Titles, users: o.Users, urls: urls,
 		model: newModel(urls), mute: map[string]bool{}, cache: newSynthCache()}
 	m.hand = m.handwritten()
 	idx, err := spec.LongTailIndex()
@@ -157,6 +162,9 @@ func (m *Module) handle(c echo.Context) error {
 		}
 	}
 	if role.verb == synthesized {
+		if catalogSearchOps[r.Operation] {
+			return m.catalogSearch(c)
+		}
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
 			if ok, err := m.refList(c, kind); ok || err != nil {
 				return err

@@ -6,6 +6,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/edxkey"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/labstack/echo/v4"
 )
@@ -14,7 +16,8 @@ import (
 // tail"): a list whose path names courses, programs or users, and that no
 // family keeps, lists the tenant's own (a catalog's course listing holds
 // the courses its credentials, licenses and invitations name, each an
-// item of the list's schema with the course's key), filtered by the
+// item of the list's schema with the course's key and its name, the one
+// the tenant's credentials give it, else its code), filtered by the
 // list's search, query or q parameter and paged as it declares. A tenant
 // that has none has an empty list, unless WithLongTailFill asks for
 // synthesized screens.
@@ -60,6 +63,7 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 	}
 	tenant := api.Tenant(c)
 	keys := m.namesOf(tenant)[kind]
+	titles := m.titlesOf(tenant)
 	if len(keys) == 0 && m.fill {
 		return false, nil // synthesized screens, as asked
 	}
@@ -74,7 +78,7 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 	}
 	var items []map[string]any
 	for _, k := range keys {
-		it := m.refItem(c, ls.items, kind, k)
+		it := m.refItem(c, ls.items, kind, k, titleOf(titles, kind, k))
 		if searched(it, words) {
 			items = append(items, it)
 		}
@@ -100,9 +104,9 @@ func (m *Module) refList(c echo.Context, kind string) (bool, error) {
 }
 
 // refItem is one entity as an item of schema s: made from the schema,
-// seeded by the entity's key, with the key and a name derived from it in
-// the fields that hold them.
-func (m *Module) refItem(c echo.Context, s *openapi3.SchemaRef, kind, key string) map[string]any {
+// seeded by the entity's key, with the key and its name in the fields
+// that hold them.
+func (m *Module) refItem(c echo.Context, s *openapi3.SchemaRef, kind, key, name string) map[string]any {
 	obj := synthBase(s, m.synthOpts(c, synth.Key(m.baseSeed(prefer{}), api.Tenant(c), kind, key)))()
 	ps := props(s)
 	for _, f := range refFields[kind] {
@@ -111,7 +115,6 @@ func (m *Module) refItem(c echo.Context, s *openapi3.SchemaRef, kind, key string
 			break
 		}
 	}
-	name := displayName(kind, key)
 	for _, f := range refNameFields {
 		if p := ps[f]; p != nil && p.Value != nil && p.Value.Type.Is("string") && fits(p, name) {
 			obj[f] = name
@@ -120,18 +123,26 @@ func (m *Module) refItem(c echo.Context, s *openapi3.SchemaRef, kind, key string
 	return obj
 }
 
-// displayName is an entity's name as its key says it: a course key's
-// course code (course-v1:demo+DS101+2024 is DS101), a program key's
-// program, a username as it is.
-func displayName(kind, key string) string {
+// titleOf is an entity's name: the one the tenant's modules know it by
+// (api.Titles: a course's name in its credentials), else as its key says
+// it: a course key's course code (course-v1:demo+DS101+2024 is DS101), a
+// program key's program, a username as it is.
+func titleOf(titles map[string]string, kind, key string) string {
+	if t := titles[key]; t != "" {
+		return t
+	}
 	if kind == "course" || kind == "program" {
-		if _, rest, ok := strings.Cut(key, ":"); ok {
-			key = rest
-		}
-		parts := strings.Split(key, "+")
-		if len(parts) >= 2 {
-			return parts[1]
-		}
+		return edxkey.Code(key)
 	}
 	return key
+}
+
+// titlesOf reads what the other modules know a tenant's courses and
+// programs are called (Options.Titles).
+func (m *Module) titlesOf(tenant string) map[string]string {
+	if m.titles == nil {
+		return nil
+	}
+	titles, _ := api.Read(m.d.Store, func(tx store.Tx) (map[string]string, error) { return m.titles(tx, tenant), nil })
+	return titles
 }

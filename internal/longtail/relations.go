@@ -23,6 +23,13 @@ import (
 // know (api.Names), and the long tail's own families (a "mentor" or
 // "mentor_id" field names one of the tenant's mentors). A field whose
 // kind the tenant has none of is synthesized as before.
+//
+// First of all, a field that names what the request's path names is the
+// path's value (echoed): the path parameter itself where it names an id
+// ("id", "session_id"), or the parameter with "_id", "_unique_id" or "_uuid"
+// after it ({mentor} in a mentor_unique_id), where the value fits the
+// field's schema, so a detail describes what was asked for
+// (FIDELITY.md, "The vendor's frontend": path ids in answers).
 
 // fieldKinds maps a field's name to the kind of entity it names.
 var fieldKinds = map[string]string{
@@ -42,8 +49,15 @@ func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
 	var names map[string][]string
 	var display map[string][]string
 	tenant := api.Tenant(c)
+	echoed := echoes(c)
 	return func(f synth.Field) (any, bool) {
 		field, s, seed := f.Name, f.Schema, f.Seed
+		if v, ok := echoed[field]; ok {
+			ref := &openapi3.SchemaRef{Value: s}
+			if tv, ok := typed(ref, v); ok && fits(ref, tv) {
+				return tv, true
+			}
+		}
 		if f.Display {
 			if !s.Type.Is("string") || f.Kind == "" {
 				return nil, false
@@ -94,6 +108,32 @@ func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
 		}
 		return vs[seed%uint64(len(vs))], true
 	}
+}
+
+// echoes are the fields a request's path parameters name, with their
+// values: "id" for {id}, "session_id" for {session_id}; "mentor_id",
+// "mentor_unique_id" and "mentor_uuid" for {mentor}. The parameters naming the tenant or the
+// user are left to the tenant and the relations above.
+func echoes(c echo.Context) map[string]string {
+	names, values := c.ParamNames(), c.ParamValues()
+	out := map[string]string{}
+	for i, name := range names {
+		if i >= len(values) || values[i] == "" || userParams[name] || slices.Contains(urlconf.TenantParams, name) {
+			continue
+		}
+		if name == "id" {
+			out[name] = values[i]
+			continue
+		}
+		for _, suffix := range []string{"_id", "_unique_id", "_uuid"} {
+			if strings.HasSuffix(name, suffix) {
+				out[name] = values[i]
+			} else {
+				out[name+suffix] = values[i]
+			}
+		}
+	}
+	return out
 }
 
 // familyKind is the family a field names ("mentor", "mentor_id" and

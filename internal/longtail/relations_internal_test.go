@@ -90,3 +90,56 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 		t.Errorf("globex has no users, got %v", v)
 	}
 }
+
+// TestAFieldNamingThePathsEntityIsThePaths: a synthesized field named for
+// a path parameter (the parameter, or it with _id, _unique_id, _uuid) is
+// the path's value where that fits the field's schema; the tenant's and
+// the user's parameters are left to their own rules.
+func TestAFieldNamingThePathsEntityIsThePaths(t *testing.T) {
+	sp, err := spec.LoadRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := urlconf.Of(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(&api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}, urls, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mentor = "01f3b9e9-6bef-4588-98d8-fe2294a3920b"
+	c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
+	c.SetParamNames("org", "user_id", "mentor", "session_id", "id")
+	c.SetParamValues("acme", "alice", mentor, "s-1", "42")
+	api.RequestOf(c).Tenant = "acme"
+	pick := m.picker(c)
+	str, integer, uuid := openapi3.NewStringSchema(), openapi3.NewIntegerSchema(), openapi3.NewUUIDSchema()
+	for _, tc := range []struct {
+		field string
+		s     *openapi3.Schema
+		want  any
+	}{
+		{"mentor_unique_id", str, mentor},
+		{"mentor_uuid", uuid, mentor},
+		{"session_id", str, "s-1"},
+		{"id", integer, int64(42)},
+		{"id", str, "42"},
+	} {
+		if v, ok := pick(synth.Field{Name: tc.field, Schema: tc.s, Seed: 1}); !ok || v != tc.want {
+			t.Errorf("%s: %v %v, want %v", tc.field, v, ok, tc.want)
+		}
+	}
+	for _, field := range []string{"mentor_id", "org_id", "user_id_id", "description"} {
+		s := str
+		if field == "mentor_id" {
+			s = integer // the path's uuid is no integer
+		}
+		if v, ok := pick(synth.Field{Name: field, Schema: s, Seed: 1}); ok {
+			t.Errorf("%s echoed %v", field, v)
+		}
+	}
+	if v, ok := pick(synth.Field{Name: "session_id", Schema: uuid, Seed: 1}); ok {
+		t.Errorf("a uuid field took the path's non-uuid %v", v)
+	}
+}
