@@ -203,11 +203,8 @@ func (l *Listener) victimLocked(now time.Time) net.Conn {
 
 // refuse closes c, which there is no room for, with a short 503.
 func (l *Listener) refuse(c net.Conn) {
-	// The deadline only guards against the impossible: a socket accepted a
-	// moment ago has an empty send buffer.
-	_ = c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
-	_, _ = io.WriteString(c, refusal)
-	_ = c.Close()
+	// Counted before the client can see the refusal, so Stats never lags
+	// what a client has been told.
 	now := time.Now()
 	l.mu.Lock()
 	l.refused++
@@ -217,6 +214,11 @@ func (l *Listener) refuse(c net.Conn) {
 		n, l.unwarned, l.warned = l.unwarned, 0, now
 	}
 	l.mu.Unlock()
+	// The deadline only guards against the impossible: a socket accepted a
+	// moment ago has an empty send buffer.
+	_ = c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	_, _ = io.WriteString(c, refusal)
+	_ = c.Close()
 	if n > 0 {
 		l.log.Warn("connection limit reached: refusing new connections while every open one is busy",
 			"max_connections", l.max, "refused", n)
