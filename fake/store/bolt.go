@@ -244,21 +244,38 @@ func (t boltTx) Get(bucket, key string) []byte {
 }
 
 func (t boltTx) Put(bucket, key string, value []byte) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
-	}
-	// Checked before the bucket is made: a refused Put leaves no trace,
-	// and the memory backend refuses the same keys with the same errors.
-	if err := checkPut(bucket, key, value); err != nil {
-		return err
-	}
-	b, err := t.writeBucket(bucket)
-	if err != nil {
+	if err := t.checkPut(bucket, key, value); err != nil {
 		return err
 	}
 	// bbolt keeps the slice until commit; the caller may reuse its buffer.
 	v := make([]byte, len(value))
 	copy(v, value)
+	return t.put(bucket, key, v)
+}
+
+func (t boltTx) putOwned(bucket, key string, v []byte) error {
+	if err := t.checkPut(bucket, key, v); err != nil {
+		return err
+	}
+	return t.put(bucket, key, v)
+}
+
+// checkPut refuses a Put in a View, and what bbolt cannot store. It runs
+// before the bucket is made: a refused Put leaves no trace, and the memory
+// backend refuses the same keys with the same errors.
+func (t boltTx) checkPut(bucket, key string, value []byte) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	return checkPut(bucket, key, value)
+}
+
+// put stores v, which bbolt now keeps until the commit, under key.
+func (t boltTx) put(bucket, key string, v []byte) error {
+	b, err := t.writeBucket(bucket)
+	if err != nil {
+		return err
+	}
 	if err := b.Put([]byte(key), v); err != nil {
 		return fmt.Errorf("store: %s/%q: %w", bucket, key, err)
 	}

@@ -321,17 +321,33 @@ func (tx *memTx) Get(bucket, key string) []byte {
 }
 
 func (tx *memTx) Put(bucket, key string, value []byte) error {
-	if tx.m == nil {
-		return ErrReadOnly
-	}
-	// bbolt's limits, so that a key --db refuses is refused here too.
-	if err := checkPut(bucket, key, value); err != nil {
+	if err := tx.checkPut(bucket, key, value); err != nil {
 		return err
 	}
 	v := make([]byte, len(value))
 	copy(v, value)
 	tx.put(bucket, key, v)
 	return nil
+}
+
+func (tx *memTx) putOwned(bucket, key string, v []byte) error {
+	if err := tx.checkPut(bucket, key, v); err != nil {
+		return err
+	}
+	if v == nil {
+		v = []byte{} // a value, not "no value": Get tells them apart
+	}
+	tx.put(bucket, key, v)
+	return nil
+}
+
+// checkPut refuses a Put in a View, and what bbolt refuses (checkPut), so
+// that a key --db refuses is refused here too.
+func (tx *memTx) checkPut(bucket, key string, value []byte) error {
+	if tx.m == nil {
+		return ErrReadOnly
+	}
+	return checkPut(bucket, key, value)
 }
 
 // put stores v, which the store now owns, under key.
