@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -134,7 +135,7 @@ func BenchmarkReadPage(b *testing.B) {
 				_ = s.View(func(tx store.Tx) error {
 					n := 0
 					tx.Scan("assertions.by_cred", "cred\x00", true, func(_ string, v []byte) bool {
-						id := v[:36]
+						id, _, _ := bytes.Cut(v, []byte("\x00"))
 						if tx.Get("assertions", string(id)) == nil {
 							b.Error("index entry without its entity")
 						}
