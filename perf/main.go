@@ -228,11 +228,19 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 		r.results[c.Name] = map[string]load.Result{}
 		for _, l := range launchers {
 			fmt.Printf("   %-16s %-16s", c.Name, l.name)
-			res, err := drive(ctx, procs[l.name].base, c, cfg.conns, cfg.warm, cfg.dur, 0)
+			p := procs[l.name]
+			if cfg.warm > 0 { // its own run, so that the CPU time read around the measured one is that run's
+				if _, err := drive(ctx, p.base, c, cfg.conns, 0, cfg.warm, 1_000_000_000); err != nil {
+					return r, fmt.Errorf("%s on %s (warm-up): %w", c.Name, l.name, err)
+				}
+			}
+			cpu0 := p.cpu()
+			res, err := drive(ctx, p.base, c, cfg.conns, 0, cfg.dur, 0)
 			if err != nil {
 				return r, fmt.Errorf("%s on %s: %w", c.Name, l.name, err)
 			}
-			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s\n", res.RPS(), ms(res.P50), ms(res.P99))
+			res.CPU = p.cpu() - cpu0
+			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s  cpu %s/req\n", res.RPS(), ms(res.P50), ms(res.P99), us(res.CPUPerRequest()))
 			r.results[c.Name][l.name] = res
 		}
 	}
@@ -285,6 +293,8 @@ func repoRoot() (string, error) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d.Nanoseconds())/1000) }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 

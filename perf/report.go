@@ -64,10 +64,14 @@ var targets = []ratio{
 }
 
 // ratios are the targets, then, for every other cell, its fake /
-// same-bytes and fake / Prism req/s as figures.
+// same-bytes and fake / Prism req/s as figures, then every cell's server
+// CPU per request, same-bytes / fake: the share of the fake's cost that is
+// the wire's, which the machine's other work moves far less than req/s
+// (the two agree when the server has the cores to itself).
 func ratios() []ratio {
 	out := slices.Clone(targets)
-	for _, c := range load.Cells("") {
+	cells := load.Cells("")
+	for _, c := range cells {
 		if slices.ContainsFunc(targets, func(q ratio) bool { return q.cell == c.Name }) {
 			continue
 		}
@@ -75,15 +79,25 @@ func ratios() []ratio {
 			ratio{c.Name, c.Name + ": fake / same-bytes req/s", over(rps(c.Name, tFake), rps(c.Name, tRef)), times, nil, "(figure)"},
 			ratio{c.Name, c.Name + ": fake / Prism req/s", over(rps(c.Name, tFake), rps(c.Name, tPrism)), times, nil, "(figure)"})
 	}
+	for _, c := range cells {
+		out = append(out, ratio{c.Name, c.Name + ": CPU per request, same-bytes / fake", over(cpuPer(c.Name, tRef), cpuPer(c.Name, tFake)), times, nil, "(figure)"})
+	}
 	return out
+}
+
+func cpuPer(cellName, target string) func(r round) (float64, bool) {
+	return func(r round) (float64, bool) {
+		res, ok := r.results[cellName][target]
+		return float64(res.CPUPerRequest()), ok && res.CPU > 0
+	}
 }
 
 func report(rounds []round, launchers []launcher, startups map[string]time.Duration, cfg config, loadgen string) {
 	fmt.Printf("\n# Results: %s, %d connections, closed loop, %s warm-up and %s per cell, loopback\n", loadgen, cfg.conns, cfg.warm, cfg.dur)
 	for i, r := range rounds {
 		fmt.Printf("\n## Round %d\n\n", i+1)
-		fmt.Println("| cell | target | answer bytes | req/s | p50 | p90 | p99 |")
-		fmt.Println("|---|---|---|---|---|---|---|")
+		fmt.Println("| cell | target | answer bytes | req/s | p50 | p90 | p99 | server CPU / request |")
+		fmt.Println("|---|---|---|---|---|---|---|---|")
 		for _, c := range load.Cells("") {
 			for _, l := range launchers {
 				res, ok := r.results[c.Name][l.name]
@@ -94,7 +108,7 @@ func report(rounds []round, launchers []launcher, startups map[string]time.Durat
 				if l.name != tPrism {
 					size = fmt.Sprint(r.sizes[c.Name])
 				}
-				fmt.Printf("| %s | %s | %s | %.0f | %s | %s | %s |\n", c.Name, l.name, size, res.RPS(), ms(res.P50), ms(res.P90), ms(res.P99))
+				fmt.Printf("| %s | %s | %s | %.0f | %s | %s | %s | %s |\n", c.Name, l.name, size, res.RPS(), ms(res.P50), ms(res.P90), ms(res.P99), us(res.CPUPerRequest()))
 			}
 		}
 	}
