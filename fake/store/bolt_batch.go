@@ -230,7 +230,10 @@ func (g *boltGroup) finish(err error, self *boltCall) {
 		g.batch[i] = nil
 	}
 	g.batch = g.batch[:0]
-	clear(g.redo)
+	clear(g.redo) // let go of the values
 	g.redo = g.redo[:0]
+	if cap(g.redo) > maxKeptLog {
+		g.redo = nil // a large import's log is not kept for ever
+	}
 	g.sealed = false
 }

@@ -77,3 +77,56 @@ func TestBoltGroupCommitsTogether(t *testing.T) {
 		t.Errorf("%d keys committed, want %d", keys, want)
 	}
 }
+
+// TestBoltGroupSealsALargeBatch: a function that writes more than the
+// redo log keeps commits on its own, so a function queued behind it that
+// fails cannot cost it the changes the log no longer holds.
+func TestBoltGroupSealsALargeBatch(t *testing.T) {
+	b, err := OpenBolt(filepath.Join(t.TempDir(), "sealed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const keys = maxRedo + 10
+	fail := errors.New("fails")
+	entered := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- b.Update(func(tx Tx) error {
+			close(entered)
+			for i := range keys {
+				if err := tx.Put("big", fmt.Sprintf("%06d", i), []byte("v")); err != nil {
+					return err
+				}
+			}
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				b.group.mu.Lock()
+				n := len(b.group.waiting)
+				b.group.mu.Unlock()
+				if n == 1 {
+					break
+				}
+			}
+			return nil
+		})
+	}()
+	<-entered
+	if err := b.Update(func(tx Tx) error {
+		_ = tx.Put("small", "k", []byte("v"))
+		return fail
+	}); !errors.Is(err, fail) {
+		t.Errorf("the failing Update = %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	_ = b.View(func(tx Tx) error {
+		if n := Count(tx, "big", ""); n != keys {
+			t.Errorf("the large transaction committed %d keys, want %d", n, keys)
+		}
+		if tx.Get("small", "k") != nil {
+			t.Error("the failed transaction left a trace")
+		}
+		return nil
+	})
+}

@@ -63,12 +63,16 @@ type memBucket struct {
 
 // memSide is one copy of the data.
 type memSide struct {
-	// readers counts the Views reading this copy; the writer changes it
-	// only when it is not the active copy and readers is 0.
-	readers atomic.Int64
 	buckets map[string]*memBucket
 	// version is the store's and this copy's committed state (VersionOf).
 	version Version
+	// readers counts the Views reading this copy; the writer changes it
+	// only when it is not the active copy and readers is 0. It has a cache
+	// line of its own: every View on either core changes it, and every
+	// read looks buckets up.
+	_       [64]byte
+	readers atomic.Int64
+	_       [56]byte
 }
 
 // NewMemory returns an empty in-memory backend.
