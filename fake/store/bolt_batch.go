@@ -194,10 +194,15 @@ func (g *boltGroup) endTurn(self *boltCall) (committed bool, err error) {
 	}
 	g.mu.Unlock()
 	if g.tx != nil {
-		err = g.tx.Commit()
-		g.tx = nil
+		err = g.commit(self)
 	}
 	g.finish(err, self)
+	g.release()
+	return true, err
+}
+
+// release gives the turn to a caller waiting, if any.
+func (g *boltGroup) release() {
 	g.mu.Lock()
 	if len(g.waiting) > 0 {
 		g.handOn()
@@ -205,8 +210,28 @@ func (g *boltGroup) endTurn(self *boltCall) (committed bool, err error) {
 		g.busy = false
 		g.mu.Unlock()
 	}
-	return true, err
 }
+
+// commit commits the batch. Should bbolt panic doing it, the functions
+// waiting for the result are told, and the turn goes on, before the panic
+// does: none of them waits for ever.
+func (g *boltGroup) commit(self *boltCall) error {
+	tx := g.tx
+	g.tx = nil
+	done := false
+	defer func() {
+		if !done {
+			_ = tx.Rollback()
+			g.finish(errCommitPanicked, self)
+			g.release()
+		}
+	}()
+	err := tx.Commit()
+	done = true
+	return err
+}
+
+var errCommitPanicked = errors.New("store: bbolt panicked committing the transaction")
 
 // handOn gives the turn to the first caller waiting; g.mu is held and
 // released.
