@@ -1,6 +1,6 @@
 // Command perf is iblfake's side-by-side performance harness (issues 7, 15):
 //
-//	go run ./perf [-rounds 3] [-duration 5s] [-conns 16] [-threads 1] [-loadgen wrk|go] [-skip-prism]
+//	go run ./perf [-rounds 3] [-duration 5s] [-conns 16] [-threads 1] [-loadgen wrk|go] [-skip-prism] [-cells "POST issue,..."]
 //
 // Each round starts a fresh fake, seeds it (an issuer and 50 credentials),
 // asks it each cell once and hands those very answers (status, headers,
@@ -38,6 +38,7 @@ type config struct {
 	dur, warm              time.Duration
 	skipPrism, installWrk  bool
 	loadgen                string
+	cells                  []string // the cells to drive, by name; all when empty
 }
 
 func main() {
@@ -51,6 +52,15 @@ func main() {
 	flag.BoolVar(&cfg.installWrk, "install-wrk", true, "apt-get install wrk when it is missing")
 	flag.BoolVar(&cfg.skipPrism, "skip-prism", false, "leave Prism out (it needs npm)")
 	flag.IntVar(&starts, "starts", 7, "launches per target; the start-up figure is their median")
+	flag.Func("cells", `the cells to drive, comma-separated names ("POST issue,GET list"; default: every cell)`, func(v string) error {
+		for _, name := range strings.Split(v, ",") {
+			if !slices.ContainsFunc(load.Cells(""), func(c load.Cell) bool { return c.Name == strings.TrimSpace(name) }) {
+				return fmt.Errorf("no cell %q", name)
+			}
+			cfg.cells = append(cfg.cells, strings.TrimSpace(name))
+		}
+		return nil
+	})
 	flag.Parse()
 	// Bounded: a round takes about a minute; a stuck one ends here.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.rounds+2)*5*time.Minute)
@@ -209,6 +219,9 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 			return r, err
 		}
 		cs = load.Cells(cred)
+		if len(cfg.cells) > 0 {
+			cs = slices.DeleteFunc(cs, func(c load.Cell) bool { return !slices.Contains(cfg.cells, c.Name) })
+		}
 		if r.sizes, err = load.Capture(p.base, cs, cellsFile); err != nil {
 			return r, err
 		}
@@ -228,11 +241,19 @@ func oneRound(ctx context.Context, cfg config, drive driver, launchers []launche
 		r.results[c.Name] = map[string]load.Result{}
 		for _, l := range launchers {
 			fmt.Printf("   %-16s %-16s", c.Name, l.name)
-			res, err := drive(ctx, procs[l.name].base, c, cfg.conns, cfg.warm, cfg.dur, 0)
+			p := procs[l.name]
+			if cfg.warm > 0 { // its own run, so that the CPU time read around the measured one is that run's
+				if _, err := drive(ctx, p.base, c, cfg.conns, 0, cfg.warm, 1_000_000_000); err != nil {
+					return r, fmt.Errorf("%s on %s (warm-up): %w", c.Name, l.name, err)
+				}
+			}
+			cpu0 := p.cpu()
+			res, err := drive(ctx, p.base, c, cfg.conns, 0, cfg.dur, 0)
 			if err != nil {
 				return r, fmt.Errorf("%s on %s: %w", c.Name, l.name, err)
 			}
-			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s\n", res.RPS(), ms(res.P50), ms(res.P99))
+			res.CPU = p.cpu() - cpu0
+			fmt.Printf(" %8.0f req/s  p50 %s  p99 %s  cpu %s/req\n", res.RPS(), ms(res.P50), ms(res.P99), us(res.CPUPerRequest()))
 			r.results[c.Name][l.name] = res
 		}
 	}
@@ -285,6 +306,8 @@ func repoRoot() (string, error) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d.Nanoseconds())/1000) }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 

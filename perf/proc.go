@@ -100,6 +100,27 @@ func (p *process) rss() (cur, peak int64) {
 	return cur, peak
 }
 
+// cpu returns the CPU time (user and system) the process and its
+// descendants have used so far, from /proc (in USER_HZ ticks, 10 ms on
+// Linux), or 0 where /proc is not to be had.
+func (p *process) cpu() time.Duration {
+	var ticks int64
+	for _, pid := range tree(p.cmd.Process.Pid) {
+		raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 12 { // state is field 3 of stat, utime 14, stime 15
+			u, _ := strconv.ParseInt(fields[11], 10, 64)
+			k, _ := strconv.ParseInt(fields[12], 10, 64)
+			ticks += u + k
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
 // tree lists pid and all its descendants.
 func tree(root int) []int {
 	children := map[int][]int{}

@@ -43,14 +43,16 @@ var (
 )
 
 // Bolt is the persistent Backend: one bbolt file, each store bucket a bbolt
-// bucket. Every Update is one bbolt write transaction, committed and fsynced
-// before Update returns, so a write that was acknowledged survives a crash
-// and a failed or interrupted one leaves no trace. Readers run on MVCC
-// snapshots alongside the writer.
+// bucket. Every Update commits, fsynced, before it returns, so a write that
+// was acknowledged survives a crash and a failed or interrupted one leaves
+// no trace. Updates that arrive together share a bbolt transaction and its
+// fsync (group commit, bolt_batch.go), each function run once. Readers run
+// on MVCC snapshots alongside the writer.
 type Bolt struct {
-	db   *bolt.DB
-	path string
-	id   uint64 // its number in the process (Version)
+	db    *bolt.DB
+	path  string
+	id    uint64 // its number in the process (Version)
+	group boltGroup
 }
 
 var _ Backend = (*Bolt)(nil)
@@ -101,7 +103,7 @@ func OpenBolt(path string, opts ...BoltOption) (*Bolt, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Bolt{db: db, path: path, id: storeIDs.Add(1)}, nil
+	return &Bolt{db: db, path: path, id: storeIDs.Add(1), group: boltGroup{db: db}}, nil
 }
 
 // openError turns an error of bolt.Open into one that names the file and
@@ -171,12 +173,13 @@ func (b *Bolt) Path() string { return b.path }
 
 // View runs fn on a consistent snapshot; see Backend.
 func (b *Bolt) View(fn func(Tx) error) error {
-	return b.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx, b.id}) })
+	return b.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx: tx, store: b.id}) })
 }
 
-// Update runs fn in one bbolt write transaction; see Backend.
+// Update runs fn in a bbolt write transaction, perhaps shared with other
+// Updates (boltGroup), and returns once it is committed; see Backend.
 func (b *Bolt) Update(fn func(Tx) error) error {
-	return b.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx, b.id}) })
+	return b.group.update(b.id, fn)
 }
 
 // Close waits for open transactions, then releases the file and its lock.
@@ -195,7 +198,8 @@ func (b *Bolt) Check() error {
 
 type boltTx struct {
 	tx    *bolt.Tx
-	store uint64 // Bolt.id
+	store uint64     // Bolt.id
+	g     *boltGroup // logs an Update's changes; nil in a View
 }
 
 // version is the file's transaction id, which bbolt increments on every
@@ -240,24 +244,42 @@ func (t boltTx) Get(bucket, key string) []byte {
 }
 
 func (t boltTx) Put(bucket, key string, value []byte) error {
-	if !t.tx.Writable() {
-		return ErrReadOnly
-	}
-	// Checked before the bucket is made: a refused Put leaves no trace,
-	// and the memory backend refuses the same keys with the same errors.
-	if err := checkPut(bucket, key, value); err != nil {
-		return err
-	}
-	b, err := t.writeBucket(bucket)
-	if err != nil {
+	if err := t.checkPut(bucket, key, value); err != nil {
 		return err
 	}
 	// bbolt keeps the slice until commit; the caller may reuse its buffer.
 	v := make([]byte, len(value))
 	copy(v, value)
+	return t.put(bucket, key, v)
+}
+
+func (t boltTx) putOwned(bucket, key string, v []byte) error {
+	if err := t.checkPut(bucket, key, v); err != nil {
+		return err
+	}
+	return t.put(bucket, key, v)
+}
+
+// checkPut refuses a Put in a View, and what bbolt cannot store. It runs
+// before the bucket is made: a refused Put leaves no trace, and the memory
+// backend refuses the same keys with the same errors.
+func (t boltTx) checkPut(bucket, key string, value []byte) error {
+	if !t.tx.Writable() {
+		return ErrReadOnly
+	}
+	return checkPut(bucket, key, value)
+}
+
+// put stores v, which bbolt now keeps until the commit, under key.
+func (t boltTx) put(bucket, key string, v []byte) error {
+	b, err := t.writeBucket(bucket)
+	if err != nil {
+		return err
+	}
 	if err := b.Put([]byte(key), v); err != nil {
 		return fmt.Errorf("store: %s/%q: %w", bucket, key, err)
 	}
+	t.g.log(boltOp{kind: opPut, bucket: bucket, key: key, val: v})
 	return nil
 }
 
@@ -269,7 +291,11 @@ func (t boltTx) Delete(bucket, key string) error {
 	if b == nil {
 		return nil
 	}
-	return b.Delete([]byte(key))
+	if err := b.Delete([]byte(key)); err != nil {
+		return err
+	}
+	t.g.log(boltOp{kind: opDelete, bucket: bucket, key: key})
+	return nil
 }
 
 func (t boltTx) NextSequence(bucket string) (uint64, error) {
@@ -277,7 +303,12 @@ func (t boltTx) NextSequence(bucket string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return b.NextSequence()
+	n, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	t.g.log(boltOp{kind: opSequence, bucket: bucket, seq: n})
+	return n, nil
 }
 
 func (t boltTx) Sequence(bucket string) uint64 {
@@ -292,7 +323,11 @@ func (t boltTx) SetSequence(bucket string, n uint64) error {
 	if err != nil {
 		return err
 	}
-	return b.SetSequence(n)
+	if err := b.SetSequence(n); err != nil {
+		return err
+	}
+	t.g.log(boltOp{kind: opSequence, bucket: bucket, seq: n})
+	return nil
 }
 
 func (t boltTx) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) bool) {
@@ -368,5 +403,9 @@ func (t boltTx) DeleteBucket(bucket string) error {
 	if errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	t.g.log(boltOp{kind: opDropBucket, bucket: bucket})
+	return nil
 }

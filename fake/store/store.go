@@ -170,7 +170,17 @@ func PutJSON(tx Tx, bucket, key string, v any) error {
 	if err != nil {
 		return err
 	}
+	if o, ok := tx.(ownedPutter); ok {
+		return o.putOwned(bucket, key, raw) // raw is no one else's: not copied again
+	}
 	return tx.Put(bucket, key, raw)
+}
+
+// ownedPutter is what the backends' transactions implement: Put of a
+// value the caller hands over and never touches again, so the store keeps
+// it rather than a copy.
+type ownedPutter interface {
+	putOwned(bucket, key string, value []byte) error
 }
 
 // Count returns how many keys of bucket start with prefix.

@@ -27,6 +27,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		"ValueLimit":          testValueLimit,
 		"RefusedBuckets":      testRefusedBuckets,
 		"Versions":            testVersions,
+		"ConcurrentSnapshots": testConcurrentSnapshots,
+		"FailuresInBatch":     testFailuresInBatch,
+		"PanicLeavesNoTrace":  testPanicLeavesNoTrace,
+		"MatchesModel":        testMatchesModel,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

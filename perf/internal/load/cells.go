@@ -31,8 +31,12 @@ type Cell struct {
 	BodyLua string
 }
 
-// Cells returns the measured requests; cred is the credential the POST
-// issues against.
+// Cells returns the measured requests, in the order the harness drives
+// and reports them; cred is the credential the POST issues against. A new
+// cell needs only an entry here: the report gives every cell its ratios
+// (report.go), the same-bytes reference answers its route with what the
+// fake answered, and Prism mocks its path (from spec/longtail.json when
+// the served document does not have it).
 func Cells(cred string) []Cell {
 	issue := fmt.Sprintf(`{"recipient":{"identity":"user%%d"},"course":"course-v1:%s+C1+2024"}`, Org)
 	return []Cell{
@@ -57,6 +61,18 @@ func Cells(cred string) []Cell {
 			Method: http.MethodGet,
 			Path:   "/api/ai-account/connected-services/orgs/" + Org + "/users/admin/",
 			Route:  "/api/ai-account/connected-services/orgs/:org/users/:user_id/",
+		},
+		{
+			// A long-tail create of the synthesized+echo tier: the answer is
+			// synthesized from the schema with the request's fields over it,
+			// and the item is remembered in the store (fake/remember.go), a
+			// new one per request.
+			Name:    "POST long-tail",
+			Method:  http.MethodPost,
+			Path:    "/api/ai-bot/v1/bots/" + Org + "/bot-commands/",
+			Route:   "/api/ai-bot/v1/bots/:org/bot-commands/",
+			Body:    func(n int64) string { return fmt.Sprintf(`{"bot":1,"command":"/cmd%d","mentor":2}`, n) },
+			BodyLua: `'{"bot":1,"command":"/cmd' .. n .. '","mentor":2}'`,
 		},
 	}
 }

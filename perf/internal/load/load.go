@@ -22,9 +22,22 @@ type Result struct {
 	Duration time.Duration
 	P50, P90 time.Duration
 	P99      time.Duration
+	// CPU is the server's CPU time (user and system) over the run, when
+	// the harness could read it: what a request costs the server, which a
+	// machine shared with other work moves far less than it moves req/s.
+	CPU time.Duration
 }
 
 func (r Result) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
+
+// CPUPerRequest is the server's CPU time per successful request (0 when
+// CPU is unknown).
+func (r Result) CPUPerRequest() time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
+}
 
 // GoDrive is the harness's own load generator, used when wrk is missing
 // (-loadgen go). It runs in the harness's process, so on a small machine it
