@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	cellName := flag.String("cell", "GET list", `the cell to drive: "GET list", "POST issue", "GET synthesized" or "POST long-tail" (perf/internal/load)`)
+	cellName := flag.String("cell", "GET list", `the cell to drive: "GET list", "POST issue", "GET synthesized", "POST long-tail" or "GET long-tail page" (perf/internal/load)`)
 	dur := flag.Duration("duration", 10*time.Second, "profiled time")
 	conns := flag.Int("conns", 16, "wrk connections")
 	cpu := flag.String("cpuprofile", "cpu.prof", "CPU profile file")

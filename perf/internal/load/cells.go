@@ -63,10 +63,9 @@ func Cells(cred string) []Cell {
 			Route:  "/api/ai-account/connected-services/orgs/:org/users/:user_id/",
 		},
 		{
-			// A long-tail create of the synthesized+echo tier: the answer is
-			// synthesized from the schema with the request's fields over it,
-			// and the item is remembered in the store (fake/remember.go), a
-			// new one per request.
+			// A long-tail create: the item is inferred from the document
+			// (internal/longtail), checked, stored in the tenant's
+			// collection and answered, a new one per request.
 			Name:    "POST long-tail",
 			Method:  http.MethodPost,
 			Path:    "/api/ai-bot/v1/bots/" + Org + "/bot-commands/",
@@ -74,8 +73,24 @@ func Cells(cred string) []Cell {
 			Body:    func(n int64) string { return fmt.Sprintf(`{"bot":1,"command":"/cmd%d","mentor":2}`, n) },
 			BodyLua: `'{"bot":1,"command":"/cmd' .. n .. '","mentor":2}'`,
 		},
+		{
+			// A filtered, ordered page of a long-tail collection holding
+			// LongTailItems items (Seed writes them): two filters, one
+			// ordering descending, the third page of 20.
+			Name:   "GET long-tail page",
+			Method: http.MethodGet,
+			Path:   LongTailCollection + "?scope=platform&active=true&ordering=-title&page=3&page_size=20",
+			Route:  "/api/ai-mentor/orgs/:org/users/:user_id/disclaimers/",
+		},
 	}
 }
+
+// LongTailCollection is the long-tail collection Seed fills with
+// LongTailItems disclaimers for the "GET long-tail page" cell.
+const LongTailCollection = "/api/ai-mentor/orgs/" + Org + "/users/admin/disclaimers/"
+
+// LongTailItems is how many items Seed writes to LongTailCollection.
+const LongTailItems = 10_000
 
 // refCell is what perf/bareecho reads (its Cell): a route and the answer
 // to give on it.
@@ -133,8 +148,12 @@ func Capture(base string, cs []Cell, file string) (sizes map[string]int, err err
 }
 
 // Seed creates an issuer and 50 credentials in org perf and returns a
-// credential to issue against.
+// credential to issue against; it fills LongTailCollection too
+// (SeedLongTail).
 func Seed(base string) (string, error) {
+	if err := SeedLongTail(base); err != nil {
+		return "", err
+	}
 	post := func(path, body string) (map[string]any, error) {
 		req, _ := JSONRequest(http.MethodPost, base+"/api/credentials/orgs/"+Org+"/users/admin"+path, body)
 		resp, err := http.DefaultClient.Do(req)
@@ -164,6 +183,46 @@ func Seed(base string) (string, error) {
 		}
 	}
 	return first, nil
+}
+
+// SeedLongTail writes LongTailItems disclaimers to LongTailCollection
+// through the API, four requests at a time: a third of them in each of
+// three scopes (two of them "platform"), every other one active, so the
+// cell's filters select 3,334.
+func SeedLongTail(base string) error {
+	scopes := []string{"platform", "mentor", "platform"}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := w; i < LongTailItems; i += 4 {
+				body := fmt.Sprintf(`{"title":"Disclaimer %05d","content":"Terms %d","scope":%q,"active":%t}`, i, i, scopes[i%3], i%2 == 0)
+				req, err := JSONRequest(http.MethodPost, base+LongTailCollection, body)
+				if err != nil {
+					errs <- err
+					return
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					errs <- fmt.Errorf("seeding %s: %d", LongTailCollection, resp.StatusCode)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	var first error
+	for range 4 {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // PrismDocument is the document Prism mocks: the one the fake serves at
