@@ -121,7 +121,7 @@ func testMatchesModel(t *testing.T, b store.Backend) {
 // sameAs compares everything tx reads with m.
 func sameAs(tx store.Tx, m model) error {
 	if got, want := tx.Buckets(), slices.Sorted(maps.Keys(m)); !slices.Equal(got, want) {
-		return fmt.Errorf("Buckets = %v, want %v", got, want)
+		return fmt.Errorf("tx.Buckets() = %v, want %v", got, want)
 	}
 	for name, mb := range m {
 		if got := tx.Sequence(name); got != mb.seq {
