@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -71,5 +72,30 @@ func TestImportRules(t *testing.T) {
 	}
 	if seen != len(importRules) {
 		t.Fatalf("go list answered for %d packages of %d", seen, len(importRules))
+	}
+}
+
+// maxServerFiles is how many non-test files fake/'s top level may hold
+// (README, "Where things go"): past it, an idea in it wants a package of
+// its own, as the journal, the seed format and the long tail got theirs.
+const maxServerFiles = 25
+
+// TestTheServerPackageStaysSmall counts fake/'s non-test files against
+// maxServerFiles.
+func TestTheServerPackageStaysSmall(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob(filepath.Join("fake", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, n := range names {
+		if !strings.HasSuffix(n, "_test.go") {
+			files = append(files, filepath.Base(n))
+		}
+	}
+	if len(files) > maxServerFiles {
+		t.Errorf("fake/ holds %d non-test files, more than %d: move an idea into a package of its own (README, \"Where things go\"): %v",
+			len(files), maxServerFiles, files)
 	}
 }

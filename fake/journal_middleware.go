@@ -14,7 +14,7 @@ import (
 // someone watches the journal, or when it keeps bodies (WithJournalBodies),
 // it also captures the request's and the answer's headers and bodies
 // (bounded, see Exchange). A request no operation answered (a 404 or 405)
-// is told the route that came closest (closest.go).
+// is told the route that came closest (Server.closest, routes.go).
 func (s *Server) journalMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
