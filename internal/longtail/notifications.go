@@ -39,11 +39,14 @@ const (
 // handwritten are the long-tail operations answered by hand, by id.
 func (m *Module) handwritten() map[string]echo.HandlerFunc {
 	return map[string]echo.HandlerFunc{
-		opNotificationCount: m.countNotifications,
-		opBuilderPreview:    m.previewNotification,
-		opBuilderSend:       m.sendNotification,
-		opBuilderRecipients: m.buildRecipients,
-		opTemplateToggle:    m.toggleTemplate,
+		opNotificationCount:  m.countNotifications,
+		opBuilderPreview:     m.previewNotification,
+		opBuilderSend:        m.sendNotification,
+		opBuilderRecipients:  m.buildRecipients,
+		opTemplateToggle:     m.toggleTemplate,
+		opCustomDomains:      m.customDomains,
+		opCustomDomainCreate: m.createCustomDomain,
+		opCustomDomainDelete: m.deleteCustomDomain,
 	}
 }
 

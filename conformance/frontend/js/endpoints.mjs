@@ -421,9 +421,11 @@ export const ENDPOINTS = {
       reads: [array('custom_domains')],
       harvest: (d, c) => { c.domain = d?.custom_domains?.[0]?.id; },
     },
+    // The data layer's CreateCustomDomainPayload; the create answers
+    // {message, custom_domain}.
     createCustomDomain: {
-      args: (c) => ({ requestBody: { platform_key: c.org, domain: `harness-${c.run}.example.com` } }),
-      harvest: (d, c) => { c.createdDomain = d?.id; },
+      args: (c) => ({ requestBody: { platform_key: c.org, custom_domain: `harness-${c.run}.example.com`, spa: 'mentorai', registered_with_dns_pro: false } }),
+      harvest: (d, c) => { c.createdDomain = d?.custom_domain?.id; },
     },
     deleteCustomDomain: { args: (c) => ({ domain_id: c.createdDomain ?? c.domain ?? 1, platform_key: c.org }) },
   },
