@@ -516,7 +516,11 @@ export const ENDPOINTS = {
     getShareableLinkPublic: { with: (c) => ({ mentor: c.mentor }), phase: 2 },
     revokeShareableLink: { with: (c) => ({ mentor: c.mentor }) },
     updateShareableLink: { with: (c) => ({ mentor: c.mentor }) },
-    deleteMentor: { with: (c) => ({ name: c.createdMentor ?? 'harness-mentor' }) },
+    // No published component deletes a mentor; the path's {name} is the
+    // mentor's name, as the mentors' own create keeps it. createMentor
+    // (mentor-with-settings) keeps nothing, so the harness deletes the
+    // mentor getMentors listed.
+    deleteMentor: { with: (c) => ({ name: c.mentorName ?? 'harness-mentor' }) },
     forkMentor: { with: (c) => ({ mentor: c.mentor }) },
     // web-utils MentorProvider: recentlyAccessedMentors.starred_mentors.length, unguarded.
     getRecentlyAccessedMentors: {
@@ -651,9 +655,12 @@ export const ENDPOINTS = {
       reads: [nonEmpty('data'), string('data[].report_name')],
       harvest: (d, c) => { c.reportName = d?.data?.[0]?.report_name ?? c.reportName; },
     },
+    // useReports reads the detail only to poll a report it requested
+    // (createReport, then pollArgs): after the create, as a read of what
+    // was created. A type never requested has an empty status.
     getReportDetail: {
       args: (c) => ({ key: c.org, reportName: c.reportName ?? 'report' }),
-      phase: 2,
+      phase: 4,
       consumer: 'web-containers useReports (poll)',
       reads: [oneOf('data.status.state', ['pending', 'running', 'accumulating', 'processing', 'storing', 'completed'])],
     },
