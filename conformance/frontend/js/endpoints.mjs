@@ -30,8 +30,11 @@ const first = (d, list = 'results') => (Array.isArray(d) ? d[0] : d?.[list]?.[0]
 // The ISO date the analytics filters send (formatDateToYYYYMMDD).
 const today = () => new Date().toISOString().slice(0, 10);
 
-// A file part, as an upload's FormData carries one.
-const file = (name, type = 'image/png') => new File([Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], name, { type });
+// A file part, as an upload's FormData carries one: a whole 1x1 PNG, as
+// an app uploads a picture (the PNG signature alone is no image, and the
+// fake refuses it as Django's ImageField does).
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const file = (name, type = 'image/png') => new File([Buffer.from(PNG_1X1, 'base64')], name, { type });
 
 const form = (fields) => {
   const fd = new FormData();
