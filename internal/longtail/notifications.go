@@ -38,21 +38,6 @@ const (
 	templatesTemplate     = "/api/notification/v1/platforms/{platform_key}/templates/"
 )
 
-// handwritten are the long-tail operations answered by hand, by id.
-func (m *Module) handwritten() map[string]echo.HandlerFunc {
-	return map[string]echo.HandlerFunc{
-		opNotificationCount:  m.countNotifications,
-		opBuilderPreview:     m.previewNotification,
-		opBuilderSend:        m.sendNotification,
-		opBuilderRecipients:  m.buildRecipients,
-		opTemplateToggle:     m.toggleTemplate,
-		opMarkAllRead:        m.markAllRead,
-		opCustomDomains:      m.customDomains,
-		opCustomDomainCreate: m.createCustomDomain,
-		opCustomDomainDelete: m.deleteCustomDomain,
-	}
-}
-
 // build is a previewed notification: its recipients and what it says.
 type build struct {
 	ID         string         `json:"build_id"`

@@ -36,6 +36,10 @@ const today = () => new Date().toISOString().slice(0, 10);
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 const file = (name, type = 'image/png') => new File([Buffer.from(PNG_1X1, 'base64')], name, { type });
 
+// A PDF file part, as ResumeTab uploads one (it takes application/pdf only).
+const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+const pdf = (name) => new File([PDF], name, { type: 'application/pdf' });
+
 const form = (fields) => {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
@@ -224,13 +228,17 @@ export const ENDPOINTS = {
     },
     createUserCompany: {
       consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, company: { name: 'Acme Corp', industry: 'Education' } }) },
+    // web-containers ResumeTab: data.files[], the one of type "resume".
     getUserResume: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers ResumeTab',
-      reads: [object('')],
+      reads: [object(''), array('files')],
     },
+    // ResumeTab's handleFileChange: the form {user, platform, resume}, POST.
     createUserResume: {
-      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, resume: form({ resume: file('resume.pdf', 'application/pdf') }) }) },
+      consumer: 'web-containers ResumeTab (awaits success, reads nothing of the answer)',
+      args: (c) => ({ org: c.org, username: c.user, method: 'POST', resume: form({ user: c.user, platform: c.org, resume: pdf('resume.pdf') }) }),
+    },
   },
 
   catalogApiSlice: {

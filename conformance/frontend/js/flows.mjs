@@ -257,6 +257,28 @@ export const FLOWS = [
     },
   },
   {
+    name: 'resume tab',
+    component: 'web-containers ResumeTab',
+    async run(x) {
+      const who = { org: x.org, username: x.user };
+      const resumeOf = (data) => (Array.isArray(data?.files) ? data.files : []).find((f) => f.type === 'resume' || f.name?.toLowerCase().includes('resume'));
+      await call(x, 'open the tab', 'careerApiSlice', 'getUserResume', who);
+      // handleFileChange: a PDF, as the form it builds.
+      const form = new FormData();
+      form.append('user', x.user);
+      form.append('platform', x.org);
+      form.append('resume', new File(['%PDF-1.4\n%%EOF\n'], 'My resume.pdf', { type: 'application/pdf' }));
+      await call(x, 'upload a PDF', 'careerApiSlice', 'createUserResume', { ...who, resume: form, method: 'POST' });
+      const after = await call(x, 'refetch', 'careerApiSlice', 'getUserResume', who);
+      const resume = resumeOf(after);
+      expect(x, 'the tab shows the resume', resume?.url, `files ${show(after?.files)}`);
+      const u = new URL(resume.url);
+      expect(x, 'the resume stays on the fake', u.origin === new URL(x.FAKE).origin, `url ${resume.url}`);
+      const res = await fakeFetch(u.pathname);
+      expect(x, 'the PDF viewer loads it', res.ok && (res.headers.get('content-type') ?? '').startsWith('application/pdf'), `GET ${u.pathname} answered ${res.status} ${res.headers.get('content-type')}`);
+    },
+  },
+  {
     name: 'education tab',
     component: 'web-containers EducationTab > EducationDialog',
     async run(x) {
