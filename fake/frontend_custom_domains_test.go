@@ -74,8 +74,9 @@ func TestCustomDomainsAreTheTenants(t *testing.T) {
 // TestCustomDomainsStayInTheirTenant: one tenant's custom domains are
 // never another's, by any route: not in its lookup by host, not in its
 // list, not deletable by its key (DRF's 404, and the domain stays), and a
-// create for another platform is refused with the key's 403; with no key
-// bound, the platform_key names the tenant.
+// create for another platform is refused with the key's 403. The lookup
+// is public: an anonymous one answers the tenant it names (else the
+// default tenant's), and a key sent is held to its orgs.
 func TestCustomDomainsStayInTheirTenant(t *testing.T) {
 	t.Parallel()
 	for name, open := range faketest.Backends {
@@ -102,6 +103,20 @@ func TestCustomDomainsStayInTheirTenant(t *testing.T) {
 			c.Must(t, 200, "POST", "/api/custom-domains/create/", map[string]any{
 				"platform_key": "globex", "custom_domain": "learn.acme.test", "spa": "skillsai",
 			})
+
+			// Anonymous, as a page looks its host up before sign-in: the
+			// lookup is public, of the tenant it names (else the default
+			// tenant's), and an invalid key sent is refused.
+			c.Auth = ""
+			anon := func(t *testing.T, q string) []any {
+				t.Helper()
+				got, _ := c.Must(t, 200, "GET", "/api/custom-domains/"+q, nil).Obj(t)["custom_domains"].([]any)
+				return got
+			}
+			faketest.Equal(t, "anonymous, by host alone", len(anon(t, "?domain=learn.acme.test")), 0)
+			faketest.Equal(t, "anonymous, naming acme", len(anon(t, "?domain=learn.acme.test&platform_key=acme")), 1)
+			c.Auth = "Token no-such-key"
+			c.Must(t, 401, "GET", "/api/custom-domains/?domain=learn.acme.test", nil)
 
 			c.Auth = "Token key-acme"
 			got, _ := c.Must(t, 200, "GET", "/api/custom-domains/?domain=learn.acme.test", nil).Obj(t)["custom_domains"].([]any)
