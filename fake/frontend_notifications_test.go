@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/iblfake/iblfake/fake"
@@ -137,4 +138,80 @@ func results(t *testing.T, page map[string]any) []map[string]any {
 		out[i], _ = r.(map[string]any)
 	}
 	return out
+}
+
+// TestMarkAllAsReadEmptiesTheBell replays the vendor's notification
+// dropdown (WC notification-dropdown.tsx handleMarkAllAsRead: the listed
+// ids, or one clicked id) on every backend: the ids named turn READ and
+// the others stay UNREAD, naming none marks every unread notification of
+// the platform, so the bell's UNREAD count goes to 0; the answer counts
+// what changed; another tenant's key changes nothing of this one's.
+func TestMarkAllAsReadEmptiesTheBell(t *testing.T) {
+	t.Parallel()
+	for name, open := range faketest.Backends {
+		t.Run(name, func(t *testing.T) {
+			c := faketest.NewClient(t, fake.WithStore(open(t)), fake.WithSeed(7),
+				fake.WithAPIKey("key-acme", "acme"), fake.WithAPIKey("key-globex", "globex"), fake.WithAPIKey("dm", fake.DMAdmin))
+			c.Auth = "Token dm"
+			c.SeedGroups(t, "acme", map[string]any{"users": []map[string]any{
+				{"user_id": 1, "username": "alice", "email": "alice@acme.test"},
+				{"user_id": 2, "username": "bob", "email": "bob@acme.test"},
+			}})
+			c.Auth = "Token key-acme"
+			send := func(t *testing.T, title string) {
+				t.Helper()
+				pre := c.Must(t, 200, "POST", "/api/notification/v1/orgs/acme/notification-builder/preview/", map[string]any{
+					"channels": []int{1}, "sources": []map[string]any{{"type": "platform", "data": "acme"}},
+					"template_data": map[string]any{"message_title": title, "message_body": "<p>" + title + "</p>"},
+				}).Obj(t)
+				c.Must(t, 200, "POST", "/api/notification/v1/orgs/acme/notification-builder/send/", map[string]any{"build_id": faketest.Str(t, pre, "build_id")})
+			}
+			send(t, "First")
+			send(t, "Second")
+			count := func(t *testing.T, user string) float64 {
+				t.Helper()
+				n, _ := c.Must(t, 200, "GET", "/api/notification/v1/orgs/acme/users/"+user+"/notifications-count/?status=UNREAD", nil).Obj(t)["count"].(float64)
+				return n
+			}
+			faketest.Equal(t, "alice's unread", count(t, "alice"), 2)
+			faketest.Equal(t, "bob's unread", count(t, "bob"), 2)
+			mine := results(t, c.Must(t, 200, "GET", "/api/notification/v1/orgs/acme/users/alice/notifications/", nil).Obj(t))
+			one := faketest.Str(t, mine[0], "id")
+
+			// Another tenant's key marking acme's ids: nothing of acme's.
+			c.Auth = "Token key-globex"
+			got := c.Must(t, 200, "POST", "/api/notification/v1/orgs/globex/mark-all-as-read", map[string]any{"notification_ids": []string{one}}).Obj(t)
+			faketest.Equal(t, "globex marked", got["count"], any(float64(0)))
+			c.Must(t, 403, "POST", "/api/notification/v1/orgs/acme/mark-all-as-read", map[string]any{})
+			c.Auth = "Token key-acme"
+			faketest.Equal(t, "alice's unread after globex", count(t, "alice"), 2)
+
+			// One id (in capitals: a UUID is a UUID however written): that one only.
+			got = c.Must(t, 200, "POST", "/api/notification/v1/orgs/acme/mark-all-as-read", map[string]any{"notification_ids": []string{strings.ToUpper(one)}}).Obj(t)
+			faketest.Equal(t, "marked one", got["count"], any(float64(1)))
+			faketest.Equal(t, "alice's unread after one", count(t, "alice"), 1)
+			faketest.Equal(t, "bob's unread after alice's one", count(t, "bob"), 2)
+			for _, n := range results(t, c.Must(t, 200, "GET", "/api/notification/v1/orgs/acme/users/alice/notifications/", nil).Obj(t)) {
+				want := "UNREAD"
+				if n["id"] == one {
+					want = "READ"
+				}
+				faketest.Equal(t, "status of "+faketest.Str(t, n, "id"), n["status"], any(want))
+			}
+			// Again: nothing left to change.
+			got = c.Must(t, 200, "POST", "/api/notification/v1/orgs/acme/mark-all-as-read", map[string]any{"notification_ids": []string{one}}).Obj(t)
+			faketest.Equal(t, "marked again", got["count"], any(float64(0)))
+
+			// None named (the dropdown with an empty list): every unread one.
+			got = c.Must(t, 200, "POST", "/api/notification/v1/orgs/acme/mark-all-as-read", map[string]any{"notification_ids": []string{}}).Obj(t)
+			faketest.Equal(t, "marked all", got["count"], any(float64(3)))
+			faketest.Equal(t, "alice's unread after all", count(t, "alice"), 0)
+			faketest.Equal(t, "bob's unread after all", count(t, "bob"), 0)
+			n, _ := c.Must(t, 200, "GET", "/api/notification/v1/orgs/acme/users/bob/notifications-count/?status=READ", nil).Obj(t)["count"].(float64)
+			faketest.Equal(t, "bob's read", n, 2)
+			// A bad id is DRF's 400 for a list of UUIDs (the document's items are uuid).
+			faketest.JSONEq(t, c.Must(t, 400, "POST", "/api/notification/v1/orgs/acme/mark-all-as-read", map[string]any{"notification_ids": []string{one, "not-a-uuid"}}).Body,
+				`{"notification_ids": {"1": ["Must be a valid UUID."]}}`)
+		})
+	}
 }

@@ -87,6 +87,9 @@ type Module struct {
 	// fileViews are the GETs that answer an upload (uploads.go), by path
 	// template: *fileView, nil for none.
 	fileViews sync.Map
+	// kindLists are the GET lists that list a family's items
+	// (kind_list.go), by path template: *family, nil for none.
+	kindLists sync.Map
 }
 
 var _ api.Module = (*Module)(nil)
@@ -168,6 +171,11 @@ func (m *Module) handle(c echo.Context) error {
 		if kind := refKind(r.Route.Path); kind != "" && r.Route.Method == http.MethodGet {
 			if ok, err := m.refList(c, kind); ok || err != nil {
 				return err
+			}
+		}
+		if r.Route.Method == http.MethodGet {
+			if f := m.kindListFamily(r.Route.Path, r.Route.Operation); f != nil {
+				return m.kindList(c, f)
 			}
 		}
 		return m.synthesize(c)

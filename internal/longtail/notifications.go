@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/iblfake/iblfake/fake/api"
@@ -32,20 +33,10 @@ const (
 	opBuilderSend         = "notification_v1_orgs_notification_builder_send_create"
 	opBuilderRecipients   = "notification_v1_orgs_notification_builder_recipients_list"
 	opTemplateToggle      = "notification_v1_platforms_templates_toggle_partial_update"
+	opMarkAllRead         = "notification_v1_orgs_mark_all_as_read_create"
 	notificationsTemplate = "/api/notification/v1/orgs/{org}/users/{user_id}/notifications/"
 	templatesTemplate     = "/api/notification/v1/platforms/{platform_key}/templates/"
 )
-
-// handwritten are the long-tail operations answered by hand, by id.
-func (m *Module) handwritten() map[string]echo.HandlerFunc {
-	return map[string]echo.HandlerFunc{
-		opNotificationCount: m.countNotifications,
-		opBuilderPreview:    m.previewNotification,
-		opBuilderSend:       m.sendNotification,
-		opBuilderRecipients: m.buildRecipients,
-		opTemplateToggle:    m.toggleTemplate,
-	}
-}
 
 // build is a previewed notification: its recipients and what it says.
 type build struct {
@@ -328,4 +319,102 @@ func (m *Module) tenantUsers(tx store.Tx, tenant string) []api.DirectoryUser {
 		return nil
 	}
 	return m.users(tx, tenant)
+}
+
+// markAllRead marks the platform's notifications read
+// (POST .../orgs/{platform_key}/mark-all-as-read {notification_ids}): the
+// ones notification_ids names, or, when it names none (absent or empty,
+// as the view's "optionally provide specific notification IDs" reads an
+// empty list), every unread one. The document says "for a user"; the
+// fake's keys name no user, so "every" is every user's of the platform
+// in the request's tenant. It answers how many it changed; ids the
+// tenant has not are passed over, as a queryset filter passes them.
+func (m *Module) markAllRead(c echo.Context) error {
+	f := m.model.byCollection[notificationsTemplate]
+	if f == nil || !f.infer().ok {
+		return m.synthesize(c)
+	}
+	sh := f.infer()
+	want := map[string]bool{}
+	ids, _ := api.RequestBody(c).Object()["notification_ids"].([]any)
+	bad := map[string]any{}
+	for i, id := range ids {
+		s, _ := id.(string)
+		u, ok := canonUUID(s)
+		if !ok {
+			// DRF's ListField(child=UUIDField): each bad entry by index.
+			bad[strconv.Itoa(i)] = []string{"Must be a valid UUID."}
+			continue
+		}
+		want[u] = true
+	}
+	if len(bad) > 0 {
+		return &api.Error{Status: http.StatusBadRequest, Body: map[string]any{"notification_ids": bad}}
+	}
+	// The platform's notifications: the collections of every user under
+	// the path's platform, in the request's tenant.
+	prefix := collectionKey(api.Tenant(c), "/api/notification/v1/orgs/"+c.Param("platform_key")+"/users/")
+	n := 0
+	err := m.d.Store.Update(func(tx store.Tx) error {
+		type change struct {
+			key, id, place string
+			obj            map[string]any
+		}
+		var changes []change
+		var err error
+		tx.Scan(Records, prefix, false, func(k string, raw []byte) bool {
+			i := strings.LastIndex(k, store.KeySep)
+			key, place := k[:i], k[i+1:]
+			if !strings.HasSuffix(key, "/notifications/") || strings.Count(key[len(prefix):], "/") != 2 {
+				return true // another collection under the user
+			}
+			var obj map[string]any
+			if err = json.Unmarshal(raw, &obj); err != nil {
+				return false
+			}
+			id := idString(obj[sh.idField])
+			u, _ := canonUUID(id)
+			if obj["status"] != "UNREAD" || len(want) > 0 && !want[u] {
+				return true
+			}
+			changes = append(changes, change{key, id, place, obj})
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		now := m.d.Clock.Now()
+		for _, ch := range changes {
+			obj := clone(ch.obj)
+			obj["status"] = "READ"
+			stamp(obj, sh.updated, sh.item, now)
+			if _, err := putItem(tx, ch.key, ch.id, ch.place, obj); err != nil {
+				return err
+			}
+		}
+		n = len(changes)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return api.JSON(c, http.StatusOK, map[string]any{"count": n, "message": fmt.Sprintf("%d notification(s) marked as read.", n)})
+}
+
+// canonUUID is s as Python's uuid.UUID reads it (DRF's UUIDField: 32
+// hex digits, hyphens anywhere or none, optionally in braces or after
+// "urn:uuid:"), in its canonical form; ok false when it is no UUID.
+func canonUUID(s string) (string, bool) {
+	s = strings.ToLower(s)
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "urn:", ""), "uuid:", "")
+	s = strings.ReplaceAll(strings.Trim(s, "{}"), "-", "")
+	if len(s) != 32 {
+		return "", false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return "", false
+		}
+	}
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:], true
 }

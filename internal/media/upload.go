@@ -164,7 +164,7 @@ func inline(contentType string) bool {
 // uploadWords are the last words of a field's name that say it holds a
 // file; uploadImages those that say the file is an image.
 var (
-	uploadWords  = set("file image logo icon avatar photo picture thumbnail banner favicon attachment document audio video recording")
+	uploadWords  = set("file image logo icon avatar photo picture thumbnail banner favicon attachment document audio video recording resume")
 	uploadImages = set("image logo icon avatar photo picture thumbnail banner favicon")
 )
 

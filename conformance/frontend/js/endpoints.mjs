@@ -30,8 +30,15 @@ const first = (d, list = 'results') => (Array.isArray(d) ? d[0] : d?.[list]?.[0]
 // The ISO date the analytics filters send (formatDateToYYYYMMDD).
 const today = () => new Date().toISOString().slice(0, 10);
 
-// A file part, as an upload's FormData carries one.
-const file = (name, type = 'image/png') => new File([Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], name, { type });
+// A file part, as an upload's FormData carries one: a whole 1x1 PNG, as
+// an app uploads a picture (the PNG signature alone is no image, and the
+// fake refuses it as Django's ImageField does).
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const file = (name, type = 'image/png') => new File([Buffer.from(PNG_1X1, 'base64')], name, { type });
+
+// A PDF file part, as ResumeTab uploads one (it takes application/pdf only).
+const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+const pdf = (name) => new File([PDF], name, { type: 'application/pdf' });
 
 const form = (fields) => {
   const fd = new FormData();
@@ -221,13 +228,17 @@ export const ENDPOINTS = {
     },
     createUserCompany: {
       consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, company: { name: 'Acme Corp', industry: 'Education' } }) },
+    // web-containers ResumeTab: data.files[], the one of type "resume".
     getUserResume: {
       args: (c) => ({ org: c.org, username: c.user }),
       consumer: 'web-containers ResumeTab',
-      reads: [object('')],
+      reads: [object(''), array('files')],
     },
+    // ResumeTab's handleFileChange: the form {user, platform, resume}, POST.
     createUserResume: {
-      consumer: 'web-containers career dialogs (awaits success, reads nothing of the answer)', args: (c) => ({ org: c.org, username: c.user, resume: form({ resume: file('resume.pdf', 'application/pdf') }) }) },
+      consumer: 'web-containers ResumeTab (awaits success, reads nothing of the answer)',
+      args: (c) => ({ org: c.org, username: c.user, method: 'POST', resume: form({ user: c.user, platform: c.org, resume: pdf('resume.pdf') }) }),
+    },
   },
 
   catalogApiSlice: {
@@ -421,9 +432,11 @@ export const ENDPOINTS = {
       reads: [array('custom_domains')],
       harvest: (d, c) => { c.domain = d?.custom_domains?.[0]?.id; },
     },
+    // The data layer's CreateCustomDomainPayload; the create answers
+    // {message, custom_domain}.
     createCustomDomain: {
-      args: (c) => ({ requestBody: { platform_key: c.org, domain: `harness-${c.run}.example.com` } }),
-      harvest: (d, c) => { c.createdDomain = d?.id; },
+      args: (c) => ({ requestBody: { platform_key: c.org, custom_domain: `harness-${c.run}.example.com`, spa: 'mentorai', registered_with_dns_pro: false } }),
+      harvest: (d, c) => { c.createdDomain = d?.custom_domain?.id; },
     },
     deleteCustomDomain: { args: (c) => ({ domain_id: c.createdDomain ?? c.domain ?? 1, platform_key: c.org }) },
   },
@@ -514,7 +527,11 @@ export const ENDPOINTS = {
     getShareableLinkPublic: { with: (c) => ({ mentor: c.mentor }), phase: 2 },
     revokeShareableLink: { with: (c) => ({ mentor: c.mentor }) },
     updateShareableLink: { with: (c) => ({ mentor: c.mentor }) },
-    deleteMentor: { with: (c) => ({ name: c.createdMentor ?? 'harness-mentor' }) },
+    // No published component deletes a mentor; the path's {name} is the
+    // mentor's name, as the mentors' own create keeps it. createMentor
+    // (mentor-with-settings) keeps nothing, so the harness deletes the
+    // mentor getMentors listed.
+    deleteMentor: { with: (c) => ({ name: c.mentorName ?? 'harness-mentor' }) },
     forkMentor: { with: (c) => ({ mentor: c.mentor }) },
     // web-utils MentorProvider: recentlyAccessedMentors.starred_mentors.length, unguarded.
     getRecentlyAccessedMentors: {
@@ -649,9 +666,12 @@ export const ENDPOINTS = {
       reads: [nonEmpty('data'), string('data[].report_name')],
       harvest: (d, c) => { c.reportName = d?.data?.[0]?.report_name ?? c.reportName; },
     },
+    // useReports reads the detail only to poll a report it requested
+    // (createReport, then pollArgs): after the create, as a read of what
+    // was created. A type never requested has an empty status.
     getReportDetail: {
       args: (c) => ({ key: c.org, reportName: c.reportName ?? 'report' }),
-      phase: 2,
+      phase: 4,
       consumer: 'web-containers useReports (poll)',
       reads: [oneOf('data.status.state', ['pending', 'running', 'accumulating', 'processing', 'storing', 'completed'])],
     },

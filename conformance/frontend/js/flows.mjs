@@ -125,6 +125,31 @@ export const FLOWS = [
     },
   },
   {
+    name: 'notification bell',
+    component: 'web-containers NotificationDropdown',
+    async run(x) {
+      // A notification for the signed-in user, sent as the send dialog sends it.
+      const preview = await call(x, 'preview one for the user', 'notificationsApiSlice', 'createNotificationPreview', {
+        platformKey: x.org,
+        requestBody: { template_data: { message_title: 'Grades are out', message_body: '<p>See your transcript.</p>' }, sources: [{ type: 'username', data: x.user }], channels: [1] },
+      });
+      await call(x, 'send it', 'notificationsApiSlice', 'sendNotification', { platformKey: x.org, requestBody: { build_id: preview?.build_id } });
+      const who = { org: x.org, userId: x.user };
+      const badge = await call(x, 'the bell', 'notificationsApiSlice', 'getNotificationsCount', { ...who, status: 'UNREAD' });
+      expect(x, 'the bell counts it', badge?.count >= 1, `count ${show(badge?.count)}`);
+      const list = await call(x, 'open the dropdown', 'notificationsApiSlice', 'getNotifications', who);
+      const listed = list?.results ?? [];
+      expect(x, 'the dropdown lists it', listed.some((n) => n.status === 'UNREAD' && (n.context?.template_data?.message_title ?? n.title) === 'Grades are out'),
+        `results ${show(listed.slice(0, 2))}`);
+      // handleMarkAllAsRead: the ids the dropdown lists.
+      await call(x, 'mark all as read', 'notificationsApiSlice', 'markAllAsRead', { platformKey: x.org, requestBody: { notification_ids: listed.map((n) => n.id) } });
+      const again = await call(x, 'reopen the dropdown', 'notificationsApiSlice', 'getNotifications', who);
+      expect(x, 'every listed one is read', (again?.results ?? []).every((n) => n.status === 'READ'), `statuses ${show((again?.results ?? []).map((n) => n.status))}`);
+      const after = await call(x, 'the bell again', 'notificationsApiSlice', 'getNotificationsCount', { ...who, status: 'UNREAD' });
+      expect(x, 'the bell is empty', after?.count === 0, `count ${show(after?.count)}`);
+    },
+  },
+  {
     name: 'notification template edit',
     component: 'web-containers AlertsTab > EditAlertDialog',
     async run(x) {
@@ -229,6 +254,28 @@ export const FLOWS = [
       expect(x, 'the MFE context has providers', Array.isArray((mfe?.context_data ?? mfe?.contextData)?.providers), `answer ${show(mfe)}`);
       await x.storage.setItem('dm_token', TOKEN);
       await x.storage.setItem('axd_token', TOKEN);
+    },
+  },
+  {
+    name: 'resume tab',
+    component: 'web-containers ResumeTab',
+    async run(x) {
+      const who = { org: x.org, username: x.user };
+      const resumeOf = (data) => (Array.isArray(data?.files) ? data.files : []).find((f) => f.type === 'resume' || f.name?.toLowerCase().includes('resume'));
+      await call(x, 'open the tab', 'careerApiSlice', 'getUserResume', who);
+      // handleFileChange: a PDF, as the form it builds.
+      const form = new FormData();
+      form.append('user', x.user);
+      form.append('platform', x.org);
+      form.append('resume', new File(['%PDF-1.4\n%%EOF\n'], 'My resume.pdf', { type: 'application/pdf' }));
+      await call(x, 'upload a PDF', 'careerApiSlice', 'createUserResume', { ...who, resume: form, method: 'POST' });
+      const after = await call(x, 'refetch', 'careerApiSlice', 'getUserResume', who);
+      const resume = resumeOf(after);
+      expect(x, 'the tab shows the resume', resume?.url, `files ${show(after?.files)}`);
+      const u = new URL(resume.url);
+      expect(x, 'the resume stays on the fake', u.origin === new URL(x.FAKE).origin, `url ${resume.url}`);
+      const res = await fakeFetch(u.pathname);
+      expect(x, 'the PDF viewer loads it', res.ok && (res.headers.get('content-type') ?? '').startsWith('application/pdf'), `GET ${u.pathname} answered ${res.status} ${res.headers.get('content-type')}`);
     },
   },
   {
