@@ -278,3 +278,48 @@ func TestDisplayNamesAreTheTenantsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestASynthesizedReadFollowsTheTenantsRecords: a synthesized answer that
+// took a name from the tenant's records is answered again from the cache
+// only while those records are as they were: once the tenant has a
+// course, the same read names it (it once kept the made-up name it gave
+// before), and a group deleted is no longer named; on every backend.
+func TestASynthesizedReadFollowsTheTenantsRecords(t *testing.T) {
+	t.Parallel()
+	for name, open := range faketest.Backends {
+		t.Run(name, func(t *testing.T) {
+			c := faketest.NewClient(t, fake.WithStore(open(t)))
+			course := func() any {
+				r := c.Must(t, 200, "GET", "/api/ai-analytics/perlearner/orgs/acme/users/alice/last-access", nil).Obj(t)
+				return r["data"].(map[string]any)["course_last_accessed"].(map[string]any)["course_name"]
+			}
+			before := course()
+			if before == "Patient Safety Basics" {
+				t.Fatal("a tenant without courses names the course it is about to get")
+			}
+			faketest.Equal(t, "the same read again", course(), before)
+			issuer := c.CreateIssuer(t, "acme", "Acme School of Nursing")
+			c.CreateCredential(t, "acme", issuer, "Patient Safety Certificate", map[string]any{
+				"courses": []any{map[string]any{"course_id": "course-v1:acme+NUR101+2026", "name": "Patient Safety Basics"}}})
+			faketest.Equal(t, "course_name once acme has the course", course(), any("Patient Safety Basics"))
+
+			g := c.Must(t, 201, "POST", "/api/core/rbac/groups/", map[string]any{"name": "Nursing Faculty", "unique_id": "nursing-faculty", "platform_key": "acme"}).Obj(t)
+			groups := func() []string {
+				var out []string
+				for _, it := range c.Must(t, 200, "GET", "/api/catalog/suggestions/course/manage/group/?platform_key=acme", nil).Obj(t)["results"].([]any) {
+					out = append(out, it.(map[string]any)["group_name"].(string))
+				}
+				return out
+			}
+			if got := groups(); len(got) == 0 || got[0] != "Nursing Faculty" {
+				t.Fatalf("group names %v, want acme's Nursing Faculty", got)
+			}
+			c.Must(t, 204, "DELETE", fmt.Sprintf("/api/core/rbac/groups/%v/?platform_key=acme", g["id"]), nil)
+			for _, n := range groups() {
+				if n == "Nursing Faculty" {
+					t.Fatalf("a deleted group is still named: %v", n)
+				}
+			}
+		})
+	}
+}

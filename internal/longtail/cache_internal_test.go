@@ -12,7 +12,7 @@ func TestTheSynthesizedCacheCountsItsKeys(t *testing.T) {
 	c := newSynthCache()
 	query := strings.Repeat("q", 100<<10)
 	for i := range 1000 {
-		c.put(query+strings.Repeat("x", i), []byte(`{"status":"ok"}`))
+		c.put(query+strings.Repeat("x", i), synthAnswer{body: []byte(`{"status":"ok"}`)})
 		if c.bytes > synthCacheBytes {
 			t.Fatalf("after %d puts the cache holds %d bytes, over its %d", i+1, c.bytes, synthCacheBytes)
 		}
@@ -28,7 +28,7 @@ func TestTheSynthesizedCacheCountsItsKeys(t *testing.T) {
 		t.Fatalf("the cache keeps %d entries of 100 KiB keys", len(c.index))
 	}
 	// A key too large to keep is not kept.
-	c.put(strings.Repeat("k", synthCacheBytes/8+1), []byte("{}"))
+	c.put(strings.Repeat("k", synthCacheBytes/8+1), synthAnswer{body: []byte("{}")})
 	if _, ok := c.get(strings.Repeat("k", synthCacheBytes/8+1)); ok {
 		t.Fatal("kept an entry larger than an eighth of the budget")
 	}

@@ -40,7 +40,7 @@ func (m *Module) materializeOnce(c echo.Context, f *family, key string) error {
 			}
 			o := &itemOp{m: m, c: c, f: f, sh: sh, key: key, id: id}
 			opts := o.opts(id)
-			opts.Pick = m.picker(c)
+			opts.Pick = m.picker(c, nil)
 			obj := synthBase(sh.item, opts)()
 			o.fill(obj, sh.item)
 			now := m.d.Clock.Now()

@@ -38,7 +38,7 @@ func (m *Module) fillOnce(c echo.Context, f *family, key string) error {
 			}
 			o := &itemOp{m: m, c: c, f: f, sh: sh, key: key}
 			opts := o.opts(fmt.Sprint("fill", i))
-			opts.Pick = m.picker(c)
+			opts.Pick = m.picker(c, nil)
 			obj := synthBase(schema, opts)()
 			switch sh.idType {
 			case "integer":

@@ -43,8 +43,9 @@ var fieldKinds = map[string]string{
 }
 
 // picker is a request's synth.Options.Pick: the tenant's names, read once
-// per request, the first time a field asks.
-func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
+// per request, the first time a field asks; read, when not nil, is set
+// when it asked the store.
+func (m *Module) picker(c echo.Context, read *bool) func(synth.Field) (any, bool) {
 	var once, displayOnce sync.Once
 	var names map[string][]string
 	var display map[string][]string
@@ -71,6 +72,9 @@ func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
 				key = "family:" + fam.collection
 			}
 			displayOnce.Do(func() { display = m.displayNamesOf(tenant) })
+			if read != nil {
+				*read = true
+			}
 			vs := display[key]
 			if len(vs) == 0 {
 				return nil, false
@@ -85,6 +89,9 @@ func (m *Module) picker(c echo.Context) func(synth.Field) (any, bool) {
 			return nil, false
 		}
 		once.Do(func() { names = m.namesOf(tenant) })
+		if read != nil {
+			*read = true
+		}
 		if s.Type.Is("integer") {
 			if kind == "username" {
 				kind = "user_id"

@@ -46,12 +46,12 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 	pick := func(tenant, field string, s *openapi3.Schema, seed uint64) (any, bool) {
 		c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 		api.RequestOf(c).Tenant = tenant
-		return m.picker(c)(synth.Field{Name: field, Schema: s, Seed: seed})
+		return m.picker(c, nil)(synth.Field{Name: field, Schema: s, Seed: seed})
 	}
 	display := func(field, kind string, seed uint64) (any, bool) {
 		c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 		api.RequestOf(c).Tenant = "acme"
-		return m.picker(c)(synth.Field{Name: field, Schema: openapi3.NewStringSchema(), Seed: seed, Kind: kind, Display: true})
+		return m.picker(c, nil)(synth.Field{Name: field, Schema: openapi3.NewStringSchema(), Seed: seed, Kind: kind, Display: true})
 	}
 	str, integer := openapi3.NewStringSchema(), openapi3.NewIntegerSchema()
 	for seed := range uint64(4) {
@@ -113,7 +113,7 @@ func TestAFieldNamingThePathsEntityIsThePaths(t *testing.T) {
 	c.SetParamNames("org", "user_id", "mentor", "session_id", "id")
 	c.SetParamValues("acme", "alice", mentor, "s-1", "42")
 	api.RequestOf(c).Tenant = "acme"
-	pick := m.picker(c)
+	pick := m.picker(c, nil)
 	str, integer, uuid := openapi3.NewStringSchema(), openapi3.NewIntegerSchema(), openapi3.NewUUIDSchema()
 	for _, tc := range []struct {
 		field string

@@ -51,7 +51,7 @@ func (m *Module) synthesize(c echo.Context) error {
 				return err
 			}
 		}
-		v := m.answer(c, req, media, status, p)
+		v := m.answer(c, req, media, status, p, nil)
 		if len(urls) > 0 {
 			// A copy: the answer may be the document's own example.
 			if obj, ok := roundTrip(v).(map[string]any); ok {
@@ -64,22 +64,39 @@ func (m *Module) synthesize(c echo.Context) error {
 	// A read is what its request, the seed and the clock's day make: the
 	// same request again is served from the cache (cache.go).
 	key := m.synthKey(c, req.Operation, p, status)
-	if body, ok := m.cache.get(key); ok {
-		return api.JSONBytes(c, status, body)
+	// The version is taken before the answer is made: a write while it
+	// is made leaves the entry older than the state, so it is made again.
+	version := m.committed()
+	if a, ok := m.cache.get(key); ok && a.validAt(version) {
+		return api.JSONBytes(c, status, a.body)
 	}
-	body, err := api.Encode(m.answer(c, req, media, status, p))
+	var read bool
+	body, err := api.Encode(m.answer(c, req, media, status, p, &read))
 	if err != nil {
 		return err
 	}
-	m.cache.put(key, body)
+	m.cache.put(key, synthAnswer{body: body, read: read, version: version})
 	return api.JSONBytes(c, status, body)
+}
+
+// committed is the store's latest committed version (the zero Version
+// when the backend cannot tell).
+func (m *Module) committed() store.Version {
+	var v store.Version
+	m.d.Store.View(func(tx store.Tx) error {
+		v, _ = store.VersionOf(tx)
+		return nil
+	})
+	return v
 }
 
 // answer is the value a synthesized operation answers: a valid declared
 // example (the one Prefer names, as declared; else the first, its URLs,
 // tenant fields and pages made the fake's, synth.Localize), else a value
-// made from the schema; in either, what the path names (path.go).
-func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaType, status int, p prefer) any {
+// made from the schema; in either, what the path names (path.go). read,
+// when not nil, is set when a field took a name from the tenant's stored
+// state (the cache then holds the answer for that state only).
+func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaType, status int, p prefer, read *bool) any {
 	opts := m.synthOpts(c, m.synthSeed(c, req.Operation, p))
 	ps := props(media.Schema)
 	if status >= 200 && status < 300 && !p.dynamic {
@@ -100,7 +117,7 @@ func (m *Module) answer(c echo.Context, req *api.Request, media *openapi3.MediaT
 			req.Note = fmt.Sprintf("Prefer example=%s: no valid example of that name; synthesized instead", p.example)
 		}
 	}
-	opts.Pick = m.picker(c)
+	opts.Pick = m.picker(c, read)
 	// An answer whose shape a query parameter chooses (by_parameter.go).
 	schema, prop, val := byParameter(media.Schema, req.Route.Operation, c.QueryParams())
 	v := synth.Value(schema, opts)
