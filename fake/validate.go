@@ -137,7 +137,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 			if schema == nil {
 				schema = mediaSchema(rb, b.MediaType)
 			}
-			b.SetValue(normalize(schema, value, "", nil, fields))
+			b.SetValue(normalize(schema, value, "", make([]string, 0, 8), fields))
 		}
 	}
 	opts := validationOptions
