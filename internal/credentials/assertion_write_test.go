@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
@@ -31,8 +32,9 @@ func legacyAssertionIndex(a *Assertion) []byte {
 }
 
 // TestPutAssertionWritesLegacyEntries: what putAssertion stores for a
-// random assertion (seeded; new, then changed) is what the code before
-// the one-buffer keys and entries stored: the assertion as encoding/json
+// random assertion (seeded; new, then changed; every field drawn, in
+// random time zones) is what the code before the one-buffer keys and
+// entries and marshalAssertion stored: the assertion as json.Marshal
 // encodes it, and under key(tenant, username, SeqKey(seq)) and
 // key(credential, SeqKey(seq)) the strings.Join entry; on both backends,
 // and the two index entries stay independent of each other's buffer.
@@ -52,6 +54,7 @@ func TestPutAssertionWritesLegacyEntries(t *testing.T) {
 			var all []*Assertion
 			for round := range 400 {
 				a := w.randomAssertion()
+				spice(w.rng, a)
 				isNew := len(all) == 0 || w.rng.IntN(3) > 0
 				if !isNew { // an earlier assertion changed in place
 					old := all[w.rng.IntN(len(all))]
@@ -85,5 +88,51 @@ func TestPutAssertionWritesLegacyEntries(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// spice draws what randomAssertion leaves plain: a pathway, a catalog
+// item, odd reference ids, times in other zones and at other precisions.
+func spice(rng *rand.Rand, a *Assertion) {
+	zones := []*time.Location{time.UTC, time.FixedZone("", 0), time.FixedZone("x", 5*3600+1800), time.FixedZone("y", -8*3600), time.FixedZone("z", 23*3600+59*60)}
+	zone := zones[rng.IntN(len(zones))]
+	a.IssuedOn = a.IssuedOn.In(zone).Add(time.Duration(rng.IntN(3)) * time.Duration(rng.Int64N(1e9)))
+	if a.ExpiresAt != nil {
+		t := a.ExpiresAt.In(zones[rng.IntN(len(zones))])
+		a.ExpiresAt = &t
+	}
+	if rng.IntN(2) == 0 {
+		a.Pathway = &Ref{ID: odd(rng), Name: optString(rng)}
+	}
+	if a.Course != nil && rng.IntN(3) == 0 {
+		a.Course.ID = odd(rng)
+	}
+	a.CatalogItem = optString(rng)
+	a.Seq = rng.Uint64() >> rng.IntN(64)
+}
+
+// TestMarshalAssertionRefusesWhatEncodingJSONRefuses: a time json.Marshal
+// refuses (a year past 9999) fails marshalAssertion too, and a time at
+// the range's ends is written as json.Marshal writes it.
+func TestMarshalAssertionRefusesWhatEncodingJSONRefuses(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", -3600)),
+	} {
+		for _, expiry := range []bool{false, true} {
+			a := &Assertion{EntityID: "e", IssuedOn: time.Unix(0, 0).UTC()}
+			if expiry {
+				a.ExpiresAt = &at
+			} else {
+				a.IssuedOn = at
+			}
+			want, wantErr := json.Marshal(a)
+			got, err := marshalAssertion(a)
+			if (err != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
+				t.Fatalf("%v (expiry %v): %s, %v; json.Marshal: %s, %v", at, expiry, got, err, want, wantErr)
+			}
+		}
 	}
 }

@@ -316,7 +316,11 @@ func putAssertion(tx store.Tx, a *Assertion, isNew bool) error {
 	if err := store.PutOwned(tx, bktAssertionsByCred, keys[byUser:], v); err != nil {
 		return err
 	}
-	return store.PutJSON(tx, bktAssertions, a.EntityID, a)
+	raw, err := marshalAssertion(a)
+	if err != nil {
+		return err
+	}
+	return store.PutOwned(tx, bktAssertions, a.EntityID, raw)
 }
 
 // assertionIndex is what the user and credential indexes keep of an

@@ -168,11 +168,17 @@ func daysIn(m time.Month, year int) int {
 // ISO 8601 in UTC with "Z", and microseconds (all six digits, as Python's
 // isoformat writes them) only when there are some.
 func FormatDateTime(t time.Time) string {
+	var b [32]byte
+	return string(AppendDateTime(b[:0], t))
+}
+
+// AppendDateTime appends FormatDateTime(t) to b.
+func AppendDateTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
+		return t.AppendFormat(b, "2006-01-02T15:04:05Z")
 	}
-	return t.Format("2006-01-02T15:04:05.000000Z")
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000000Z")
 }
 
 // DateTimeFormat validates `format: date-time` strings as DRF's
