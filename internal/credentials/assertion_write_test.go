@@ -136,3 +136,35 @@ func TestMarshalAssertionRefusesWhatEncodingJSONRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestRefNameIsSplit: refName (strings.Cut) names every id as the
+// strings.Split version before it did, over random ids of ':' and '+'.
+func TestRefNameIsSplit(t *testing.T) {
+	legacy := func(id string) *string {
+		s := id
+		if i := strings.Index(s, ":"); i >= 0 {
+			s = s[i+1:]
+		}
+		parts := strings.Split(s, "+")
+		name := parts[0]
+		if len(parts) > 1 {
+			name = parts[1]
+		}
+		if name == "" {
+			return nil
+		}
+		return &name
+	}
+	rng := rand.New(rand.NewPCG(26, 8))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString([]string{"+", ":", "a", "course-v1", "B"}[rng.IntN(5)])
+		}
+		id := b.String()
+		got, want := refName(id), legacy(id)
+		if (got == nil) != (want == nil) || (got != nil && *got != *want) {
+			t.Fatalf("refName(%q) = %v, legacy %v", id, got, want)
+		}
+	}
+}
