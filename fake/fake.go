@@ -13,7 +13,6 @@ package fake
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -104,7 +103,7 @@ func New(opts ...Option) (*Server, error) {
 		o.store = store.NewMemory()
 	}
 	if o.logger == nil {
-		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
 		opts:       o,

@@ -14,8 +14,7 @@ import (
 // BenchmarkJournalCost measures what the journal middleware adds to a
 // request: the same trivial handler bare and journaled, with the context
 // and request reused, with the log at error (as the perf harness runs the
-// binary: the request line's arguments are still built, then dropped)
-// and at info into io.Discard (New's default logger, which tests use).
+// binary: the request line is not built) and at info into io.Discard.
 func BenchmarkJournalCost(b *testing.B) {
 	for _, level := range []slog.Level{slog.LevelError, slog.LevelInfo} {
 		s, err := New(WithLogger(slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))))

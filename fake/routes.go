@@ -44,8 +44,10 @@ type route struct {
 	// (blankAbsent: the vendor's own clients send them so).
 	blankAbsent map[string]bool
 	// routePlan says when kin-openapi's parameter checks can be skipped
-	// (validate_fast.go).
+	// (validate_fast.go), routeBodyPlans when its body check can
+	// (validate_body_fast.go).
 	routePlan
+	routeBodyPlans
 	// tenantScoped: the answer is a tenant's state, so a key of several
 	// orgs must name one (tenant.go); tenantField is where it is missing.
 	tenantScoped bool

@@ -53,37 +53,52 @@ func maxLengthMessage(n int) string {
 //
 // Values under free-form objects (metadata) are checked for NUL only.
 func normalize(s *openapi3.Schema, v any, name string, path []string, fields map[string]any) any {
+	if out, changed := normalized(s, v, name, path, fields); changed {
+		return out
+	}
+	return v
+}
+
+// normalized is normalize, saying whether v changed (a trimmed string), so
+// that an object or a list is written to only where one did. path is the
+// field's place for its errors; AddFieldError keeps none of it, so the
+// fields of one object share its backing array (appended in turn) rather
+// than each copying it.
+func normalized(s *openapi3.Schema, v any, name string, path []string, fields map[string]any) (any, bool) {
 	switch x := v.(type) {
 	case string:
 		if strings.IndexByte(x, 0) >= 0 {
 			api.AddFieldError(fields, path, MsgNullCharacters)
-			return x
+			return x, false
 		}
 		if s == nil {
-			return x
+			return x, false
 		}
+		t := x
 		if s.Type.Is("string") && len(s.Enum) == 0 && !untrimmedFormats[s.Format] {
-			x = strings.TrimSpace(x)
+			t = strings.TrimSpace(x)
 		}
-		if limit := identifierMaxLength[name]; limit > 0 && s.MaxLength == nil && utf8.RuneCountInString(x) > limit {
+		if limit := identifierMaxLength[name]; limit > 0 && s.MaxLength == nil && utf8.RuneCountInString(t) > limit {
 			api.AddFieldError(fields, path, maxLengthMessage(limit))
 		}
-		return x
+		return t, len(t) != len(x)
 	case map[string]any:
-		var props openapi3.Schemas
 		var extra *openapi3.Schema
 		if s != nil {
-			props = synth.Properties(s)
 			if ap := s.AdditionalProperties.Schema; ap != nil {
 				extra = ap.Value
 			}
 		}
 		for k, e := range x {
 			ps := extra
-			if p := props[k]; p != nil {
-				ps = p.Value
+			if s != nil {
+				if p := synth.Property(s, k); p != nil {
+					ps = p.Value
+				}
 			}
-			x[k] = normalize(ps, e, k, append(path[:len(path):len(path)], k), fields)
+			if out, changed := normalized(ps, e, k, append(path, k), fields); changed {
+				x[k] = out
+			}
 		}
 	case []any:
 		var item *openapi3.Schema
@@ -91,10 +106,12 @@ func normalize(s *openapi3.Schema, v any, name string, path []string, fields map
 			item = s.Items.Value
 		}
 		for i, e := range x {
-			x[i] = normalize(item, e, name, append(path[:len(path):len(path)], strconv.Itoa(i)), fields)
+			if out, changed := normalized(item, e, name, append(path, strconv.Itoa(i)), fields); changed {
+				x[i] = out
+			}
 		}
 	}
-	return v
+	return v, false
 }
 
 // untrimmedFormats are string formats whose DRF fields are not CharFields

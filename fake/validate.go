@@ -137,7 +137,7 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 			if schema == nil {
 				schema = mediaSchema(rb, b.MediaType)
 			}
-			b.SetValue(normalize(schema, value, "", nil, fields))
+			b.SetValue(normalize(schema, value, "", make([]string, 0, 8), fields))
 		}
 	}
 	opts := validationOptions
@@ -169,9 +169,12 @@ func (s *Server) validateRequest(c echo.Context, r *route) (*openapi3filter.Requ
 		}
 	}
 	if own && schema != nil {
-		v, _ := b.Value()
-		if err := schema.VisitJSON(v, bodyVisitOptions...); err != nil {
-			collectSchemaErrors(err, v, fields)
+		// Visited unless the body plan predicts it passes
+		// (validate_body_fast.go).
+		if v, _ := b.Value(); !r.bodyPlan(schema).passes(v) {
+			if err := schema.VisitJSON(v, bodyVisitOptions...); err != nil {
+				collectSchemaErrors(err, v, fields)
+			}
 		}
 	}
 	if len(fields) > 0 {

@@ -54,8 +54,8 @@ func BindValue(val any, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("api.BindValue: need a non-nil pointer, got %T", v)
 	}
-	b := binder{errs: map[string]any{}}
-	b.set(rv.Elem(), val, nil)
+	var b binder
+	b.set(rv.Elem(), val, make([]string, 0, 4))
 	if len(b.errs) > 0 {
 		return Fields(b.errs)
 	}
@@ -64,10 +64,13 @@ func BindValue(val any, v any) error {
 
 // binder collects field errors in DRF's nested shape while binding.
 type binder struct {
-	errs map[string]any
+	errs map[string]any // made on the first error
 }
 
 func (b *binder) fail(path []string, msg string) {
+	if b.errs == nil {
+		b.errs = map[string]any{}
+	}
 	if len(path) == 0 {
 		path = []string{"non_field_errors"}
 	}
@@ -85,9 +88,13 @@ type optional interface {
 	bindOpt(b *binder, val any, path []string)
 }
 
+// set binds val into dst. path is dst's place for its errors; nothing
+// keeps it (AddFieldError copies what it needs), so the fields of one
+// object share its backing array, appended in turn.
 func (b *binder) set(dst reflect.Value, val any, path []string) {
 	t := dst.Type()
-	if reflect.PointerTo(t).Implements(optionalType) {
+	hooks := hooksOf(t)
+	if hooks.optional {
 		dst.Addr().Interface().(optional).bindOpt(b, val, path)
 		return
 	}
@@ -100,7 +107,7 @@ func (b *binder) set(dst reflect.Value, val any, path []string) {
 		dst.SetBytes(raw)
 		return
 	}
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(unmarshalerType) {
+	if hooks.unmarshaler {
 		raw, err := json.Marshal(val)
 		if err == nil {
 			err = dst.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw)
@@ -169,7 +176,7 @@ func (b *binder) set(dst reflect.Value, val any, path []string) {
 		}
 		out := reflect.MakeSlice(t, len(list), len(list))
 		for i, item := range list {
-			b.set(out.Index(i), item, append(path[:len(path):len(path)], strconv.Itoa(i)))
+			b.set(out.Index(i), item, append(path, strconv.Itoa(i)))
 		}
 		dst.Set(out)
 	case reflect.Map:
@@ -181,7 +188,7 @@ func (b *binder) set(dst reflect.Value, val any, path []string) {
 		out := reflect.MakeMapWithSize(t, len(obj))
 		for k, item := range obj {
 			ev := reflect.New(t.Elem()).Elem()
-			b.set(ev, item, append(path[:len(path):len(path)], k))
+			b.set(ev, item, append(path, k))
 			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
 		}
 		dst.Set(out)
@@ -192,16 +199,47 @@ func (b *binder) set(dst reflect.Value, val any, path []string) {
 			b.fail(path, fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", PyType(val)))
 			return
 		}
-		for name, idx := range structFields(t) {
-			item, present := obj[name]
-			if !present {
-				continue
+		// Whichever is shorter is walked: a body names a few of its
+		// struct's fields, usually.
+		fields := structFields(t)
+		if len(obj) < len(fields) {
+			for name, item := range obj {
+				if idx, ok := fields[name]; ok {
+					b.set(dst.FieldByIndex(idx), item, append(path, name))
+				}
 			}
-			b.set(dst.FieldByIndex(idx), item, append(path[:len(path):len(path)], name))
+			return
+		}
+		for name, idx := range fields {
+			if item, present := obj[name]; present {
+				b.set(dst.FieldByIndex(idx), item, append(path, name))
+			}
 		}
 	default:
 		b.fail(path, "Invalid value.")
 	}
+}
+
+// typeHooks are the binding hooks a type has: Opt's, or an
+// UnmarshalJSON method on its pointer (for a type that is neither a
+// pointer nor an interface).
+type typeHooks struct{ optional, unmarshaler bool }
+
+// hookCache holds each type's typeHooks: reflect's Implements, asked for
+// every value bound, was a tenth of binding.
+var hookCache sync.Map // reflect.Type -> typeHooks
+
+func hooksOf(t reflect.Type) typeHooks {
+	if h, ok := hookCache.Load(t); ok {
+		return h.(typeHooks)
+	}
+	pt := reflect.PointerTo(t)
+	h := typeHooks{
+		optional:    pt.Implements(optionalType),
+		unmarshaler: t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && pt.Implements(unmarshalerType),
+	}
+	hookCache.Store(t, h)
+	return h
 }
 
 // fieldCache holds each struct type's fields by exact json name.

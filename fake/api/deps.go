@@ -131,5 +131,18 @@ func (g *IDs) UUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// SeqKey formats a sequence number so that keys sort in numeric order.
-func SeqKey(n uint64) string { return fmt.Sprintf("%016x", n) }
+// SeqKey formats a sequence number so that keys sort in numeric order:
+// 16 lower-case hex digits, as fmt's %016x.
+func SeqKey(n uint64) string {
+	var b [16]byte
+	return string(AppendSeqKey(b[:0], n))
+}
+
+// AppendSeqKey appends SeqKey(n) to b, for a key built in one buffer.
+func AppendSeqKey(b []byte, n uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[n>>uint(shift)&0xf])
+	}
+	return b
+}

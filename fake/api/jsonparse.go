@@ -25,6 +25,9 @@ const MaxJSONDepth = 64
 // it), NaN and Infinity (DRF's strict parsing), data after the value, and
 // nesting deeper than MaxJSONDepth.
 func ParseJSON(raw []byte) (any, error) {
+	if v, ok := parsePlain(raw); ok { // the common case (jsonparse_fast.go)
+		return v, nil
+	}
 	if !utf8.Valid(raw) {
 		return nil, parseError(utf8DecodeError(raw))
 	}

@@ -15,13 +15,20 @@ import (
 // SetEscapeHTML(false): '"' and '\\' escaped, control characters as \b,
 // \f, \n, \r, \t or \u00XX, invalid UTF-8 as \ufffd, and U+2028 and U+2029
 // escaped.
-func AppendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s, false) }
+
+// AppendStringEscapeHTML appends s as a JSON string as json.Marshal
+// writes it: AppendString's escapes, and <, > and & as \u003c, \u003e and
+// \u0026.
+func AppendStringEscapeHTML(dst []byte, s string) []byte { return appendString(dst, s, true) }
+
+func appendString(dst []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
+			if b >= 0x20 && b != '"' && b != '\\' && (!html || (b != '<' && b != '>' && b != '&')) {
 				i++
 				continue
 			}
@@ -73,6 +80,15 @@ func AppendNullableString(dst []byte, s *string) []byte {
 		return append(dst, "null"...)
 	}
 	return AppendString(dst, *s)
+}
+
+// AppendNullableStringEscapeHTML is AppendNullableString as json.Marshal
+// writes it (AppendStringEscapeHTML).
+func AppendNullableStringEscapeHTML(dst []byte, s *string) []byte {
+	if s == nil {
+		return append(dst, "null"...)
+	}
+	return AppendStringEscapeHTML(dst, *s)
 }
 
 // AppendInt appends n as a JSON number.

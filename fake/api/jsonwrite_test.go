@@ -25,7 +25,7 @@ func randomString(rng *rand.Rand) string {
 }
 
 // TestAppendStringIsEncodingJSON holds AppendString to encoding/json with
-// HTML escaping off, over random strings (seeded) and every single byte.
+// HTML escaping off, and AppendStringEscapeHTML to json.Marshal, over random strings (seeded) and every single byte.
 func TestAppendStringIsEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 1))
 	var cases []string
@@ -43,10 +43,17 @@ func TestAppendStringIsEncodingJSON(t *testing.T) {
 		if got := AppendString([]byte("x"), s); !bytes.Equal(got[1:], want) {
 			t.Fatalf("AppendString(%q) = %s, encoding/json: %s", s, got[1:], want)
 		}
+		want, _ = json.Marshal(s) // HTML escaped
+		if got := AppendStringEscapeHTML([]byte("x"), s); !bytes.Equal(got[1:], want) {
+			t.Fatalf("AppendStringEscapeHTML(%q) = %s, json.Marshal: %s", s, got[1:], want)
+		}
 	}
 	var null *string
 	if got := AppendNullableString(nil, null); string(got) != "null" {
 		t.Fatalf("AppendNullableString(nil) = %s", got)
+	}
+	if got := AppendNullableStringEscapeHTML(nil, null); string(got) != "null" {
+		t.Fatalf("AppendNullableStringEscapeHTML(nil) = %s", got)
 	}
 	for _, n := range []int{0, -1, 7, 1 << 40} {
 		want, _ := json.Marshal(n)

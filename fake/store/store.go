@@ -176,6 +176,17 @@ func PutJSON(tx Tx, bucket, key string, v any) error {
 	return tx.Put(bucket, key, raw)
 }
 
+// PutOwned is tx.Put of a value the caller hands over: the store may keep
+// v itself rather than a copy, so the caller must never modify it again.
+// One value may be handed to several PutOwned (an entry written to two
+// indexes): the store only reads what it keeps.
+func PutOwned(tx Tx, bucket, key string, v []byte) error {
+	if o, ok := tx.(ownedPutter); ok {
+		return o.putOwned(bucket, key, v)
+	}
+	return tx.Put(bucket, key, v)
+}
+
 // ownedPutter is what the backends' transactions implement: Put of a
 // value the caller hands over and never touches again, so the store keeps
 // it rather than a copy.

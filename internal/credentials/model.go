@@ -193,10 +193,9 @@ func refName(id string) *string {
 	if i := strings.Index(s, ":"); i >= 0 {
 		s = s[i+1:]
 	}
-	parts := strings.Split(s, "+")
-	name := parts[0]
-	if len(parts) > 1 {
-		name = parts[1]
+	name, rest, found := strings.Cut(s, "+")
+	if found {
+		name, _, _ = strings.Cut(rest, "+")
 	}
 	if name == "" {
 		return nil

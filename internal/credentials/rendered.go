@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"bytes"
-	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -202,28 +201,11 @@ func (r *renderer) render(id string, cr *Credential) ([]byte, error) {
 }
 
 // assertionJSON returns a as api.Encode(newAssertionViews(tx).view(a))
-// encodes it, its credential's details from the cache: the assertion is
-// encoded without them, and the credential's bytes put in the place of
-// their null. The first `"credentialDetails":null` is that place: the
-// fields before it are strings, in which an unescaped quote cannot occur.
+// encodes it, its credential's details from the cache, written by
+// appendAssertionView.
 func (r *renderer) assertionJSON(a *Assertion) ([]byte, error) {
-	out, err := api.Encode(assertionView(a, nil))
-	if err != nil {
-		return nil, err
-	}
-	details, ok := r.detailsJSON(a.CredentialID)
-	if !ok {
-		return out, nil
-	}
-	const field = `"credentialDetails":`
-	i := bytes.Index(out, []byte(field+"null"))
-	if i < 0 {
-		return nil, errors.New("credentials: no credentialDetails in an encoded assertion")
-	}
-	i += len(field)
-	spliced := make([]byte, 0, len(out)-len("null")+len(details))
-	spliced = append(append(append(spliced, out[:i]...), details...), out[i+len("null"):]...)
-	return spliced, nil
+	details, _ := r.detailsJSON(a.CredentialID)
+	return appendAssertionView(make([]byte, 0, 384+len(details)), a, details)
 }
 
 // current reports whether e's issuer and signatories still hold the bytes

@@ -303,15 +303,24 @@ func putAssertion(tx store.Tx, a *Assertion, isNew bool) error {
 		a.Seq = seq
 	}
 	// Both indexes carry what the lists filter on, so they are rewritten on
-	// every change (a revocation flips a flag in them).
-	s, v := api.SeqKey(a.Seq), encodeAssertionIndex(a)
-	if err := tx.Put(bktAssertionsByUser, key(a.Tenant, a.Recipient.Username, s), v); err != nil {
+	// every change (a revocation flips a flag in them). The two keys are
+	// one string, the entry one buffer both indexes keep (PutOwned).
+	var kb [128]byte
+	k := api.AppendSeqKey(append(append(append(append(kb[:0], a.Tenant...), sep...), a.Recipient.Username...), sep...), a.Seq)
+	byUser := len(k)
+	keys := string(api.AppendSeqKey(append(append(k, a.CredentialID...), sep...), a.Seq))
+	v := appendAssertionIndex(make([]byte, 0, assertionIndexSize(a)), a)
+	if err := store.PutOwned(tx, bktAssertionsByUser, keys[:byUser], v); err != nil {
 		return err
 	}
-	if err := tx.Put(bktAssertionsByCred, key(a.CredentialID, s), v); err != nil {
+	if err := store.PutOwned(tx, bktAssertionsByCred, keys[byUser:], v); err != nil {
 		return err
 	}
-	return store.PutJSON(tx, bktAssertions, a.EntityID, a)
+	raw, err := marshalAssertion(a)
+	if err != nil {
+		return err
+	}
+	return store.PutOwned(tx, bktAssertions, a.EntityID, raw)
 }
 
 // assertionIndex is what the user and credential indexes keep of an
@@ -323,19 +332,38 @@ type assertionIndex struct {
 	expires, issued        int64 // Unix microseconds; expires 0 = never
 }
 
-func encodeAssertionIndex(a *Assertion) []byte {
-	rev, exp, course := "0", "0", ""
-	if a.Revoked {
-		rev = "1"
-	}
-	if a.ExpiresAt != nil {
-		exp = strconv.FormatInt(a.ExpiresAt.UnixMicro(), 10)
-	}
+func encodeAssertionIndex(a *Assertion) []byte { return appendAssertionIndex(nil, a) }
+
+// assertionIndexSize is the most appendAssertionIndex appends for a.
+func assertionIndexSize(a *Assertion) int {
+	n := len(a.EntityID) + len(a.CredentialID) + 1 + 2*20 + 5*len(sep)
 	if a.Course != nil {
-		course = a.Course.ID
+		n += len(a.Course.ID)
 	}
-	return []byte(strings.Join([]string{a.EntityID, a.CredentialID, rev, exp,
-		strconv.FormatInt(a.IssuedOn.UnixMicro(), 10), course}, sep))
+	return n
+}
+
+// appendAssertionIndex appends a's index entry to b: entityId, credential,
+// revoked (0 or 1), expiry and issue in Unix microseconds (expiry 0 for
+// none) and course, sep-separated.
+func appendAssertionIndex(b []byte, a *Assertion) []byte {
+	b = append(append(append(append(b, a.EntityID...), sep...), a.CredentialID...), sep...)
+	if a.Revoked {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
+	b = append(b, sep...)
+	if a.ExpiresAt != nil {
+		b = strconv.AppendInt(b, a.ExpiresAt.UnixMicro(), 10)
+	} else {
+		b = append(b, '0')
+	}
+	b = append(strconv.AppendInt(append(b, sep...), a.IssuedOn.UnixMicro(), 10), sep...)
+	if a.Course != nil {
+		b = append(b, a.Course.ID...)
+	}
+	return b
 }
 
 func decodeAssertionIndex(v []byte) assertionIndex {

@@ -168,11 +168,44 @@ func daysIn(m time.Month, year int) int {
 // ISO 8601 in UTC with "Z", and microseconds (all six digits, as Python's
 // isoformat writes them) only when there are some.
 func FormatDateTime(t time.Time) string {
+	var b [32]byte
+	return string(AppendDateTime(b[:0], t))
+}
+
+// AppendDateTime appends FormatDateTime(t) to b. Years 0-9999 are
+// written digit by digit (time's layout interpreter was most of an
+// assertion's rendering); others go through the layout.
+func AppendDateTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
+	micro := t.Nanosecond() / 1000
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		if micro == 0 {
+			return t.AppendFormat(b, "2006-01-02T15:04:05Z")
+		}
+		return t.AppendFormat(b, "2006-01-02T15:04:05.000000Z")
 	}
-	return t.Format("2006-01-02T15:04:05.000000Z")
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = appendDigits(append(b, '-'), int(month), 2)
+	b = appendDigits(append(b, '-'), day, 2)
+	b = appendDigits(append(b, 'T'), hour, 2)
+	b = appendDigits(append(b, ':'), minute, 2)
+	b = appendDigits(append(b, ':'), sec, 2)
+	if micro != 0 {
+		b = appendDigits(append(b, '.'), micro, 6)
+	}
+	return append(b, 'Z')
+}
+
+// appendDigits appends n (0 <= n < 10^width) in width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var d [6]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, d[:width]...)
 }
 
 // DateTimeFormat validates `format: date-time` strings as DRF's
