@@ -56,11 +56,15 @@ func Cells(cred string) []Cell {
 				Org),
 		},
 		{
-			// A synthesized long-tail read (the tier most operations are in).
+			// A synthesized long-tail read (the tier most operations are in
+			// that no resource's state answers): a learner's last access,
+			// made from its schema, its course named from the tenant's
+			// credentials. (The connected-services list it read before became
+			// a stateful, empty collection.)
 			Name:   "GET synthesized",
 			Method: http.MethodGet,
-			Path:   "/api/ai-account/connected-services/orgs/" + Org + "/users/admin/",
-			Route:  "/api/ai-account/connected-services/orgs/:org/users/:user_id/",
+			Path:   "/api/ai-analytics/perlearner/orgs/" + Org + "/users/admin/last-access",
+			Route:  "/api/ai-analytics/perlearner/orgs/:org/users/:user_id/last-access",
 		},
 		{
 			// A long-tail create: the item is inferred from the document
