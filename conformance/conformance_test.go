@@ -5,13 +5,10 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,6 +21,7 @@ import (
 	"github.com/iblfake/iblfake/fake/journal"
 	"github.com/iblfake/iblfake/internal/catalog"
 	"github.com/iblfake/iblfake/internal/credentials"
+	"github.com/iblfake/iblfake/internal/nodetest"
 	"github.com/iblfake/iblfake/internal/synth"
 	"github.com/iblfake/iblfake/spec"
 )
@@ -39,18 +37,10 @@ const timeout = 3 * time.Minute
 // started with NewTestServer, so every answer the client gets is also
 // validated against the corrected document.
 func TestTypeScriptClient(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH; install Node.js 20+ to run the TypeScript client conformance tests")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not on PATH; install Node.js 20+ (with npm) to run the TypeScript client conformance tests")
-	}
+	js := nodetest.Find(t, tsDir, "the TypeScript client conformance tests")
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
-
-	installDeps(ctx, t, npm)
+	js.Install(ctx, t)
 
 	files, err := filepath.Glob(filepath.Join(tsDir, "*.test.mjs"))
 	if err != nil || len(files) == 0 {
@@ -64,9 +54,9 @@ func TestTypeScriptClient(t *testing.T) {
 	srv := fake.NewTestServer(t, fake.WithJournalSize(100_000))
 	plan := writeTailPlan(t, srv)
 	states := writeStatePlan(t, srv)
-	cmd := exec.CommandContext(ctx, node, args...)
+	cmd := js.Command(ctx, args...)
 	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_TAIL_PLAN="+plan, "IBLFAKE_STATE_PLAN="+states, "NO_COLOR=1")
-	out := run(t, cmd)
+	out := js.Run(t, cmd)
 	if m := regexp.MustCompile(`(?m)^ℹ tests (\d+)$`).FindSubmatch(out); m != nil {
 		t.Logf("node --test ran %s tests", m[1])
 	}
@@ -167,41 +157,6 @@ func checkCoverage(t *testing.T, entries []journal.Entry) {
 		}
 	}
 	t.Logf("the client called %d of the %d operations the fake models", driven, len(ops))
-}
-
-// installDeps runs `npm ci` when node_modules is missing or older than
-// package-lock.json. npm's own record of the installed tree,
-// node_modules/.package-lock.json, stands for node_modules.
-func installDeps(ctx context.Context, t *testing.T, npm string) {
-	t.Helper()
-	lock, err := os.Stat(filepath.Join(tsDir, "package-lock.json"))
-	if err != nil {
-		t.Fatalf("package-lock.json: %v", err)
-	}
-	installed, err := os.Stat(filepath.Join(tsDir, "node_modules", ".package-lock.json"))
-	if err == nil && !installed.ModTime().Before(lock.ModTime()) {
-		return
-	}
-	t.Logf("installing the vendor client: npm ci in %s", tsDir)
-	run(t, exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund"))
-}
-
-// run runs cmd in tsDir and returns its combined output. With -v the output
-// streams as it comes; on failure the test fails with all of it.
-func run(t *testing.T, cmd *exec.Cmd) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	var w io.Writer = &buf
-	if testing.Verbose() {
-		w = io.MultiWriter(&buf, os.Stdout)
-	}
-	cmd.Dir = tsDir
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", cmd, err, buf.Bytes())
-	}
-	return buf.Bytes()
 }
 
 // itemOperations are the long tail's operations on one item of a resource

@@ -8,18 +8,16 @@
 package frontend_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/iblfake/iblfake/fake"
+	"github.com/iblfake/iblfake/internal/nodetest"
 )
 
 // jsDir holds the node project: package.json, package-lock.json and the
@@ -58,17 +56,10 @@ func TestUIFlows(t *testing.T) {
 // the harness against it and returns what it found.
 func runHarness(t *testing.T, mode string) *results {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH; install Node.js 20+ to run the frontend data layer against the fake")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not on PATH; install Node.js 20+ (with npm) to run the frontend data layer against the fake")
-	}
+	js := nodetest.Find(t, jsDir, "the frontend data layer against the fake")
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
-	installDeps(ctx, t, npm)
+	js.Install(ctx, t)
 
 	// The app's lmsUrl is the fake too (WithLMS): it boots from the fake alone.
 	opts := []fake.Option{fake.WithDemo(), fake.WithSeed(demoSeed), fake.WithJournalSize(100_000), fake.WithLMS()}
@@ -83,11 +74,11 @@ func runHarness(t *testing.T, mode string) *results {
 	if dir := os.Getenv("IBLFAKE_FRONTEND_OUT"); dir != "" {
 		out = filepath.Join(dir, "frontend-"+mode+".json")
 	}
-	cmd := exec.CommandContext(ctx, node, "--import", "./expose.mjs", "run.mjs", mode)
+	cmd := js.Command(ctx, "--import", "./expose.mjs", "run.mjs", mode)
 	cmd.Env = append(os.Environ(), "IBLFAKE_URL="+srv.URL, "IBLFAKE_PLAN="+plan, "IBLFAKE_RESULTS="+out,
 		"IBLFAKE_FRONTEND_KEY="+frontendKey, "IBLFAKE_LMS=1", "NO_COLOR=1")
 	start := time.Now()
-	output := run(t, cmd)
+	output := js.Run(t, cmd)
 	if m := regexp.MustCompile(`(?m)^frontend: .*$`).Find(output); m != nil {
 		t.Logf("%s (%s)", m, time.Since(start).Round(100*time.Millisecond))
 	}
@@ -100,38 +91,4 @@ func runHarness(t *testing.T, mode string) *results {
 		t.Fatalf("results %s: %v", out, err)
 	}
 	return &res
-}
-
-// installDeps runs `npm ci` when node_modules is missing or older than
-// package-lock.json (npm's node_modules/.package-lock.json stands for it).
-func installDeps(ctx context.Context, t *testing.T, npm string) {
-	t.Helper()
-	lock, err := os.Stat(filepath.Join(jsDir, "package-lock.json"))
-	if err != nil {
-		t.Fatalf("package-lock.json: %v", err)
-	}
-	installed, err := os.Stat(filepath.Join(jsDir, "node_modules", ".package-lock.json"))
-	if err == nil && !installed.ModTime().Before(lock.ModTime()) {
-		return
-	}
-	t.Logf("installing the vendor data layer: npm ci in %s", jsDir)
-	run(t, exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund"))
-}
-
-// run runs cmd in jsDir and returns its combined output; with -v it
-// streams as it comes. A failure fails the test with all of it.
-func run(t *testing.T, cmd *exec.Cmd) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	var w io.Writer = &buf
-	if testing.Verbose() {
-		w = io.MultiWriter(&buf, os.Stdout)
-	}
-	cmd.Dir = jsDir
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", cmd, err, buf.Bytes())
-	}
-	return buf.Bytes()
 }
