@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,26 @@ type tailCall struct {
 	// Absent: the call addresses an item of a resource no create made,
 	// which DRF answers 404 {"detail": "Not found."}.
 	Absent bool `json:"absent,omitempty"`
+	// Declared is the one status an operation that declares no 2xx
+	// declares (a 405 the service answers by design), 0 otherwise.
+	Declared int `json:"declared,omitempty"`
+}
+
+// declaredOnly maps each long-tail operation that declares no 2xx to the
+// one status it declares (spec.IndexEntry.Only), which the fake answers.
+func declaredOnly(t *testing.T) map[string]int {
+	t.Helper()
+	idx, err := spec.LongTailIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, e := range idx {
+		if n, err := strconv.Atoi(e.Only); err == nil {
+			out[e.ID] = n
+		}
+	}
+	return out
 }
 
 // writeTailPlan writes, for every operation srv synthesizes, a request
@@ -83,6 +104,7 @@ func writeTailPlan(t *testing.T, srv *fake.TestServer) string {
 	t.Helper()
 	var calls []tailCall
 	items := itemOperations(t, srv)
+	declared := declaredOnly(t)
 	for _, row := range srv.Coverage() {
 		if row.Tier != fake.TierSynthesized && row.Tier != fake.TierInferred {
 			continue
@@ -93,7 +115,7 @@ func writeTailPlan(t *testing.T, srv *fake.TestServer) string {
 		}
 		req := synth.RequestFor(op.Item, op.Op, synth.Options{Seed: synth.Key(row.OperationID), Tenant: "conf-tail"})
 		calls = append(calls, tailCall{ID: row.OperationID, Method: row.Method, Path: row.Path, PathParams: req.Path, Query: req.Query, Body: req.Body,
-			Absent: items[row.OperationID]})
+			Absent: items[row.OperationID], Declared: declared[row.OperationID]})
 	}
 	slices.SortStableFunc(calls, func(a, b tailCall) int {
 		if a.Path != b.Path {

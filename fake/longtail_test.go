@@ -82,6 +82,10 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 			if _, ok := r.Body.(map[string]any); !ok {
 				t.Errorf("%s %s (%s): %d %.300s, want a JSON error", e.Method, path, e.ID, r.Status, r.Raw)
 			}
+		case e.OK == "" && e.Only != "" && fmt.Sprint(r.Status) == e.Only:
+			// No 2xx declared: the one status it declares (a checkout
+			// callback's redirect, SCIM's user DELETE 405; their test is
+			// TestOperationsWithoutASuccessAnswerAsDeclared).
 		case e.Method == "GET" && r.Status == 302:
 			// A read the vendor's UI shows as an image (a logo) leads to
 			// the image on the fake (longtail, uploads.go).
@@ -89,7 +93,7 @@ func TestEverySynthesizedOperationAnswers(t *testing.T) {
 				t.Errorf("%s %s (%s): 302 to %q, not the fake's media", e.Method, path, e.ID, loc)
 			}
 		case e.OK == "" && r.Status != 501:
-			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize)", e.Method, path, e.ID, r.Status)
+			t.Errorf("%s %s (%s): %d, want 501 (no 2xx to synthesize, none declared to answer)", e.Method, path, e.ID, r.Status)
 		case e.OK != "" && r.Status != want:
 			t.Errorf("%s %s (%s): %d %.300s, want %d", e.Method, path, e.ID, r.Status, r.Raw, want)
 		}
@@ -525,5 +529,41 @@ func TestAUsersItemsNameTheUser(t *testing.T) {
 		if s, _ := got[f].(string); !strings.HasPrefix(s, want) {
 			t.Errorf("%s = %v, want the clock's %s", f, got[f], want)
 		}
+	}
+}
+
+// TestOperationsWithoutASuccessAnswerAsDeclared: an operation whose
+// document declares no 2xx answers the one status it declares, not the
+// long tail's 501: billing's checkout callback redirects (302) to the
+// return_url it is given, or to the fake's root when that is absent or
+// no absolute http(s) URL; SCIM's user DELETE is DRF's 405 with the
+// view's Allow; on every backend.
+func TestOperationsWithoutASuccessAnswerAsDeclared(t *testing.T) {
+	t.Parallel()
+	for name, open := range faketest.Backends {
+		t.Run(name, func(t *testing.T) {
+			c := faketest.NewClient(t, fake.WithStore(open(t)))
+			cb := "/api/billing/platforms/acme/items/course/7/checkout-callback/"
+			r := c.Must(t, 302, "GET", cb+"?return_url="+url.QueryEscape("https://app.example.com/paid?x=1"), nil)
+			faketest.Equal(t, "Location", r.Header.Get("Location"), "https://app.example.com/paid?x=1")
+			for _, q := range []string{"", "?return_url=javascript:alert(1)", "?return_url=/relative"} {
+				r = c.Must(t, 302, "GET", cb+q, nil)
+				if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, c.Srv.URL) || !strings.HasSuffix(loc, "/") {
+					t.Errorf("GET %s%s: Location %q, want the fake's root %s/", cb, q, loc, c.Srv.URL)
+				}
+			}
+			c.Must(t, 302, "GET", "/api/billing/platforms/acme/items/course/7/checkout-callback/cs_test_1/", nil)
+
+			r = c.Must(t, 405, "DELETE", "/api/orgs/acme/scim/v2/Users/5", nil)
+			faketest.Equal(t, "detail", r.Obj(t)["detail"], any(`Method "DELETE" not allowed.`))
+			if allow := r.Header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "PATCH") {
+				t.Errorf("Allow = %q, want the view's methods", allow)
+			}
+			for _, o := range c.Srv.Coverage() {
+				if o.OperationID == "delete_user" || o.OperationID == "billing_platforms_items_checkout_callback_retrieve" {
+					faketest.Equal(t, o.OperationID+"'s tier", o.Tier, fake.TierSynthesized)
+				}
+			}
+		})
 	}
 }

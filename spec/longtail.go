@@ -53,6 +53,9 @@ type IndexEntry struct {
 	// OK is the lowest 2xx status the operation declares ("" for none: it
 	// cannot be synthesized).
 	OK string `json:"ok,omitempty"`
+	// Only is the one status an operation without a 2xx declares (a
+	// redirect, a 405), "" otherwise.
+	Only string `json:"only,omitempty"`
 }
 
 var (
@@ -114,7 +117,13 @@ func BuildLongTailIndex(doc []byte) ([]byte, error) {
 					ok = code
 				}
 			}
-			out = append(out, IndexEntry{ID: op.ID, Method: strings.ToUpper(m), Path: path, Auth: auth, OK: ok})
+			only := ""
+			if ok == "" && len(op.Responses) == 1 {
+				for code := range op.Responses {
+					only = code
+				}
+			}
+			out = append(out, IndexEntry{ID: op.ID, Method: strings.ToUpper(m), Path: path, Auth: auth, OK: ok, Only: only})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -40,6 +40,10 @@ test('every synthesized operation answers the vendor client with a 2xx', async (
         called++; // DRF's answer for an item no create made
         continue;
       }
+      if (op.declared && err.status === op.declared) {
+        called++; // the one answer its document declares (no 2xx: SCIM's user DELETE is a 405)
+        continue;
+      }
       failures.push(`${op.id} (${cm.name}): ${err.status ?? err} ${JSON.stringify(err.body ?? '').slice(0, 200)}`);
     }
   }

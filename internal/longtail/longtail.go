@@ -75,8 +75,12 @@ type Module struct {
 	users  func(tx store.Tx, tenant string) []api.DirectoryUser
 	urls   *urlconf.Resolver
 	model  *model
-	// mute are the operations that declare no 2xx answer to make.
-	mute  map[string]bool
+	// mute are the operations that declare no 2xx answer to make and
+	// no answer declared (declared.go) stands in for one.
+	mute map[string]bool
+	// only is, for an operation that declares no 2xx, the one status it
+	// declares, when declared.go answers it (a redirect, a 405).
+	only  map[string]string
 	cache *synthCache
 	views views
 	// hand are the operations answered by hand (notifications.go).
@@ -103,13 +107,17 @@ func New(d *api.Deps, urls *urlconf.Resolver, o Options) (*Module, error) {
 		return nil, fmt.Errorf("longtail: mode %q is neither %q nor %q", o.Mode, Synthesize, Unavailable)
 	}
 	m := &Module{d: d, seed: o.Seed, mode: o.Mode, fill: o.Fill, names: o.Names, titles: o.Titles, users: o.Users, urls: urls,
-		model: newModel(urls), mute: map[string]bool{}, cache: newSynthCache()}
+		model: newModel(urls), mute: map[string]bool{}, only: map[string]string{}, cache: newSynthCache()}
 	m.hand = m.handwritten()
 	idx, err := spec.LongTailIndex()
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range idx {
+		if e.OK == "" && answersDeclared(e.Only) {
+			m.only[e.ID] = e.Only
+			continue
+		}
 		m.mute[e.ID] = e.OK == ""
 	}
 	return m, nil
@@ -135,6 +143,8 @@ func (m *Module) tier(op *urlconf.Operation) string {
 	switch {
 	case m.mode == Unavailable || m.mute[op.ID]:
 		return TierUnavailable
+	case m.only[op.ID] != "":
+		return TierSynthesized // answered as its document declares (declared.go)
 	case m.hand[op.ID] != nil:
 		return api.TierStateful
 	case m.model.roles[op.ID].verb != synthesized:
@@ -153,6 +163,9 @@ func (m *Module) handle(c echo.Context) error {
 		return api.Detail(http.StatusNotImplemented, "iblfake does not model "+r.Operation+".")
 	}
 	role := m.model.roles[r.Operation]
+	if only := m.only[r.Operation]; only != "" {
+		return m.answerDeclared(c, only)
+	}
 	if steered(preferOf(c, r)) {
 		return m.synthesize(c)
 	}
