@@ -12,32 +12,34 @@ import (
 // each package may depend on the project's packages listed and on no
 // other, counting what it imports indirectly. A leaf lists none.
 var importRules = map[string][]string{
-	// Leaves: whatever needs them never drags the server along.
+	// Leaves: whatever needs them never drags the server along (scenarios
+	// and urlconf take only the typo finder their refusals suggest with).
 	"fake/journal":        nil,
 	"fake/store":          nil,
-	"scenarios":           nil,
+	"internal/typo":       nil,
+	"scenarios":           {"internal/typo"},
 	"cassette":            nil,
 	"internal/admintoken": nil,
 	"internal/drf":        nil,
 	"internal/edxkey":     nil,
 	"internal/media":      nil,
 	"internal/synth":      {"internal/media"},
-	"internal/urlconf":    {"spec"},
+	"internal/urlconf":    {"spec", "internal/typo"},
 	"spec":                nil,
-	"fake/api":            {"fake/store", "scenarios"},
+	"fake/api":            {"fake/store", "scenarios", "internal/typo"},
 	// The seed format: parsed and checked without the server, applied
 	// through any http.Handler.
-	"fake/seed": {"fake/api", "fake/store", "fake/state", "scenarios"},
+	"fake/seed": {"fake/api", "fake/store", "fake/state", "scenarios", "internal/typo"},
 	// Modules: the contract, the store and the small rule packages,
 	// never the server.
-	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey", "internal/media"},
-	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey"},
-	"internal/lms":         {"fake/api", "fake/store", "scenarios", "internal/drf"},
-	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/drf", "internal/edxkey", "internal/media", "internal/synth", "internal/urlconf", "spec"},
-	"internal/reports":     {"fake/api", "fake/store", "scenarios", "internal/drf"},
+	"internal/credentials": {"fake/api", "fake/store", "scenarios", "internal/typo", "internal/drf", "internal/edxkey", "internal/media"},
+	"internal/catalog":     {"fake/api", "fake/store", "scenarios", "internal/typo", "internal/drf", "internal/edxkey"},
+	"internal/lms":         {"fake/api", "fake/store", "scenarios", "internal/typo", "internal/drf"},
+	"internal/longtail":    {"fake/api", "fake/store", "scenarios", "internal/typo", "internal/drf", "internal/edxkey", "internal/media", "internal/synth", "internal/urlconf", "spec"},
+	"internal/reports":     {"fake/api", "fake/store", "scenarios", "internal/typo", "internal/drf"},
 	// The dashboard and the proxy see the journal, never the server.
-	"internal/ui": {"fake/api", "fake/store", "scenarios", "fake/journal"},
-	"proxy":       {"cassette", "fake/journal", "internal/admintoken", "internal/drf", "internal/urlconf", "internal/contract", "spec"},
+	"internal/ui": {"fake/api", "fake/store", "scenarios", "internal/typo", "fake/journal"},
+	"proxy":       {"cassette", "fake/journal", "internal/admintoken", "internal/drf", "internal/urlconf", "internal/typo", "internal/contract", "spec"},
 }
 
 // TestImportRules checks importRules with go list -deps, as

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/iblfake/iblfake/internal/typo"
 )
 
 // Operation is one operation of the document the server serves, as a
@@ -157,7 +159,7 @@ func (o *Operations) Suggest(id, method string) []Operation {
 	var all []scored
 	for _, op := range o.list {
 		opStem, _ := stemAndVerb(op.ID)
-		sc := scored{op: op, stemDist: editDistance(stem, opStem), idDist: editDistance(id, op.ID)}
+		sc := scored{op: op, stemDist: typo.Distance(stem, opStem), idDist: typo.Distance(id, op.ID)}
 		if len(want) > 0 && !want[op.Method] {
 			sc.methodMismatching = 1
 		}
@@ -186,26 +188,4 @@ func (o *Operations) Suggest(id, method string) []Operation {
 		out = append(out, sc.op)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (operation ids are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

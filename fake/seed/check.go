@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/iblfake/iblfake/fake/api"
+	"github.com/iblfake/iblfake/internal/typo"
 )
 
 // Target is the fake a seed is checked against and applied to.
@@ -458,7 +459,7 @@ func (c *checker) known(names []string, ref string) string {
 	if len(names) == 0 {
 		return " (it declares none)"
 	}
-	if near := closest(ref, names); near != "" {
+	if near := typo.Closest(ref, names); near != "" {
 		return "; did you mean " + strconv.Quote(near) + "?"
 	}
 	if len(names) > 8 {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iblfake/iblfake/internal/typo"
 	"gopkg.in/yaml.v3"
 )
 
@@ -470,47 +471,8 @@ func (p *parser) resource(n *yaml.Node, where string) Resource {
 
 // didYouMean suggests the closest of known to s, if any is near.
 func didYouMean(s string, known []string) string {
-	if near := closest(s, known); near != "" {
+	if near := typo.Closest(s, known); near != "" {
 		return "; did you mean " + strconv.Quote(near) + "?"
 	}
 	return ""
-}
-
-// closest is the known word nearest to s by edit distance, if near enough
-// to be a typo of it.
-func closest(s string, known []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, k := range known {
-		if d := editDistance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// editDistance is the optimal string alignment distance between a and b
-// (in bytes): insertions, deletions, substitutions and transpositions of
-// neighbours each count one, so "nmae" is one edit from "name".
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
+	"github.com/iblfake/iblfake/internal/typo"
 	"gopkg.in/yaml.v3"
 )
 
@@ -105,7 +106,7 @@ func (sch *Schema) checkBucket(b string) *Problem {
 		known = append(known, sc.Bucket)
 	}
 	reason := "no module keeps a bucket of this name, so nothing would ever read it"
-	if near := closest(b, known); near != "" {
+	if near := typo.Closest(b, slices.Sorted(slices.Values(known))); near != "" {
 		reason += "; did you mean " + near + "?"
 	}
 	return &Problem{Bucket: b, Reason: reason}
@@ -173,39 +174,6 @@ func kindOf(bucket, name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// closest is the known name nearest to s by edit distance, if it is near
-// enough to be a typo of it ("" otherwise).
-func closest(s string, known []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, k := range slices.Sorted(slices.Values(known)) {
-		if d := editDistance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Locate turns a Problem Check found in fixtures (merged by MergeFixtures

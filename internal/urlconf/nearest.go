@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/iblfake/iblfake/internal/typo"
 )
 
 // Near is a view a path does not resolve to but comes within one segment
@@ -116,7 +118,7 @@ func (e *edit) near(v *View) Near {
 	n := Near{View: v}
 	switch {
 	case e.kind == misspelt:
-		n.Why, n.score = fmt.Sprintf("segment %q is not %q", e.seg, e.key), editDistance(e.seg, e.key)
+		n.Why, n.score = fmt.Sprintf("segment %q is not %q", e.seg, e.key), typo.Distance(e.seg, e.key)
 	case e.kind == extra && e.seg == "" && e.last:
 		n.Why, n.score = "the path has a trailing slash the route lacks", 3
 	case e.kind == extra:
@@ -134,30 +136,4 @@ func (e *edit) near(v *View) Near {
 		n.Why, n.score = fmt.Sprintf("a last segment %q is missing", e.key), 3
 	}
 	return n
-}
-
-// editDistance is the optimal string alignment distance between a and b:
-// a transposition of neighbours counts one.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
