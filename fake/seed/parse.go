@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iblfake/iblfake/fake/state"
 	"github.com/iblfake/iblfake/internal/typo"
 	"gopkg.in/yaml.v3"
 )
@@ -19,15 +20,8 @@ import (
 func Parse(name string, data []byte) (*Data, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		e := &Error{File: name, Reason: strings.TrimPrefix(err.Error(), "yaml: ")}
-		if rest, ok := strings.CutPrefix(e.Reason, "line "); ok {
-			if num, reason, ok := strings.Cut(rest, ": "); ok {
-				if n, err := strconv.Atoi(num); err == nil {
-					e.Line, e.Reason = n, reason
-				}
-			}
-		}
-		return nil, e
+		line, reason := state.YAMLError(err)
+		return nil, &Error{File: name, Line: line, Reason: reason}
 	}
 	p := &parser{file: name, budget: 10*len(data) + 1<<16}
 	d := p.document(&doc)

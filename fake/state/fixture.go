@@ -114,6 +114,21 @@ func ParseFixture(name string, data []byte) (*State, error) {
 	return parseFixture(name, data, nil)
 }
 
+// YAMLError splits a yaml.v3 syntax error ("yaml: line N: reason") into
+// its line (0 when it names none) and its reason, for errors that give
+// the file and line as the fake's others do.
+func YAMLError(err error) (line int, reason string) {
+	reason = strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(reason, "line "); ok {
+		if num, r, ok := strings.Cut(rest, ": "); ok {
+			if n, err := strconv.Atoi(num); err == nil {
+				return n, r
+			}
+		}
+	}
+	return 0, reason
+}
+
 func parseFixture(name string, data []byte, log *slog.Logger) (*State, error) {
 	if st, ok := parseJSONFixture(data); ok {
 		if log != nil && len(data) > 1<<20 {
@@ -123,16 +138,8 @@ func parseFixture(name string, data []byte, log *slog.Logger) (*State, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fe := &FixtureError{File: name, Reason: strings.TrimPrefix(err.Error(), "yaml: ")}
-		// yaml.v3 reports "yaml: line N: reason".
-		if rest, ok := strings.CutPrefix(fe.Reason, "line "); ok {
-			if num, reason, ok := strings.Cut(rest, ": "); ok {
-				if n, err := strconv.Atoi(num); err == nil {
-					fe.Line, fe.Reason = n, reason
-				}
-			}
-		}
-		return nil, fe
+		line, reason := YAMLError(err)
+		return nil, &FixtureError{File: name, Line: line, Reason: reason}
 	}
 	p := &fixtureParser{file: name, log: log, started: time.Now(),
 		budget: 10*len(data) + fixtureNodeSlack, expanding: map[*yaml.Node]bool{}}
