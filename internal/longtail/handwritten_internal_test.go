@@ -15,20 +15,9 @@ import (
 // the inference finds, so a typo fails here rather than leaving the
 // operation synthesized.
 func TestHandWrittenOperationsAreTheDocuments(t *testing.T) {
-	sp, err := spec.LoadRequests()
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls, err := urlconf.Of(sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(&api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}, urls, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newTestModule(t, Options{})
 	ids := map[string]bool{}
-	for _, op := range urls.Operations() {
+	for _, op := range m.urls.Operations() {
 		ids[op.ID] = true
 	}
 	for id := range catalogSearchOps {
@@ -41,4 +30,23 @@ func TestHandWrittenOperationsAreTheDocuments(t *testing.T) {
 			t.Errorf("the hand-written operation %s is not the document's", id)
 		}
 	}
+}
+
+// newTestModule is a long-tail module over the served document and an
+// empty memory store, for the package's own tests.
+func newTestModule(t *testing.T, o Options) *Module {
+	t.Helper()
+	sp, err := spec.LoadRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := urlconf.Of(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(&api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}, urls, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/iblfake/iblfake/fake/api"
 	"github.com/iblfake/iblfake/fake/store"
 	"github.com/iblfake/iblfake/internal/synth"
-	"github.com/iblfake/iblfake/internal/urlconf"
-	"github.com/iblfake/iblfake/spec"
 	"github.com/labstack/echo/v4"
 )
 
@@ -20,24 +18,12 @@ import (
 // types it, and nothing for a field that names no entity or a kind the
 // tenant has none of.
 func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
-	sp, err := spec.LoadRequests()
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls, err := urlconf.Of(sp)
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := map[string]map[string][]string{
 		"acme": {"username": {"ada", "bob"}, "user_id": {"7", "8"}, "course": {"course-v1:acme+DS1+2026"}, "course_name": {"Data Science 1"}},
 	}
-	d := &api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}
-	m, err := New(d, urls, Options{Names: func(_ store.Tx, tenant string) map[string][]string { return names[tenant] }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newTestModule(t, Options{Names: func(_ store.Tx, tenant string) map[string][]string { return names[tenant] }})
 	// One mentor item of acme's, as a create would store it.
-	if err := d.Store.Update(func(tx store.Tx) error {
+	if err := m.d.Store.Update(func(tx store.Tx) error {
 		_, err := putItem(tx, collectionKey("acme", "/api/ai-mentor/orgs/acme/users/alice/"), "data-science", "", map[string]any{"name": "data-science", "display_name": "Data Science Tutor"})
 		return err
 	}); err != nil {
@@ -96,18 +82,7 @@ func TestAFieldNamingAnEntityNamesTheTenantsOwn(t *testing.T) {
 // the path's value where that fits the field's schema; the tenant's and
 // the user's parameters are left to their own rules.
 func TestAFieldNamingThePathsEntityIsThePaths(t *testing.T) {
-	sp, err := spec.LoadRequests()
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls, err := urlconf.Of(sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(&api.Deps{Store: store.NewMemory(), Clock: &api.Clock{}, IDs: api.NewIDs(1)}, urls, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := newTestModule(t, Options{})
 	const mentor = "01f3b9e9-6bef-4588-98d8-fe2294a3920b"
 	c := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
 	c.SetParamNames("org", "user_id", "mentor", "session_id", "id")
